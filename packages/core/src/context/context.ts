@@ -1,0 +1,256 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  type CreateMessageRequest,
+  type CreateMessageResult,
+  CreateMessageResultSchema,
+  type ElicitRequestFormParams,
+  ElicitResultSchema,
+  ListRootsResultSchema,
+  type LoggingLevel,
+  type ReadResourceResult,
+  type Root,
+  type ServerNotification,
+  type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import * as z from "zod";
+import { McpForgeError } from "../errors/errors.js";
+import type { Session, SessionInfo } from "../server/session.js";
+
+/** The shape of `ctx.var`: values middleware adds for later handlers. */
+export type Vars = Record<string, unknown>;
+
+/** Logging through MCP `notifications/message`, filtered by the session's level. */
+export interface ContextLogger {
+  debug(data: unknown, logger?: string): Promise<void>;
+  info(data: unknown, logger?: string): Promise<void>;
+  notice(data: unknown, logger?: string): Promise<void>;
+  warning(data: unknown, logger?: string): Promise<void>;
+  error(data: unknown, logger?: string): Promise<void>;
+}
+
+/** What a handler is serving: the component resolved for this request, if any. */
+export interface ComponentInfo {
+  readonly type: "tool" | "resource" | "template" | "prompt";
+  readonly name: string;
+  readonly tags: ReadonlySet<string>;
+  readonly annotations?: Readonly<Record<string, unknown>> | undefined;
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Options for {@link Context.sample}. */
+export type SampleOptions = Partial<Omit<CreateMessageRequest["params"], "messages">>;
+
+/** The answer of {@link Context.elicit}. */
+export type ElicitResult<T> =
+  | { action: "accept"; content: T }
+  | { action: "decline" | "cancel"; content?: undefined };
+
+/** Host services the context calls back into (implemented by the app). */
+export interface ContextHost {
+  readResource(uri: string, ctx: Context): Promise<ReadResourceResult>;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * The request context every middleware and handler receives.
+ *
+ * @example
+ * app.tool("work", {}, async (_args, ctx) => {
+ *   await ctx.log.info("starting");
+ *   await ctx.progress(1, 2);
+ *   return "done";
+ * });
+ */
+export class Context<V extends Vars = Vars> {
+  /** The MCP method, e.g. `tools/call`. */
+  readonly method: string;
+  /** The request's params (read-only by convention). */
+  readonly params: Record<string, unknown>;
+  /** Values added by middleware. */
+  readonly var: V;
+  /** The authenticated principal, when an auth layer set one. */
+  auth: AuthInfo | undefined;
+  /** The component this request targets (a tool for `tools/call`, ...), when known. */
+  component: ComponentInfo | undefined;
+  readonly #session: Session;
+  readonly #extra: Extra;
+  readonly #host: ContextHost;
+  #log: ContextLogger | undefined;
+
+  constructor(host: ContextHost, session: Session, method: string, params: unknown, extra: Extra) {
+    this.#host = host;
+    this.#session = session;
+    this.#extra = extra;
+    this.method = method;
+    this.params = (params ?? {}) as Record<string, unknown>;
+    this.var = {} as V;
+    this.auth = extra.authInfo;
+    this.component = undefined;
+  }
+
+  /** The JSON-RPC id of this request. */
+  get requestId(): string | number {
+    return this.#extra.requestId;
+  }
+
+  /** Fires when the client cancels the request or the session ends. */
+  get signal(): AbortSignal {
+    return this.#extra.signal;
+  }
+
+  /** The session: its id and per-session state. */
+  get session(): SessionInfo {
+    return this.#session;
+  }
+
+  /** The transport serving this request: `stdio`, `memory`, `http` or a custom name. */
+  get transport(): string {
+    return this.#session.transport;
+  }
+
+  /** HTTP request details, when served over HTTP. */
+  get http(): { headers: Record<string, string | string[] | undefined>; url?: URL } | undefined {
+    const info = this.#extra.requestInfo;
+    if (!info) return undefined;
+    return { headers: info.headers as Record<string, string | string[] | undefined>, url: info.url };
+  }
+
+  /** Log notifications to the client, honouring its `logging/setLevel`. */
+  get log(): ContextLogger {
+    if (this.#log) return this.#log;
+    const send = (level: LoggingLevel) => (data: unknown, logger?: string) =>
+      this.#sendLog(level, data, logger);
+    this.#log = {
+      debug: send("debug"),
+      info: send("info"),
+      notice: send("notice"),
+      warning: send("warning"),
+      error: send("error"),
+    };
+    return this.#log;
+  }
+
+  async #sendLog(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    if (!this.#session.wantsLog(level)) return;
+    const params: { level: LoggingLevel; data: unknown; logger?: string } = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    await this.#extra.sendNotification({ method: "notifications/message", params });
+  }
+
+  /**
+   * Reports progress when the client asked for it (a `progressToken` in `_meta`), echoing
+   * the token exactly; a no-op otherwise.
+   */
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const token = this.#extra._meta?.progressToken;
+    if (token === undefined) return;
+    const params: Record<string, unknown> = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    await this.#extra.sendNotification({
+      method: "notifications/progress",
+      params: params as { progressToken: string | number; progress: number },
+    });
+  }
+
+  #require(capability: "sampling" | "elicitation" | "roots", what: string): void {
+    if (!this.#session.clientCapabilities?.[capability]) {
+      throw new McpForgeError(
+        "capability_missing",
+        `The client does not support ${what} (it did not declare the "${capability}" capability)`,
+      );
+    }
+  }
+
+  /**
+   * Asks the client's LLM for a completion (`sampling/createMessage`).
+   *
+   * @example
+   * const reply = await ctx.sample("Summarize: ...", { maxTokens: 200 });
+   */
+  async sample(
+    prompt: string | CreateMessageRequest["params"]["messages"],
+    options: SampleOptions = {},
+  ): Promise<CreateMessageResult> {
+    this.#require("sampling", "sampling");
+    const messages =
+      typeof prompt === "string"
+        ? [{ role: "user" as const, content: { type: "text" as const, text: prompt } }]
+        : prompt;
+    const params = { maxTokens: 1000, ...options, messages } as CreateMessageRequest["params"];
+    return this.#extra.sendRequest(
+      { method: "sampling/createMessage", params },
+      CreateMessageResultSchema,
+      { signal: this.signal },
+    ) as Promise<CreateMessageResult>;
+  }
+
+  /**
+   * Asks the user for structured input (`elicitation/create`). With a zod object the
+   * accepted content is validated and typed.
+   *
+   * @example
+   * const r = await ctx.elicit("Your name?", z.object({ name: z.string() }));
+   * if (r.action === "accept") return `Hello ${r.content.name}`;
+   */
+  async elicit<S extends z.ZodObject>(
+    message: string,
+    schema: S | ElicitRequestFormParams["requestedSchema"],
+  ): Promise<ElicitResult<S extends z.ZodObject ? z.output<S> : Record<string, unknown>>> {
+    this.#require("elicitation", "elicitation");
+    const isZod = schema instanceof z.ZodObject;
+    let requestedSchema: ElicitRequestFormParams["requestedSchema"];
+    if (isZod) {
+      const { $schema: _drop, ...json } = z.toJSONSchema(schema, { io: "input" }) as Record<
+        string,
+        unknown
+      >;
+      requestedSchema = json as ElicitRequestFormParams["requestedSchema"];
+    } else {
+      requestedSchema = schema as ElicitRequestFormParams["requestedSchema"];
+    }
+    const result = await this.#extra.sendRequest(
+      { method: "elicitation/create", params: { message, requestedSchema } },
+      ElicitResultSchema,
+      { signal: this.signal },
+    );
+    if (result.action !== "accept") return { action: result.action };
+    if (!isZod) return { action: "accept", content: (result.content ?? {}) as never };
+    const parsed = (schema as z.ZodObject).safeParse(result.content ?? {});
+    if (!parsed.success) {
+      throw new McpForgeError(
+        "invalid_params",
+        `The elicitation answer does not match the requested schema: ${parsed.error.issues
+          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          .join("; ")}`,
+      );
+    }
+    return { action: "accept", content: parsed.data as never };
+  }
+
+  /**
+   * Lists the client's roots (`roots/list`).
+   *
+   * @example
+   * const roots = await ctx.roots();
+   */
+  async roots(): Promise<Root[]> {
+    this.#require("roots", "roots");
+    const result = await this.#extra.sendRequest({ method: "roots/list" }, ListRootsResultSchema, {
+      signal: this.signal,
+    });
+    return result.roots;
+  }
+
+  /**
+   * Reads one of this server's own resources.
+   *
+   * @example
+   * const { contents } = await ctx.readResource("config://app");
+   */
+  readResource(uri: string): Promise<ReadResourceResult> {
+    return this.#host.readResource(uri, this as unknown as Context);
+  }
+}

@@ -1,0 +1,326 @@
+import type {
+  Annotations,
+  CallToolResult,
+  GetPromptResult,
+  Icon,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  Resource,
+  ResourceTemplate,
+  Tool,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod";
+import type { ComponentInfo, Context, Vars } from "../context/context.js";
+import { UriTemplate } from "../resources/uri-template.js";
+import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from "../schema/schema.js";
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Fields every component can carry. */
+export interface ComponentOptions {
+  /** A human-friendly display name. */
+  title?: string;
+  /** What it does; shown to the model. */
+  description?: string;
+  /** Server-side labels, used by middleware (auth, caching) and filtering. */
+  tags?: string[];
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+  /** Start disabled with `false`. */
+  enabled?: boolean;
+}
+
+/** Suggests completions for one argument or template variable. */
+export type Completer = (
+  value: string,
+  context: { arguments: Record<string, string> },
+) => MaybePromise<string[]>;
+
+/** Options of `app.tool()`. */
+export interface ToolOptions<
+  I extends SchemaInput | undefined = undefined,
+  O extends z.ZodObject | undefined = undefined,
+> extends ComponentOptions {
+  /** Input schema: a zod object or raw shape, or `jsonSchema({...})`. */
+  input?: I;
+  /** Output schema: results are validated against it and sent as `structuredContent`. */
+  output?: O;
+  annotations?: ToolAnnotations;
+}
+
+/** A tool handler: typed arguments and the request context. */
+export type ToolHandler<I, O, V extends Vars = Vars> = (
+  args: InferSchema<I>,
+  ctx: Context<V>,
+) => MaybePromise<O extends z.ZodObject ? z.input<O> | CallToolResult : unknown>;
+
+/** Content of one resource: text, bytes, or explicit contents. */
+export type ResourceContentInput =
+  | string
+  | Uint8Array
+  | { text: string; mimeType?: string; uri?: string; _meta?: Record<string, unknown> }
+  | { blob: string | Uint8Array; mimeType?: string; uri?: string; _meta?: Record<string, unknown> };
+
+/** What a resource handler returns: content, a list of contents, or JSON data. */
+export type ResourceReturn = ResourceContentInput | ResourceContentInput[] | Record<string, unknown>;
+
+/** Options of `app.resource()`. */
+export interface ResourceOptions<P extends z.ZodRawShape | undefined = undefined>
+  extends ComponentOptions {
+  /** The component name (default: the URI). */
+  name?: string;
+  mimeType?: string;
+  size?: number;
+  annotations?: Annotations;
+  /** Template only: a zod shape that validates (and may coerce) the URI variables. */
+  params?: P;
+  /** Template only: completions for URI variables. */
+  complete?: Record<string, Completer>;
+}
+
+/** A static resource handler. */
+export type ResourceHandler<V extends Vars = Vars> = (
+  ctx: Context<V>,
+  uri: string,
+) => MaybePromise<ResourceReturn>;
+
+/** A template handler: the matched (and validated) variables. */
+export type TemplateHandler<P, V extends Vars = Vars> = (
+  params: P extends z.ZodRawShape ? z.output<z.ZodObject<P>> : Record<string, string | string[]>,
+  ctx: Context<V>,
+  uri: string,
+) => MaybePromise<ResourceReturn>;
+
+/** Options of `app.prompt()`. */
+export interface PromptOptions<A extends z.ZodRawShape | undefined = undefined>
+  extends ComponentOptions {
+  /** Declared arguments (strings from the client); required unless optional. */
+  args?: A;
+  /** Completions for arguments. */
+  complete?: Record<string, Completer>;
+}
+
+/** What a prompt handler returns. */
+export type PromptReturn =
+  | string
+  | PromptMessage
+  | (PromptMessage | string)[]
+  | { description?: string; messages: (PromptMessage | string)[] };
+
+/** A prompt handler. */
+export type PromptHandler<A, V extends Vars = Vars> = (
+  args: A extends z.ZodRawShape ? z.output<z.ZodObject<A>> : Record<string, string>,
+  ctx: Context<V>,
+) => MaybePromise<PromptReturn>;
+
+const NAME_RE = /^[A-Za-z0-9_.-]{1,128}$/;
+
+function checkName(kind: string, name: string): void {
+  if (typeof name !== "string" || !NAME_RE.test(name)) {
+    throw new Error(
+      `@mcpforge/core: invalid ${kind} name ${JSON.stringify(name)}: use 1-128 characters from A-Z a-z 0-9 _ - .`,
+    );
+  }
+}
+
+function common(name: string, o: ComponentOptions) {
+  const out: { name: string; title?: string; description?: string; icons?: Icon[]; _meta?: Record<string, unknown> } = { name };
+  if (o.title !== undefined) out.title = o.title;
+  if (o.description !== undefined) out.description = o.description;
+  if (o.icons !== undefined) out.icons = o.icons;
+  if (o._meta !== undefined) out._meta = o._meta;
+  return out;
+}
+
+function info(type: ComponentInfo["type"], name: string, o: ComponentOptions, annotations?: object): ComponentInfo {
+  return {
+    type,
+    name,
+    tags: new Set(o.tags ?? []),
+    annotations: annotations as Record<string, unknown> | undefined,
+    meta: o._meta,
+  };
+}
+
+/** A registered tool. */
+export interface ToolDef {
+  readonly key: string;
+  enabled: boolean;
+  readonly info: ComponentInfo;
+  readonly entry: Tool;
+  readonly input: CompiledSchema;
+  readonly output: CompiledSchema | undefined;
+  readonly handler: (args: unknown, ctx: Context) => unknown;
+}
+
+/**
+ * Builds a tool definition, compiling its schemas once.
+ *
+ * @example
+ * const def = defineToolDef("add", { input: { a: z.number() } }, ({ a }) => a);
+ */
+export function defineToolDef(
+  name: string,
+  options: ToolOptions<SchemaInput | undefined, z.ZodObject | undefined>,
+  handler: (args: never, ctx: never) => unknown,
+): ToolDef {
+  checkName("tool", name);
+  if (typeof handler !== "function") throw new Error(`@mcpforge/core: tool "${name}" needs a handler function`);
+  const input = compileSchema(options.input, `input schema of tool "${name}"`, "input");
+  const output =
+    options.output === undefined
+      ? undefined
+      : compileSchema(options.output, `output schema of tool "${name}"`, "output");
+  const entry: Tool = { ...common(name, options), inputSchema: input.jsonSchema };
+  if (output) entry.outputSchema = output.jsonSchema;
+  if (options.annotations) entry.annotations = options.annotations;
+  return {
+    key: name,
+    enabled: options.enabled ?? true,
+    info: info("tool", name, options, options.annotations),
+    entry,
+    input,
+    output,
+    handler: handler as ToolDef["handler"],
+  };
+}
+
+/** A registered static resource. */
+export interface ResourceDef {
+  readonly key: string;
+  enabled: boolean;
+  readonly info: ComponentInfo;
+  readonly entry: Resource;
+  readonly handler: ResourceHandler;
+}
+
+/** A registered resource template. */
+export interface TemplateDef {
+  readonly key: string;
+  enabled: boolean;
+  readonly info: ComponentInfo;
+  readonly entry: ResourceTemplate;
+  readonly template: UriTemplate;
+  readonly params: CompiledSchema | undefined;
+  readonly complete: Record<string, Completer>;
+  readonly handler: (params: unknown, ctx: Context, uri: string) => MaybePromise<ResourceReturn>;
+}
+
+function resourceFields(o: ResourceOptions<z.ZodRawShape | undefined>) {
+  const out: { mimeType?: string; size?: number; annotations?: Annotations } = {};
+  if (o.mimeType !== undefined) out.mimeType = o.mimeType;
+  if (o.size !== undefined) out.size = o.size;
+  if (o.annotations !== undefined) out.annotations = o.annotations;
+  return out;
+}
+
+/**
+ * Builds a static resource definition.
+ *
+ * @example
+ * const def = defineResourceDef("config://app", {}, () => "{}");
+ */
+export function defineResourceDef(
+  uri: string,
+  options: ResourceOptions<z.ZodRawShape | undefined>,
+  handler: ResourceHandler,
+): ResourceDef {
+  if (!URL.canParse(uri)) {
+    throw new Error(`@mcpforge/core: resource URI ${JSON.stringify(uri)} is not a valid absolute URI`);
+  }
+  const name = options.name ?? uri;
+  return {
+    key: uri,
+    enabled: options.enabled ?? true,
+    info: info("resource", name, options, options.annotations),
+    entry: { ...common(name, options), uri, ...resourceFields(options) },
+    handler,
+  };
+}
+
+/**
+ * Builds a resource template definition (RFC 6570).
+ *
+ * @example
+ * const def = defineTemplateDef("users://{id}", {}, ({ id }) => `user ${id}`);
+ */
+export function defineTemplateDef(
+  uriTemplate: string,
+  options: ResourceOptions<z.ZodRawShape | undefined>,
+  handler: TemplateDef["handler"],
+): TemplateDef {
+  const template = new UriTemplate(uriTemplate);
+  const name = options.name ?? uriTemplate;
+  const params =
+    options.params === undefined
+      ? undefined
+      : compileSchema(options.params, `params schema of resource template "${uriTemplate}"`);
+  for (const key of Object.keys(options.complete ?? {})) {
+    if (!template.variableNames.includes(key)) {
+      throw new Error(`@mcpforge/core: template "${uriTemplate}" has no variable "${key}" to complete`);
+    }
+  }
+  const { size: _size, ...fields } = resourceFields(options);
+  return {
+    key: uriTemplate,
+    enabled: options.enabled ?? true,
+    info: info("template", name, options, options.annotations),
+    entry: { ...common(name, options), uriTemplate, ...fields },
+    template,
+    params,
+    complete: options.complete ?? {},
+    handler,
+  };
+}
+
+/** A registered prompt. */
+export interface PromptDef {
+  readonly key: string;
+  enabled: boolean;
+  readonly info: ComponentInfo;
+  readonly entry: Prompt;
+  readonly args: CompiledSchema;
+  readonly complete: Record<string, Completer>;
+  readonly handler: (args: unknown, ctx: Context) => MaybePromise<PromptReturn>;
+}
+
+/**
+ * Builds a prompt definition; its declared arguments come from the zod shape.
+ *
+ * @example
+ * const def = definePromptDef("greet", { args: { name: z.string() } }, ({ name }) => `Hi ${name}`);
+ */
+export function definePromptDef(
+  name: string,
+  options: PromptOptions<z.ZodRawShape | undefined>,
+  handler: PromptDef["handler"],
+): PromptDef {
+  checkName("prompt", name);
+  const shape = options.args ?? {};
+  const args = compileSchema(shape, `arguments of prompt "${name}"`);
+  const argumentsList: PromptArgument[] = Object.entries(shape).map(([argName, schema]) => {
+    const arg: PromptArgument = { name: argName, required: !z.safeParse(schema, undefined).success };
+    const description = (schema as z.ZodType).description;
+    if (description !== undefined) arg.description = description;
+    return arg;
+  });
+  for (const key of Object.keys(options.complete ?? {})) {
+    if (!(key in shape)) throw new Error(`@mcpforge/core: prompt "${name}" has no argument "${key}" to complete`);
+  }
+  const entry: Prompt = { ...common(name, options) };
+  if (argumentsList.length > 0) entry.arguments = argumentsList;
+  return {
+    key: name,
+    enabled: options.enabled ?? true,
+    info: info("prompt", name, options),
+    entry,
+    args,
+    complete: options.complete ?? {},
+    handler,
+  };
+}
+
+/** Prompt results in their wire form. */
+export type { GetPromptResult };

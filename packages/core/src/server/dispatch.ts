@@ -1,0 +1,109 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { Context } from "../context/context.js";
+import { isMcpForgeError, McpForgeError, ToolError } from "../errors/errors.js";
+import { maskError } from "../errors/mask.js";
+import type { AppInternals } from "../handlers/internals.js";
+import { complete, getPrompt, listPrompts, parseLevel, resolvePrompt } from "../handlers/prompts.js";
+import {
+  listResources,
+  listTemplates,
+  readResource,
+  resolveResource,
+  subscribe,
+} from "../handlers/resources.js";
+import {
+  callTool,
+  checkOutput,
+  errorResult,
+  listTools,
+  resolveTool,
+  toolHandlerStarted,
+} from "../handlers/tools.js";
+import type { Session } from "./session.js";
+
+/** The final handler of one method, run inside the middleware chain. */
+type Final = (app: AppInternals, ctx: Context, session: Session) => () => Promise<unknown>;
+
+const METHODS: Readonly<Record<string, Final>> = {
+  "tools/list": (app, ctx) => () => listTools(app, ctx),
+  "tools/call": (app, ctx) => {
+    const def = resolveTool(app, ctx);
+    if (def) ctx.component = def.info;
+    return async () => {
+      const result = await callTool(ctx, def);
+      if (def) checkOutput(app, def, result);
+      return result;
+    };
+  },
+  "resources/list": (app, ctx) => () => listResources(app, ctx),
+  "resources/templates/list": (app, ctx) => () => listTemplates(app, ctx),
+  "resources/read": (app, ctx) => {
+    const target = resolveResource(app, ctx.params.uri);
+    if (target) ctx.component = target.def.info;
+    return () => readResource(ctx, target);
+  },
+  "resources/subscribe": (app, ctx, session) => () => subscribe(app, ctx, session, true),
+  "resources/unsubscribe": (app, ctx, session) => () => subscribe(app, ctx, session, false),
+  "prompts/list": (app, ctx) => () => listPrompts(app, ctx),
+  "prompts/get": (app, ctx) => {
+    const def = resolvePrompt(app, ctx);
+    if (def) ctx.component = def.info;
+    return () => getPrompt(ctx, def);
+  },
+  "completion/complete": (app, ctx) => () => complete(app, ctx),
+  "logging/setLevel": (_app, ctx, session) => async () => {
+    session.logLevel = parseLevel(ctx);
+    return {};
+  },
+};
+
+/**
+ * Whether core serves this MCP method.
+ *
+ * @example
+ * isKnownMethod("tools/call"); // true
+ */
+export function isKnownMethod(method: string): boolean {
+  return Object.hasOwn(METHODS, method);
+}
+
+/**
+ * Prepares the final handler of a request (resolving its component onto `ctx`).
+ *
+ * @example
+ * const final = prepareFinal(app, ctx, session);
+ */
+export function prepareFinal(app: AppInternals, ctx: Context, session: Session): () => Promise<unknown> {
+  const make = METHODS[ctx.method];
+  if (!make) throw new McpForgeError("method_not_found", `Method not found: ${ctx.method}`);
+  return make(app, ctx, session);
+}
+
+function exposedMessage(err: unknown): string | undefined {
+  if (err instanceof ToolError || isMcpForgeError(err) || err instanceof McpError) {
+    return (err as Error).message;
+  }
+  return undefined;
+}
+
+/**
+ * Turns a failure into what the client gets: an `isError` result for failures inside a
+ * tool's handler, a JSON-RPC error otherwise; unexpected errors are masked.
+ *
+ * @example
+ * try { ... } catch (err) { return failure(app, ctx, err); }
+ */
+export function failure(app: AppInternals, ctx: Context, err: unknown): unknown {
+  const exposed = exposedMessage(err);
+  const fields = { method: ctx.method, sessionId: ctx.session.id, component: ctx.component?.name };
+  if (ctx.method === "tools/call" && toolHandlerStarted(ctx)) {
+    if (exposed !== undefined) return errorResult(exposed);
+    return errorResult(maskError(err, app.logger, fields).message);
+  }
+  if (isMcpForgeError(err) || err instanceof McpError) throw err;
+  if (err instanceof ToolError) throw new McpForgeError("internal", err.message);
+  const masked = maskError(err, app.logger, fields);
+  throw new McpForgeError("internal", masked.message, {
+    data: { correlationId: masked.correlationId },
+  });
+}

@@ -1,0 +1,90 @@
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type {
+  ClientCapabilities,
+  Implementation,
+  LoggingLevel,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** What handlers see of the session a request belongs to. */
+export interface SessionInfo {
+  /** The session id (the transport's, or a generated one for stdio and in-memory). */
+  readonly id: string;
+  /** Per-session state, freed with the session. */
+  readonly state: Map<string, unknown>;
+  /** The client's name and version from `initialize`. */
+  readonly clientInfo: Implementation | undefined;
+  /** The capabilities the client declared in `initialize`. */
+  readonly clientCapabilities: ClientCapabilities | undefined;
+}
+
+const LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+/**
+ * The rank of a log level (debug = 0 … emergency = 7), or -1 when unknown.
+ *
+ * @example
+ * logLevelRank("warning"); // 3
+ */
+export function logLevelRank(level: string): number {
+  return LEVELS.indexOf(level as LoggingLevel);
+}
+
+/** One connected client: its SDK server, log level, subscriptions and state. */
+export class Session implements SessionInfo {
+  readonly id: string;
+  readonly server: Server;
+  readonly transport: string;
+  /** The minimum level set by `logging/setLevel`; undefined sends every level. */
+  logLevel: LoggingLevel | undefined;
+  #state: Map<string, unknown> | undefined;
+  #subscriptions: Set<string> | undefined;
+
+  constructor(id: string, server: Server, transport: string) {
+    this.id = id;
+    this.server = server;
+    this.transport = transport;
+  }
+
+  get state(): Map<string, unknown> {
+    this.#state ??= new Map();
+    return this.#state;
+  }
+
+  get subscriptions(): Set<string> {
+    this.#subscriptions ??= new Set();
+    return this.#subscriptions;
+  }
+
+  /** Whether the session subscribed to this URI (without allocating a set). */
+  isSubscribed(uri: string): boolean {
+    return this.#subscriptions?.has(uri) ?? false;
+  }
+
+  get clientInfo(): Implementation | undefined {
+    return this.server.getClientVersion();
+  }
+
+  get clientCapabilities(): ClientCapabilities | undefined {
+    return this.server.getClientCapabilities();
+  }
+
+  /** Whether a message at `level` passes the session's `logging/setLevel` filter. */
+  wantsLog(level: LoggingLevel): boolean {
+    return this.logLevel === undefined || logLevelRank(level) >= logLevelRank(this.logLevel);
+  }
+
+  /** Frees per-session state. */
+  dispose(): void {
+    this.#state?.clear();
+    this.#subscriptions?.clear();
+  }
+}

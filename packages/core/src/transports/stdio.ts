@@ -1,0 +1,132 @@
+import type { Readable, Writable } from "node:stream";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+
+/** Options of {@link StdioTransport}. */
+export interface StdioTransportOptions {
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Longest accepted line in bytes (default 4 MiB); longer lines are answered with -32600. */
+  maxLineBytes?: number;
+}
+
+function errorLine(id: unknown, code: number, message: string): string {
+  const validId = typeof id === "string" || typeof id === "number" ? id : null;
+  return `${JSON.stringify({ jsonrpc: "2.0", id: validId, error: { code, message } })}\n`;
+}
+
+/**
+ * Newline-delimited JSON-RPC over stdin/stdout. A line that is not JSON is answered with
+ * -32700 and the transport keeps running; EOF on stdin closes it.
+ *
+ * @example
+ * await app.connect(new StdioTransport(), { transportName: "stdio" });
+ */
+export class StdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  readonly #stdin: Readable;
+  readonly #stdout: Writable;
+  readonly #maxLineBytes: number;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #discarding = false;
+  #closed = false;
+
+  constructor(options: StdioTransportOptions = {}) {
+    this.#stdin = options.stdin ?? process.stdin;
+    this.#stdout = options.stdout ?? process.stdout;
+    this.#maxLineBytes = options.maxLineBytes ?? 4 * 1024 * 1024;
+  }
+
+  async start(): Promise<void> {
+    this.#stdin.on("data", this.#onData);
+    this.#stdin.on("end", this.#onEnd);
+    this.#stdin.on("error", this.#onError);
+    this.#stdin.resume();
+  }
+
+  readonly #onData = (chunk: Buffer | string) => {
+    let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    let nl = buf.indexOf(10);
+    while (nl !== -1) {
+      this.#push(buf.subarray(0, nl));
+      const line = Buffer.concat(this.#chunks);
+      const discarded = this.#discarding;
+      this.#chunks = [];
+      this.#size = 0;
+      this.#discarding = false;
+      if (!discarded) this.#line(line.toString("utf8"));
+      buf = buf.subarray(nl + 1);
+      nl = buf.indexOf(10);
+    }
+    this.#push(buf);
+  };
+
+  #push(part: Buffer): void {
+    if (this.#discarding || part.length === 0) return;
+    this.#size += part.length;
+    if (this.#size > this.#maxLineBytes) {
+      this.#chunks = [];
+      this.#size = 0;
+      this.#discarding = true;
+      this.#write(errorLine(null, -32600, "Message too large"));
+      return;
+    }
+    this.#chunks.push(part);
+  }
+
+  #line(raw: string): void {
+    const line = raw.trim();
+    if (line.length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.#write(errorLine(null, -32700, "Parse error"));
+      return;
+    }
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : null;
+      this.#write(errorLine(id, -32600, "Invalid Request"));
+      return;
+    }
+    try {
+      this.onmessage?.(parsed.data);
+    } catch (err) {
+      this.onerror?.(err as Error);
+    }
+  }
+
+  readonly #onEnd = () => {
+    void this.close();
+  };
+
+  readonly #onError = (err: Error) => {
+    this.onerror?.(err);
+  };
+
+  #write(text: string): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#closed) return resolve();
+      if (this.#stdout.write(text)) resolve();
+      else this.#stdout.once("drain", resolve);
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return this.#write(`${JSON.stringify(message)}\n`);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stdin.off("data", this.#onData);
+    this.#stdin.off("end", this.#onEnd);
+    this.#stdin.off("error", this.#onError);
+    this.#stdin.pause();
+    this.onclose?.();
+  }
+}

@@ -1,0 +1,9 @@
+export { mcpMatchers } from "./matchers.js";
+export {
+  type CallOptions,
+  createTestClient,
+  type TestClient,
+  type TestClientOptions,
+  ToolCallError,
+  textOf,
+} from "./test-client.js";
