@@ -12,7 +12,12 @@ import { defineProject } from "vitest/config";
 export function project(name, extra = {}) {
   return defineProject({
     resolve: { conditions: ["@mcpforge/source", "module", "node", "import", "default"] },
-    ssr: { resolve: { conditions: ["@mcpforge/source", "module", "node", "import", "default"], externalConditions: ["@mcpforge/source"] } },
+    ssr: {
+      resolve: {
+        conditions: ["@mcpforge/source", "module", "node", "import", "default"],
+        externalConditions: ["@mcpforge/source"],
+      },
+    },
     ...extra,
     test: {
       name,

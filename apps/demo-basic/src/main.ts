@@ -1,1 +1,3 @@
-console.error("hi");
+import { createDemoServer } from "./server.js";
+
+await createDemoServer().run();

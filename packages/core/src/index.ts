@@ -26,8 +26,8 @@ export type {
   NotificationInfo,
 } from "./middleware/types.js";
 export type {
-  ComponentOptions,
   Completer,
+  ComponentOptions,
   PromptHandler,
   PromptOptions,
   PromptReturn,
@@ -58,7 +58,12 @@ export {
   jsonSchema,
   type SchemaInput,
 } from "./schema/schema.js";
-export { type ConnectOptions, createServer, McpForgeApp, type ServerOptions } from "./server/app.js";
+export {
+  type ConnectOptions,
+  createServer,
+  McpForgeApp,
+  type ServerOptions,
+} from "./server/app.js";
 export { logLevelRank, Session, type SessionInfo } from "./server/session.js";
 export {
   defineSettings,

@@ -44,7 +44,8 @@ export const mcpMatchers = {
     const pass = matches(text, expected);
     return {
       pass,
-      message: () => `expected text content ${pass ? "not " : ""}to match ${String(expected)}, got ${JSON.stringify(text)}`,
+      message: () =>
+        `expected text content ${pass ? "not " : ""}to match ${String(expected)}, got ${JSON.stringify(text)}`,
     };
   },
 };

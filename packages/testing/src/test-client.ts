@@ -18,8 +18,8 @@ import {
   type LoggingLevel,
   type LoggingMessageNotification,
   type Notification,
-  type Prompt,
   type ProgressNotification,
+  type Prompt,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
@@ -30,7 +30,9 @@ import {
 /** Options of {@link createTestClient}. */
 export interface TestClientOptions {
   /** Answers `sampling/createMessage`; declaring it declares the `sampling` capability. */
-  sampling?: (params: CreateMessageRequest["params"]) => CreateMessageResult | Promise<CreateMessageResult>;
+  sampling?: (
+    params: CreateMessageRequest["params"],
+  ) => CreateMessageResult | Promise<CreateMessageResult>;
   /** Answers `elicitation/create`; declaring it declares the `elicitation` capability. */
   elicitation?: (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
   /** The client's roots (or a function giving them); declares the `roots` capability. */
@@ -83,9 +85,17 @@ export interface TestClient extends AsyncDisposable {
   /** Kinds of received list_changed notifications (`tools`, `resources`, `prompts`). */
   readonly listChanged: string[];
   /** Calls a tool; returns its structured content (or parsed JSON / text); throws {@link ToolCallError} on `isError`. */
-  callTool<T = unknown>(name: string, args?: Record<string, unknown>, options?: CallOptions): Promise<T>;
+  callTool<T = unknown>(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<T>;
   /** Calls a tool and returns the raw result. */
-  callToolRaw(name: string, args?: Record<string, unknown>, options?: CallOptions): Promise<CallToolResult>;
+  callToolRaw(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CallToolResult>;
   listTools(): Promise<Tool[]>;
   listResources(): Promise<Resource[]>;
   listResourceTemplates(): Promise<ResourceTemplate[]>;
@@ -99,7 +109,11 @@ export interface TestClient extends AsyncDisposable {
   ): Promise<CompleteResult["completion"]>;
   setLogLevel(level: LoggingLevel): Promise<void>;
   /** Waits until a notification with this method (and matching `predicate`) has arrived. */
-  waitForNotification(method: string, predicate?: (n: Notification) => boolean, timeoutMs?: number): Promise<Notification>;
+  waitForNotification(
+    method: string,
+    predicate?: (n: Notification) => boolean,
+    timeoutMs?: number,
+  ): Promise<Notification>;
   /** Forgets recorded notifications. */
   clearNotifications(): void;
   close(): Promise<void>;
@@ -130,9 +144,12 @@ export async function createTestClient(
   if (options.sampling) capabilities.sampling = {};
   if (options.elicitation) capabilities.elicitation = {};
   if (options.roots) capabilities.roots = { listChanged: true };
-  const client = new Client(options.clientInfo ?? { name: "mcpforge-test-client", version: "0.0.0" }, {
-    capabilities,
-  });
+  const client = new Client(
+    options.clientInfo ?? { name: "mcpforge-test-client", version: "0.0.0" },
+    {
+      capabilities,
+    },
+  );
   const notifications: Notification[] = [];
   const logs: LoggingMessageNotification["params"][] = [];
   const progress: ProgressNotification["params"][] = [];
@@ -140,8 +157,10 @@ export async function createTestClient(
   const waiters = new Set<(n: Notification) => void>();
   const record = (n: Notification) => {
     notifications.push(n);
-    if (n.method === "notifications/message") logs.push(n.params as LoggingMessageNotification["params"]);
-    if (n.method === "notifications/progress") progress.push(n.params as ProgressNotification["params"]);
+    if (n.method === "notifications/message")
+      logs.push(n.params as LoggingMessageNotification["params"]);
+    if (n.method === "notifications/progress")
+      progress.push(n.params as ProgressNotification["params"]);
     const m = /^notifications\/(tools|resources|prompts)\/list_changed$/.exec(n.method);
     if (m?.[1]) listChanged.push(m[1]);
     for (const w of waiters) w(n);
@@ -177,7 +196,9 @@ export async function createTestClient(
     return r;
   };
 
-  async function all<T>(fetch: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | undefined }>) {
+  async function all<T>(
+    fetch: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
+  ) {
     const out: T[] = [];
     let cursor: string | undefined;
     do {

@@ -1,3 +1,4 @@
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   type CreateMessageRequest,
@@ -12,7 +13,6 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import * as z from "zod";
 import { McpForgeError } from "../errors/errors.js";
 import type { Session, SessionInfo } from "../server/session.js";
@@ -114,7 +114,10 @@ export class Context<V extends Vars = Vars> {
   get http(): { headers: Record<string, string | string[] | undefined>; url?: URL } | undefined {
     const info = this.#extra.requestInfo;
     if (!info) return undefined;
-    return { headers: info.headers as Record<string, string | string[] | undefined>, url: info.url };
+    return {
+      headers: info.headers as Record<string, string | string[] | undefined>,
+      url: info.url,
+    };
   }
 
   /** Log notifications to the client, honouring its `logging/setLevel`. */

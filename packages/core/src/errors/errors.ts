@@ -76,6 +76,8 @@ export class ToolError extends Error {
 export function isMcpForgeError(err: unknown): err is McpForgeError {
   return (
     err instanceof McpForgeError ||
-    (err instanceof Error && err.name === "McpForgeError" && typeof (err as McpForgeError).code === "number")
+    (err instanceof Error &&
+      err.name === "McpForgeError" &&
+      typeof (err as McpForgeError).code === "number")
   );
 }

@@ -1,5 +1,5 @@
-import { McpForgeError } from "../errors/errors.js";
 import type { Context } from "../context/context.js";
+import { McpForgeError } from "../errors/errors.js";
 import type { ServerLogger } from "../internal/logger.js";
 import type { PromptDef, ResourceDef, TemplateDef, ToolDef } from "../registry/components.js";
 import type { Registry } from "../registry/registry.js";

@@ -62,7 +62,10 @@ export function toPromptResult(value: PromptReturn, description?: string): GetPr
  * @example
  * await getPrompt(ctx, resolvePrompt(app, ctx));
  */
-export async function getPrompt(ctx: Context, def: PromptDef | undefined): Promise<GetPromptResult> {
+export async function getPrompt(
+  ctx: Context,
+  def: PromptDef | undefined,
+): Promise<GetPromptResult> {
   const name = requireString(ctx, "name");
   if (!def) throw new McpForgeError("invalid_params", `Unknown prompt: ${name}`);
   const checked = def.args.validate(optionalRecord(ctx, "arguments"));
@@ -87,7 +90,10 @@ export async function complete(app: AppInternals, ctx: Context) {
   const argName = argument.name;
   const value = argument.value;
   if (typeof argName !== "string" || typeof value !== "string") {
-    throw new McpForgeError("invalid_params", 'Invalid "argument": expected { name, value } strings');
+    throw new McpForgeError(
+      "invalid_params",
+      'Invalid "argument": expected { name, value } strings',
+    );
   }
   const context = optionalRecord(ctx, "context");
   const args = (context.arguments ?? {}) as Record<string, string>;
@@ -112,7 +118,16 @@ export async function complete(app: AppInternals, ctx: Context) {
 }
 
 /** The valid `logging/setLevel` levels. */
-const LEVELS = new Set(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]);
+const LEVELS = new Set([
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+]);
 
 /**
  * Validates a `logging/setLevel` level or fails with -32602.

@@ -14,6 +14,9 @@ import { paginate } from "./pagination.js";
 
 type Contents = ReadResourceResult["contents"];
 
+/** URIs longer than this are never matched against templates (bounds regex work). */
+const MAX_TEMPLATE_URI = 2048;
+
 /** The resource a URI resolves to: a static resource, or a template with its variables. */
 export type ResolvedResource =
   | { kind: "resource"; def: ResourceDef }
@@ -59,6 +62,7 @@ export function resolveResource(app: AppInternals, uri: unknown): ResolvedResour
   if (typeof uri !== "string") return undefined;
   const def = app.resources.getEnabled(uri);
   if (def) return { kind: "resource", def };
+  if (uri.length > MAX_TEMPLATE_URI) return undefined;
   for (const t of app.templates.list()) {
     const vars = t.template.match(uri);
     if (vars) return { kind: "template", def: t, vars };

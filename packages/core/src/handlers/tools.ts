@@ -53,10 +53,7 @@ export function resolveTool(app: AppInternals, ctx: Context): ToolDef | undefine
  * @example
  * const result = await callTool(app, ctx, def);
  */
-export async function callTool(
-  ctx: Context,
-  def: ToolDef | undefined,
-): Promise<CallToolResult> {
+export async function callTool(ctx: Context, def: ToolDef | undefined): Promise<CallToolResult> {
   const name = requireString(ctx, "name");
   if (!def) throw new McpForgeError("invalid_params", `Unknown tool: ${name}`);
   const args = optionalRecord(ctx, "arguments");
@@ -91,8 +88,12 @@ export function checkOutput(app: AppInternals, def: ToolDef, result: CallToolRes
   if (checked?.ok) return;
   const detail = checked ? formatIssues(checked.issues) : "no structuredContent";
   app.logger.error("tool output does not match its output schema", { tool: def.key, detail });
-  throw new McpForgeError(
-    "internal",
-    `Tool "${def.key}" produced output that does not match its output schema`,
-  );
+  throw new OutputSchemaError(def.key);
+}
+
+/** A tool result that does not match the tool's output schema: always a JSON-RPC error. */
+export class OutputSchemaError extends McpForgeError {
+  constructor(tool: string) {
+    super("internal", `Tool "${tool}" produced output that does not match its output schema`);
+  }
 }

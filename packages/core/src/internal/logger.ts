@@ -22,7 +22,13 @@ export function createStderrLogger(name: string, level: LogLevel = "info"): Serv
   const min = ORDER[level];
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, name, msg, ...fields });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level: lvl,
+      name,
+      msg,
+      ...fields,
+    });
     process.stderr.write(`${line}\n`);
   };
   return {

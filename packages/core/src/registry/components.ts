@@ -14,7 +14,12 @@ import type {
 import * as z from "zod";
 import type { ComponentInfo, Context, Vars } from "../context/context.js";
 import { UriTemplate } from "../resources/uri-template.js";
-import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from "../schema/schema.js";
+import {
+  type CompiledSchema,
+  compileSchema,
+  type InferSchema,
+  type SchemaInput,
+} from "../schema/schema.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -64,7 +69,10 @@ export type ResourceContentInput =
   | { blob: string | Uint8Array; mimeType?: string; uri?: string; _meta?: Record<string, unknown> };
 
 /** What a resource handler returns: content, a list of contents, or JSON data. */
-export type ResourceReturn = ResourceContentInput | ResourceContentInput[] | Record<string, unknown>;
+export type ResourceReturn =
+  | ResourceContentInput
+  | ResourceContentInput[]
+  | Record<string, unknown>;
 
 /** Options of `app.resource()`. */
 export interface ResourceOptions<P extends z.ZodRawShape | undefined = undefined>
@@ -126,7 +134,13 @@ function checkName(kind: string, name: string): void {
 }
 
 function common(name: string, o: ComponentOptions) {
-  const out: { name: string; title?: string; description?: string; icons?: Icon[]; _meta?: Record<string, unknown> } = { name };
+  const out: {
+    name: string;
+    title?: string;
+    description?: string;
+    icons?: Icon[];
+    _meta?: Record<string, unknown>;
+  } = { name };
   if (o.title !== undefined) out.title = o.title;
   if (o.description !== undefined) out.description = o.description;
   if (o.icons !== undefined) out.icons = o.icons;
@@ -134,7 +148,12 @@ function common(name: string, o: ComponentOptions) {
   return out;
 }
 
-function info(type: ComponentInfo["type"], name: string, o: ComponentOptions, annotations?: object): ComponentInfo {
+function info(
+  type: ComponentInfo["type"],
+  name: string,
+  o: ComponentOptions,
+  annotations?: object,
+): ComponentInfo {
   return {
     type,
     name,
@@ -167,7 +186,8 @@ export function defineToolDef(
   handler: (args: never, ctx: never) => unknown,
 ): ToolDef {
   checkName("tool", name);
-  if (typeof handler !== "function") throw new Error(`@mcpforge/core: tool "${name}" needs a handler function`);
+  if (typeof handler !== "function")
+    throw new Error(`@mcpforge/core: tool "${name}" needs a handler function`);
   const input = compileSchema(options.input, `input schema of tool "${name}"`, "input");
   const output =
     options.output === undefined
@@ -228,7 +248,9 @@ export function defineResourceDef(
   handler: ResourceHandler,
 ): ResourceDef {
   if (!URL.canParse(uri)) {
-    throw new Error(`@mcpforge/core: resource URI ${JSON.stringify(uri)} is not a valid absolute URI`);
+    throw new Error(
+      `@mcpforge/core: resource URI ${JSON.stringify(uri)} is not a valid absolute URI`,
+    );
   }
   const name = options.name ?? uri;
   return {
@@ -259,7 +281,9 @@ export function defineTemplateDef(
       : compileSchema(options.params, `params schema of resource template "${uriTemplate}"`);
   for (const key of Object.keys(options.complete ?? {})) {
     if (!template.variableNames.includes(key)) {
-      throw new Error(`@mcpforge/core: template "${uriTemplate}" has no variable "${key}" to complete`);
+      throw new Error(
+        `@mcpforge/core: template "${uriTemplate}" has no variable "${key}" to complete`,
+      );
     }
   }
   const { size: _size, ...fields } = resourceFields(options);
@@ -301,13 +325,17 @@ export function definePromptDef(
   const shape = options.args ?? {};
   const args = compileSchema(shape, `arguments of prompt "${name}"`);
   const argumentsList: PromptArgument[] = Object.entries(shape).map(([argName, schema]) => {
-    const arg: PromptArgument = { name: argName, required: !z.safeParse(schema, undefined).success };
+    const arg: PromptArgument = {
+      name: argName,
+      required: !z.safeParse(schema, undefined).success,
+    };
     const description = (schema as z.ZodType).description;
     if (description !== undefined) arg.description = description;
     return arg;
   });
   for (const key of Object.keys(options.complete ?? {})) {
-    if (!(key in shape)) throw new Error(`@mcpforge/core: prompt "${name}" has no argument "${key}" to complete`);
+    if (!(key in shape))
+      throw new Error(`@mcpforge/core: prompt "${name}" has no argument "${key}" to complete`);
   }
   const entry: Prompt = { ...common(name, options) };
   if (argumentsList.length > 0) entry.arguments = argumentsList;

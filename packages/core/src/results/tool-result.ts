@@ -27,12 +27,15 @@ export function toCallToolResult(value: unknown): CallToolResult {
   if (typeof value === "string") return { content: [{ type: "text", text: value }] };
   if (isContentBlock(value)) return { content: [value] };
   if (Array.isArray(value)) {
-    if (value.length > 0 && value.every(isContentBlock)) return { content: value as ContentBlock[] };
+    if (value.length > 0 && value.every(isContentBlock))
+      return { content: value as ContentBlock[] };
     return { content: [{ type: "text", text: JSON.stringify(value) }] };
   }
   if (typeof value === "object") {
     if (value instanceof Uint8Array) {
-      throw new TypeError("A tool returned raw bytes: wrap them with image(), audio() or embeddedResource()");
+      throw new TypeError(
+        "A tool returned raw bytes: wrap them with image(), audio() or embeddedResource()",
+      );
     }
     const structured = value as Record<string, unknown>;
     return {

@@ -75,7 +75,9 @@ function compileJsonSchema(input: JsonSchemaInput<unknown>, what: string): Compi
   try {
     check = ajv.getValidator(rest as never);
   } catch (err) {
-    throw new Error(`@mcpforge/core: ${what} is not a valid JSON Schema: ${(err as Error).message}`);
+    throw new Error(
+      `@mcpforge/core: ${what} is not a valid JSON Schema: ${(err as Error).message}`,
+    );
   }
   return {
     jsonSchema: schema as CompiledSchema["jsonSchema"],
@@ -116,7 +118,9 @@ export function compileSchema<T = unknown>(
   if (isJsonSchemaInput(input)) return compileJsonSchema(input, what) as CompiledSchema<T>;
   if (isZodType(input)) {
     if (!(input instanceof z.ZodObject)) {
-      throw new Error(`@mcpforge/core: ${what} must be a zod object (z.object({...})) or a raw shape`);
+      throw new Error(
+        `@mcpforge/core: ${what} must be a zod object (z.object({...})) or a raw shape`,
+      );
     }
     return compileZod(input, what, io) as CompiledSchema<T>;
   }
@@ -134,10 +138,11 @@ export function compileSchema<T = unknown>(
 function compileZod(schema: z.ZodObject, what: string, io: "input" | "output"): CompiledSchema {
   let json: Record<string, unknown>;
   try {
-    json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "throw" }) as Record<
-      string,
-      unknown
-    >;
+    json = z.toJSONSchema(schema, {
+      target: "draft-2020-12",
+      io,
+      unrepresentable: "throw",
+    }) as Record<string, unknown>;
   } catch (err) {
     throw new Error(
       `@mcpforge/core: ${what} cannot be converted to JSON Schema: ${(err as Error).message}`,

@@ -19,8 +19,8 @@ import { createStderrLogger, type ServerLogger } from "../internal/logger.js";
 import { compose, middlewareFor } from "../middleware/compose.js";
 import type { Middleware, MiddlewareHooks, Next, NotificationInfo } from "../middleware/types.js";
 import {
-  defineResourceDef,
   definePromptDef,
+  defineResourceDef,
   defineTemplateDef,
   defineToolDef,
   type PromptDef,
@@ -116,7 +116,9 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     this.#internals = {
       tools: new Registry<ToolDef>("tool", () => this.#listChanged("tools")),
       resources: new Registry<ResourceDef>("resource", () => this.#listChanged("resources")),
-      templates: new Registry<TemplateDef>("resource template", () => this.#listChanged("resources")),
+      templates: new Registry<TemplateDef>("resource template", () =>
+        this.#listChanged("resources"),
+      ),
       prompts: new Registry<PromptDef>("prompt", () => this.#listChanged("prompts")),
       pageSize,
       logger: this.logger,
@@ -130,7 +132,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * app.use(async (ctx, next) => { const t = Date.now(); try { return await next(); } finally { console.error(Date.now() - t); } });
    */
   use<V2 extends Vars = EmptyVars>(middleware: Middleware<V2>): McpForgeApp<V & V2> {
-    if (typeof middleware !== "function" && (typeof middleware !== "object" || middleware === null)) {
+    if (
+      typeof middleware !== "function" &&
+      (typeof middleware !== "object" || middleware === null)
+    ) {
       throw new Error("@mcpforge/core: use() takes a middleware function or an object of hooks");
     }
     this.#middleware.push(middleware as Middleware);
@@ -144,11 +149,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * @example
    * app.tool("greet", { description: "Greets", input: { name: z.string() } }, ({ name }) => `Hello, ${name}!`);
    */
-  tool<I extends SchemaInput | undefined = undefined, O extends z.ZodObject | undefined = undefined>(
-    name: string,
-    options: ToolOptions<I, O>,
-    handler: ToolHandler<I, O, V>,
-  ): ComponentHandle {
+  tool<
+    I extends SchemaInput | undefined = undefined,
+    O extends z.ZodObject | undefined = undefined,
+  >(name: string, options: ToolOptions<I, O>, handler: ToolHandler<I, O, V>): ComponentHandle {
     this.#internals.tools.add(defineToolDef(name, options, handler as never));
     return this.#internals.tools.handle(name);
   }
@@ -160,17 +164,19 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * app.resource("config://app", { mimeType: "application/json" }, () => ({ debug: false }));
    * app.resource("users://{id}", { params: { id: z.string() } }, ({ id }) => `user ${id}`);
    */
-  resource<P extends z.ZodRawShape | undefined = undefined>(
-    uri: string,
+  resource<U extends string, P extends z.ZodRawShape | undefined = undefined>(
+    uri: U,
     options: ResourceOptions<P>,
-    handler: TemplateHandler<P, V> | ResourceHandler<V>,
+    handler: U extends `${string}{${string}}${string}` ? TemplateHandler<P, V> : ResourceHandler<V>,
   ): ComponentHandle {
-    if (isUriTemplate(uri)) {
+    if (isUriTemplate(uri) || uri.includes("{") || uri.includes("}")) {
       this.#internals.templates.add(defineTemplateDef(uri, options, handler as never));
       return this.#internals.templates.handle(uri);
     }
     if (options.params !== undefined || options.complete !== undefined) {
-      throw new Error(`@mcpforge/core: resource "${uri}" has no URI variables; params/complete need a template`);
+      throw new Error(
+        `@mcpforge/core: resource "${uri}" has no URI variables; params/complete need a template`,
+      );
     }
     this.#internals.resources.add(defineResourceDef(uri, options, handler as never));
     return this.#internals.resources.handle(uri);
@@ -273,7 +279,13 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * const session = app.createSession("abc", "http");
    */
   createSession(id: string, transportName: string): Session {
-    const info: { name: string; version: string; title?: string; icons?: Icon[]; websiteUrl?: string } = {
+    const info: {
+      name: string;
+      version: string;
+      title?: string;
+      icons?: Icon[];
+      websiteUrl?: string;
+    } = {
       name: this.name,
       version: this.version,
     };
@@ -283,7 +295,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     const serverOptions: { capabilities: ServerCapabilities; instructions?: string } = {
       capabilities: CAPABILITIES,
     };
-    if (this.options.instructions !== undefined) serverOptions.instructions = this.options.instructions;
+    if (this.options.instructions !== undefined)
+      serverOptions.instructions = this.options.instructions;
     const server = new Server(info, serverOptions);
     server.removeRequestHandler("logging/setLevel");
     const session = new Session(id, server, transportName);

@@ -3,7 +3,13 @@ import type { Context } from "../context/context.js";
 import { isMcpForgeError, McpForgeError, ToolError } from "../errors/errors.js";
 import { maskError } from "../errors/mask.js";
 import type { AppInternals } from "../handlers/internals.js";
-import { complete, getPrompt, listPrompts, parseLevel, resolvePrompt } from "../handlers/prompts.js";
+import {
+  complete,
+  getPrompt,
+  listPrompts,
+  parseLevel,
+  resolvePrompt,
+} from "../handlers/prompts.js";
 import {
   listResources,
   listTemplates,
@@ -16,6 +22,7 @@ import {
   checkOutput,
   errorResult,
   listTools,
+  OutputSchemaError,
   resolveTool,
   toolHandlerStarted,
 } from "../handlers/tools.js";
@@ -73,7 +80,11 @@ export function isKnownMethod(method: string): boolean {
  * @example
  * const final = prepareFinal(app, ctx, session);
  */
-export function prepareFinal(app: AppInternals, ctx: Context, session: Session): () => Promise<unknown> {
+export function prepareFinal(
+  app: AppInternals,
+  ctx: Context,
+  session: Session,
+): () => Promise<unknown> {
   const make = METHODS[ctx.method];
   if (!make) throw new McpForgeError("method_not_found", `Method not found: ${ctx.method}`);
   return make(app, ctx, session);
@@ -96,7 +107,11 @@ function exposedMessage(err: unknown): string | undefined {
 export function failure(app: AppInternals, ctx: Context, err: unknown): unknown {
   const exposed = exposedMessage(err);
   const fields = { method: ctx.method, sessionId: ctx.session.id, component: ctx.component?.name };
-  if (ctx.method === "tools/call" && toolHandlerStarted(ctx)) {
+  if (
+    ctx.method === "tools/call" &&
+    toolHandlerStarted(ctx) &&
+    !(err instanceof OutputSchemaError)
+  ) {
     if (exposed !== undefined) return errorResult(exposed);
     return errorResult(maskError(err, app.logger, fields).message);
   }

@@ -89,7 +89,8 @@ export class StdioTransport implements Transport {
     }
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (!parsed.success) {
-      const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : null;
+      const id =
+        typeof value === "object" && value !== null ? (value as { id?: unknown }).id : null;
       this.#write(errorLine(id, -32600, "Invalid Request"));
       return;
     }

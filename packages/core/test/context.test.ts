@@ -1,0 +1,191 @@
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { JSONRPCMessage, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { createServer } from "../src/index.js";
+import { connect, until } from "./helpers.js";
+
+describe("context", () => {
+  it("sends log and progress notifications in order, echoing the progress token", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("work", {}, async (_args, ctx) => {
+      await ctx.log.info("start");
+      await ctx.progress(0, 2, "begin");
+      await ctx.log.debug({ step: 1 });
+      await ctx.progress(1, 2);
+      await ctx.progress(2, 2, "done");
+      await ctx.log.warning("end", "worker");
+      return "ok";
+    });
+    const { client, notifications } = await connect(app);
+    const progress: unknown[] = [];
+    await client.callTool({ name: "work", arguments: {} }, undefined, {
+      onprogress: (p) => progress.push(p),
+    });
+    expect(progress).toEqual([
+      { progress: 0, total: 2, message: "begin" },
+      { progress: 1, total: 2 },
+      { progress: 2, total: 2, message: "done" },
+    ]);
+    expect(notifications.map((n) => n.params)).toEqual([
+      { level: "info", data: "start" },
+      { level: "debug", data: { step: 1 } },
+      { level: "warning", data: "end", logger: "worker" },
+    ]);
+  });
+
+  it("echoes a string progress token exactly and is a no-op without one", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("p", {}, async (_a, ctx) => {
+      await ctx.progress(5, 10);
+      return "ok";
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const received: JSONRPCMessage[] = [];
+    clientSide.onmessage = (m) => received.push(m);
+    await clientSide.start();
+    await app.connect(serverSide);
+    const call = (id: number, meta?: { progressToken: string }) =>
+      clientSide.send({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: "p", arguments: {}, ...(meta ? { _meta: meta } : {}) },
+      });
+    await call(1, { progressToken: "tok-1" });
+    await call(2);
+    await until(() => received.filter((m) => "result" in m).length === 2);
+    const notes = received.filter((m) => "method" in m);
+    expect(notes).toEqual([
+      {
+        jsonrpc: "2.0",
+        method: "notifications/progress",
+        params: { progressToken: "tok-1", progress: 5, total: 10 },
+      },
+    ]);
+  });
+
+  it("filters log notifications below the session's logging/setLevel", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("logs", {}, async (_a, ctx) => {
+      await ctx.log.debug("d");
+      await ctx.log.info("i");
+      await ctx.log.warning("w");
+      await ctx.log.error("e");
+      return "ok";
+    });
+    const { client, notifications } = await connect(app);
+    expect(await client.setLoggingLevel("warning")).toEqual({});
+    await client.callTool({ name: "logs", arguments: {} });
+    expect(notifications.map((n) => (n.params as { data: string }).data)).toEqual(["w", "e"]);
+    const err = await client.setLoggingLevel("loud" as never).catch((e: McpError) => e);
+    expect((err as McpError).code).toBe(-32602);
+  });
+
+  it("round-trips sampling and elicitation through the client", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("ask_llm", { input: { prompt: z.string() } }, async ({ prompt }, ctx) => {
+      const r = await ctx.sample(prompt, { maxTokens: 50 });
+      return `LLM said: ${(r.content as { text: string }).text}`;
+    });
+    app.tool("ask_user", {}, async (_a, ctx) => {
+      const r = await ctx.elicit("Who are you?", z.object({ name: z.string(), age: z.number() }));
+      return r.action === "accept" ? `hi ${r.content.name} (${r.content.age})` : r.action;
+    });
+    let seenSampling: unknown;
+    let seenElicit: unknown;
+    const { client } = await connect(app, {
+      sampling: (p) => {
+        seenSampling = p;
+        return { role: "assistant", model: "m", content: { type: "text", text: "pong" } };
+      },
+      elicitation: (p) => {
+        seenElicit = p;
+        return { action: "accept", content: { name: "Ada", age: 36 } };
+      },
+    });
+    const s = await client.callTool({ name: "ask_llm", arguments: { prompt: "ping" } });
+    expect(s.content).toEqual([{ type: "text", text: "LLM said: pong" }]);
+    expect(seenSampling).toMatchObject({
+      maxTokens: 50,
+      messages: [{ role: "user", content: { type: "text", text: "ping" } }],
+    });
+    const e = await client.callTool({ name: "ask_user", arguments: {} });
+    expect(e.content).toEqual([{ type: "text", text: "hi Ada (36)" }]);
+    expect(seenElicit).toMatchObject({
+      message: "Who are you?",
+      requestedSchema: { type: "object", required: ["name", "age"] },
+    });
+  });
+
+  it("gives a clear isError result when the client lacks sampling or elicitation", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("s", {}, (_a, ctx) => ctx.sample("x").then(() => "no"));
+    app.tool("e", {}, (_a, ctx) => ctx.elicit("x", z.object({})).then(() => "no"));
+    const { client } = await connect(app);
+    const s = await client.callTool({ name: "s", arguments: {} });
+    expect(s.isError).toBe(true);
+    expect(JSON.stringify(s.content)).toContain('did not declare the \\"sampling\\" capability');
+    const e = await client.callTool({ name: "e", arguments: {} });
+    expect(JSON.stringify(e.content)).toContain("elicitation");
+  });
+
+  it("lists roots, reads own resources, and exposes session and request ids", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.resource("config://app", { mimeType: "application/json" }, () => ({ debug: true }));
+    app.tool("inspect", {}, async (_a, ctx) => {
+      const roots = await ctx.roots();
+      const { contents } = await ctx.readResource("config://app");
+      const count = ((ctx.session.state.get("count") as number | undefined) ?? 0) + 1;
+      ctx.session.state.set("count", count);
+      return {
+        roots: roots.map((r) => r.uri),
+        config: (contents[0] as { text: string }).text,
+        session: ctx.session.id,
+        requestId: ctx.requestId,
+        transport: ctx.transport,
+        count,
+      };
+    });
+    const { client } = await connect(app, { roots: [{ uri: "file:///work", name: "work" }] });
+    const first = (await client.callTool({ name: "inspect", arguments: {} }))
+      .structuredContent as Record<string, unknown>;
+    const second = (await client.callTool({ name: "inspect", arguments: {} }))
+      .structuredContent as Record<string, unknown>;
+    expect(first).toMatchObject({
+      roots: ["file:///work"],
+      config: '{"debug":true}',
+      transport: "memory",
+      count: 1,
+    });
+    expect(second.count).toBe(2);
+    expect(second.session).toBe(first.session);
+    expect(typeof first.requestId).toBe("number");
+    expect(second.requestId).not.toBe(first.requestId);
+  });
+
+  it("aborts the handler's signal when the client cancels", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    let aborted = false;
+    let started = false;
+    app.tool("wait", {}, (_a, ctx) => {
+      started = true;
+      return new Promise((resolve) => {
+        ctx.signal.addEventListener("abort", () => {
+          aborted = true;
+          resolve("cancelled");
+        });
+      });
+    });
+    const { client } = await connect(app);
+    const controller = new AbortController();
+    const call = client.callTool({ name: "wait", arguments: {} }, undefined, {
+      signal: controller.signal,
+    });
+    await until(() => started);
+    controller.abort("user cancelled");
+    await expect(call).rejects.toThrow();
+    await until(() => aborted);
+    expect(aborted).toBe(true);
+  });
+});

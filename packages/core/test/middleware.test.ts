@@ -1,0 +1,118 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { compose, createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
+import { connect, until } from "./helpers.js";
+
+describe("compose", () => {
+  it("runs middleware as an onion and rejects a second next()", async () => {
+    const order: string[] = [];
+    const run = compose([
+      async (_ctx, next) => {
+        order.push("a-in");
+        const r = await next();
+        order.push("a-out");
+        return r;
+      },
+      async (_ctx, next) => {
+        order.push("b-in");
+        const r = await next();
+        order.push("b-out");
+        return r;
+      },
+    ]);
+    const result = await run({} as never, async () => {
+      order.push("handler");
+      return 7;
+    });
+    expect(result).toBe(7);
+    expect(order).toEqual(["a-in", "b-in", "handler", "b-out", "a-out"]);
+    const twice = compose([
+      async (_ctx, next) => {
+        await next();
+        return next();
+      },
+    ]);
+    await expect(twice({} as never, async () => 1)).rejects.toThrow("next() called multiple times");
+  });
+});
+
+describe("app middleware", () => {
+  it("adds typed ctx.var values, per-operation hooks, short-circuits and result rewriting", async () => {
+    const seen: string[] = [];
+    const timing: MiddlewareHooks<{ startedAt: number }> = {
+      name: "timing",
+      onRequest: async (ctx, next) => {
+        ctx.var.startedAt = 123;
+        seen.push(`req:${ctx.method}`);
+        return next();
+      },
+      onCallTool: async (ctx, next) => {
+        seen.push(`call:${ctx.component?.name ?? "?"}`);
+        if (ctx.params.name === "blocked") {
+          throw new McpForgeError("forbidden", "blocked by policy");
+        }
+        return next();
+      },
+      onListTools: async (_ctx, next) => {
+        const r = (await next()) as { tools: { name: string }[] };
+        return { ...r, tools: r.tools.filter((t) => t.name !== "hidden") };
+      },
+    };
+    const app = createServer({ name: "t", version: "1" }).use(timing);
+    app.tool("when", { input: { x: z.number().optional() } }, (_a, ctx) => ({
+      startedAt: ctx.var.startedAt,
+    }));
+    app.tool("hidden", {}, () => "");
+    app.tool("blocked", {}, () => "never");
+    const { client } = await connect(app);
+    expect((await client.callTool({ name: "when", arguments: {} })).structuredContent).toEqual({
+      startedAt: 123,
+    });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["when", "blocked"]);
+    const err = (await client
+      .callTool({ name: "blocked", arguments: {} })
+      .catch((e: unknown) => e)) as McpError;
+    expect(err).toBeInstanceOf(McpError);
+    expect(err.code).toBe(-32003);
+    expect(seen).toEqual([
+      "req:tools/call",
+      "call:when",
+      "req:tools/list",
+      "req:tools/call",
+      "call:blocked",
+    ]);
+  });
+
+  it("masks unexpected middleware errors as -32603 with a correlation id", async () => {
+    const app = createServer({ name: "t", version: "1", logger: silent() });
+    app.use(async () => {
+      throw new Error("internal detail /etc/x");
+    });
+    const { client } = await connect(app);
+    const err = (await client.listTools().catch((e: unknown) => e)) as McpError;
+    expect(err.code).toBe(-32603);
+    expect(err.message).not.toContain("/etc/x");
+    expect(err.message).toContain("correlation id");
+  });
+
+  it("sees client notifications through onNotification", async () => {
+    const got: string[] = [];
+    const app = createServer({ name: "t", version: "1" });
+    app.use({
+      onNotification: async (info, next) => {
+        got.push(info.method);
+        await next();
+      },
+    });
+    const { client } = await connect(app, { roots: [] });
+    await client.sendRootsListChanged();
+    await until(() => got.includes("notifications/roots/list_changed"));
+    expect(got).toContain("notifications/initialized");
+  });
+});
+
+function silent() {
+  const noop = () => {};
+  return { debug: noop, info: noop, warn: noop, error: noop };
+}
