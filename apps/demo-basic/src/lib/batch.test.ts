@@ -34,7 +34,11 @@ describe("processDataBatch: statuses", () => {
       total: 3,
       errors: [],
       warnings: [],
-      results: [{ id: "sum", value: 2.5 }],
+      results: [
+        { id: "a", value: 1.5 },
+        { id: "b", value: -0.5 },
+        { id: "c", value: 2.5 },
+      ],
     });
   });
 
@@ -141,7 +145,10 @@ describe("processDataBatch: operations", () => {
       { id: "b", value: 0.5 },
     ]);
     const sum = run({ items, operation: "sum", fail_on_negative: true });
-    expect(sum.results).toEqual([{ id: "sum", value: 15 }]);
+    expect(sum.results).toEqual([
+      { id: "a", value: 10 },
+      { id: "b", value: 15 },
+    ]);
   });
 
   it("warns once per duplicated id but still processes every item", () => {
@@ -190,12 +197,12 @@ describe("processDataBatch: operations", () => {
         expect(sum.status).toBe(
           valid.length === batch.length ? "success" : valid.length === 0 ? "failed" : "partial",
         );
-        if (valid.length > 0) {
-          expect(sum.results[0]?.value).toBeCloseTo(
-            valid.reduce((s, item) => s + item.value, 0),
-            6,
-          );
-        }
+        expect(sum.results.map((r) => r.id)).toEqual(valid.map((item) => item.id));
+        let running = 0;
+        valid.forEach((item, i) => {
+          running += item.value;
+          expect(sum.results[i]?.value).toBeCloseTo(running, 6);
+        });
         const normalized = run({ ...common, operation: "normalize" });
         expect(normalized.results.map((r) => r.id)).toEqual(valid.map((item) => item.id));
         for (const r of normalized.results) expect(Math.abs(r.value)).toBeLessThanOrEqual(1);
@@ -236,7 +243,9 @@ describe("processDataBatch: validation", () => {
       id: `${i}`.padStart(64, "0"),
       value: i,
     }));
-    expect(run({ items, operation: "sum" }).results).toEqual([{ id: "sum", value: 499500 }]);
+    const { results } = run({ items, operation: "sum" });
+    expect(results).toHaveLength(1000);
+    expect(results[999]).toEqual({ id: items[999]?.id, value: 499500 });
   });
 
   it("describes value as a number in JSON Schema", () => {

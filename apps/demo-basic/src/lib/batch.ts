@@ -32,8 +32,8 @@ export const processDataBatchInput = z.object({
   operation: z
     .enum(["sum", "normalize", "validate"])
     .describe(
-      "sum: one result with id 'sum' holding the total; normalize: each value divided by the " +
-        "largest absolute value; validate: the valid items unchanged",
+      "sum: each valid item's running total (the last result is the grand total); normalize: " +
+        "each value divided by the largest absolute value; validate: the valid items unchanged",
     ),
   fail_on_negative: z
     .boolean()
@@ -58,7 +58,7 @@ export const processingResultSchema = z.object({
   warnings: z.array(z.string()).describe("Problems that did not fail any item"),
   results: z
     .array(z.object({ id: z.string(), value: z.number() }))
-    .describe("The operation's output values"),
+    .describe("The operation's output, one entry per valid item in input order"),
   timing: z
     .object({
       started_at: z.iso.datetime().describe("When processing started (ISO 8601)"),
@@ -84,11 +84,16 @@ function run(operation: ProcessDataBatchInput["operation"], valid: Item[], warni
   if (operation === "validate") return valid.map(({ id, value }) => ({ id, value }));
   if (valid.length === 0) return [];
   if (operation === "sum") {
-    const total = valid.reduce((sum, item) => sum + item.value, 0);
-    if (!Number.isFinite(total)) {
-      throw new DomainError("The sum of the values is too large to represent as a finite number");
-    }
-    return [{ id: "sum", value: total === 0 ? 0 : total }];
+    let total = 0;
+    return valid.map(({ id, value }) => {
+      total += value;
+      if (!Number.isFinite(total)) {
+        throw new DomainError(
+          `The running total overflows at item ${JSON.stringify(id)}: it is too large to represent`,
+        );
+      }
+      return { id, value: total === 0 ? 0 : total };
+    });
   }
   const maxAbs = Math.max(...valid.map((item) => Math.abs(item.value)));
   if (maxAbs === 0) {
