@@ -16,6 +16,17 @@ export {
   ToolError,
 } from "./errors/errors.js";
 export { type MaskedError, maskError } from "./errors/mask.js";
+export {
+  type EventStore,
+  type MemoryEventStoreOptions,
+  memoryEventStore,
+  type ReplaySend,
+} from "./http/event-store.js";
+export { McpHttpHandler, type RouteHandler } from "./http/handler.js";
+export { type HttpServerHandle, listenHttp } from "./http/listen.js";
+export type { ListenOptions } from "./http/options.js";
+export type { ResponseMode } from "./http/reply.js";
+export { type CorsOptions, isLoopback } from "./http/security.js";
 export { createStderrLogger, type LogLevel, type ServerLogger } from "./internal/logger.js";
 export { compose, middlewareFor } from "./middleware/compose.js";
 export type {

@@ -248,6 +248,20 @@ export class Context<V extends Vars = Vars> {
   }
 
   /**
+   * Closes this request's SSE stream early (SEP-1699) so the client reconnects and resumes;
+   * returns false where the transport cannot (stdio, in-memory, JSON answers).
+   *
+   * @example
+   * ctx.closeSSEStream();
+   */
+  closeSSEStream(): boolean {
+    const close = this.#extra.closeSSEStream;
+    if (!close) return false;
+    close();
+    return true;
+  }
+
+  /**
    * Reads one of this server's own resources.
    *
    * @example

@@ -2,19 +2,24 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type {
-  Icon,
-  JSONRPCRequest,
-  Notification,
-  ReadResourceResult,
-  ServerCapabilities,
-  ServerNotification,
-  ServerRequest,
+import {
+  type Icon,
+  type JSONRPCRequest,
+  LATEST_PROTOCOL_VERSION,
+  type Notification,
+  type ReadResourceResult,
+  type ServerCapabilities,
+  type ServerNotification,
+  type ServerRequest,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
 import { Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
 import { readResource, resolveResource } from "../handlers/resources.js";
+import type { RouteHandler } from "../http/handler.js";
+import { type HttpServerHandle, listenHttp } from "../http/listen.js";
+import type { ListenOptions } from "../http/options.js";
 import { createStderrLogger, type ServerLogger } from "../internal/logger.js";
 import { compose, middlewareFor } from "../middleware/compose.js";
 import type { Middleware, MiddlewareHooks, Next, NotificationInfo } from "../middleware/types.js";
@@ -97,6 +102,11 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   readonly #onStart: (() => unknown)[] = [];
   readonly #onClose: (() => unknown)[] = [];
   #started = false;
+  readonly #routes = new Map<string, RouteHandler>();
+  /** False while starting or shutting down (readiness). */
+  ready = false;
+  /** Set by auth middleware: the HTTP endpoint is protected (allows binding non-loopback addresses). */
+  authenticated = false;
 
   constructor(options: ServerOptions) {
     if (!options || typeof options.name !== "string" || options.name.length === 0) {
@@ -197,6 +207,67 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     return this.#internals.prompts.handle(name);
   }
 
+  /**
+   * Adds an HTTP route next to the MCP endpoint (for `/healthz`, `/metrics`, `/.well-known/...`).
+   * Host/Origin checks and CORS apply to routes too.
+   *
+   * @example
+   * app.route("GET", "/healthz", (_req, res) => res.end("ok"));
+   */
+  route(method: string, path: string, handler: RouteHandler): this {
+    if (!path.startsWith("/")) throw new Error('@mcpforge/core: route paths must start with "/"');
+    if (typeof handler !== "function") throw new Error("@mcpforge/core: route() needs a handler");
+    this.#routes.set(`${method.toUpperCase()} ${path}`, handler);
+    return this;
+  }
+
+  /** The route handler for a method and path, if one was added. */
+  routeFor(method: string, path: string): RouteHandler | undefined {
+    return this.#routes.get(`${method} ${path}`);
+  }
+
+  /**
+   * Serves the app over Streamable HTTP (loopback by default).
+   *
+   * @example
+   * const http = await app.listen({ port: 3000 });
+   */
+  listen(options: ListenOptions = {}): Promise<HttpServerHandle> {
+    return this.#start().then(() => listenHttp(this as unknown as McpForgeApp, options));
+  }
+
+  /** The `initialize` result for a requested protocol version (used by stateless HTTP). */
+  initializeResult(requestedVersion: unknown): Record<string, unknown> {
+    const version =
+      typeof requestedVersion === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requestedVersion)
+        ? requestedVersion
+        : LATEST_PROTOCOL_VERSION;
+    const result: Record<string, unknown> = {
+      protocolVersion: version,
+      capabilities: CAPABILITIES,
+      serverInfo: this.#serverInfo(),
+    };
+    if (this.options.instructions !== undefined) result.instructions = this.options.instructions;
+    return result;
+  }
+
+  #serverInfo() {
+    const info: {
+      name: string;
+      version: string;
+      title?: string;
+      icons?: Icon[];
+      websiteUrl?: string;
+    } = {
+      name: this.name,
+      version: this.version,
+    };
+    if (this.options.title !== undefined) info.title = this.options.title;
+    if (this.options.icons !== undefined) info.icons = this.options.icons;
+    if (this.options.websiteUrl !== undefined) info.websiteUrl = this.options.websiteUrl;
+    return info;
+  }
+
   /** A handle on a registered tool, or undefined. */
   getTool(name: string): ComponentHandle | undefined {
     return this.#internals.tools.get(name) ? this.#internals.tools.handle(name) : undefined;
@@ -235,7 +306,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   notifyResourceUpdated(uri: string): void {
     for (const session of this.sessions.values()) {
       if (!session.isSubscribed(uri)) continue;
-      session.server.sendResourceUpdated({ uri }).catch((err: unknown) => {
+      session.server?.sendResourceUpdated({ uri }).catch((err: unknown) => {
         this.logger.warn("could not send resources/updated", { uri, error: String(err) });
       });
     }
@@ -253,6 +324,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     for (const session of this.sessions.values()) {
       for (const kind of kinds) {
         const s = session.server;
+        if (!s) continue;
         const sent =
           kind === "tools"
             ? s.sendToolListChanged()
@@ -321,11 +393,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     const id = transport.sessionId ?? randomUUID();
     const session = this.createSession(id, options.transportName ?? "custom");
     this.sessions.set(id, session);
-    session.server.onclose = () => {
+    const server = session.server as Server;
+    server.onclose = () => {
       this.sessions.delete(id);
       session.dispose();
     };
-    await session.server.connect(transport);
+    await server.connect(transport);
     return session;
   }
 
@@ -419,7 +492,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    */
   async close(): Promise<void> {
     const sessions = [...this.sessions.values()];
-    await Promise.allSettled(sessions.map((s) => s.server.close()));
+    await Promise.allSettled(sessions.map((s) => s.server?.close()));
     this.sessions.clear();
     for (const fn of this.#onClose) await fn();
   }

@@ -41,14 +41,15 @@ export function logLevelRank(level: string): number {
 /** One connected client: its SDK server, log level, subscriptions and state. */
 export class Session implements SessionInfo {
   readonly id: string;
-  readonly server: Server;
+  /** The SDK protocol server; undefined for the shared stateless HTTP session. */
+  readonly server: Server | undefined;
   readonly transport: string;
   /** The minimum level set by `logging/setLevel`; undefined sends every level. */
   logLevel: LoggingLevel | undefined;
   #state: Map<string, unknown> | undefined;
   #subscriptions: Set<string> | undefined;
 
-  constructor(id: string, server: Server, transport: string) {
+  constructor(id: string, server: Server | undefined, transport: string) {
     this.id = id;
     this.server = server;
     this.transport = transport;
@@ -70,11 +71,11 @@ export class Session implements SessionInfo {
   }
 
   get clientInfo(): Implementation | undefined {
-    return this.server.getClientVersion();
+    return this.server?.getClientVersion();
   }
 
   get clientCapabilities(): ClientCapabilities | undefined {
-    return this.server.getClientCapabilities();
+    return this.server?.getClientCapabilities();
   }
 
   /** Whether a message at `level` passes the session's `logging/setLevel` filter. */

@@ -1,3 +1,4 @@
+import type { ListenOptions } from "../http/options.js";
 import type { McpForgeApp } from "../server/app.js";
 import { StdioTransport } from "./stdio.js";
 
@@ -9,6 +10,8 @@ export interface RunOptions {
   argv?: readonly string[];
   /** Environment to read `MCP_TRANSPORT` from (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /** Options for the HTTP transport (`PORT`/`HOST` from the environment fill port and host). */
+  http?: ListenOptions;
 }
 
 /** A function that serves the app over a named transport. */
@@ -82,6 +85,18 @@ export async function runStdio(app: McpForgeApp<never>): Promise<void> {
 export async function runApp(app: McpForgeApp<never>, options: RunOptions = {}): Promise<void> {
   const name = pickTransport(options);
   if (name === "stdio") return runStdio(app);
+  if (name === "http") {
+    const env = options.env ?? process.env;
+    const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
+    const handle = await (app as unknown as McpForgeApp).listen({
+      ...options.http,
+      port: options.http?.port ?? port,
+      host: options.http?.host ?? env.HOST ?? "127.0.0.1",
+      handleSignals: options.http?.handleSignals ?? true,
+    });
+    process.stderr.write(`MCP server listening on ${handle.url}\n`);
+    return;
+  }
   const runner = runners.get(name);
   if (!runner) {
     throw new Error(

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from "node:http";
+
+/** Why reading a body failed. */
+export class BodyError extends Error {
+  readonly status: number;
+  readonly rpcCode: number;
+  constructor(status: number, rpcCode: number, message: string) {
+    super(message);
+    this.status = status;
+    this.rpcCode = rpcCode;
+  }
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads a request body up to `limit` bytes: refuses at once (413) when Content-Length says it
+ * is larger, and as soon as a chunked body crosses the limit; then decodes strict UTF-8 and
+ * parses JSON (400 / -32700 on failure).
+ *
+ * @example
+ * const value = await readJsonBody(req, 4 * 1024 * 1024);
+ */
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) {
+    return Promise.reject(new BodyError(413, -32600, `Request body exceeds ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        req.off("data", onData);
+        req.resume();
+        reject(new BodyError(413, -32600, `Request body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("error", (err) => {
+      if (!failed) reject(new BodyError(400, -32700, `Could not read the body: ${err.message}`));
+      failed = true;
+    });
+    req.once("end", () => {
+      if (failed) return;
+      let text: string;
+      try {
+        text = decoder.decode(Buffer.concat(chunks, size));
+      } catch {
+        reject(new BodyError(400, -32700, "Parse error: the body is not valid UTF-8"));
+        return;
+      }
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new BodyError(400, -32700, "Parse error: the body is not valid JSON"));
+      }
+    });
+  });
+}

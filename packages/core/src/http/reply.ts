@@ -1,0 +1,176 @@
+import type { ServerResponse } from "node:http";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { EventStore } from "./event-store.js";
+import { keepAlive, startSse, writeEvent, writePriming } from "./sse.js";
+
+/** How a POST's answer is sent: JSON when nothing streams first (auto), always JSON, or always SSE. */
+export type ResponseMode = "auto" | "json" | "sse";
+
+/** Options of {@link Reply}. */
+export interface ReplyOptions {
+  mode: ResponseMode;
+  headers: Record<string, string>;
+  /** Present when the stream is resumable (stateful sessions). */
+  events?: { store: EventStore; streamId: string } | undefined;
+  prime: boolean;
+  retryMs: number;
+  keepAliveMs: number;
+  onDone: () => void;
+}
+
+function isFinal(message: JSONRPCMessage, id: RequestId): boolean {
+  return ("result" in message || "error" in message) && (message as { id?: unknown }).id === id;
+}
+
+/**
+ * The answer channel of one POSTed request: a JSON body, or an SSE stream carrying the
+ * request's notifications and server-to-client requests before its final response.
+ *
+ * @example
+ * const reply = new Reply(res, 1, { mode: "auto", headers: {}, prime: false, retryMs: 1000, keepAliveMs: 15000, onDone() {} });
+ * await reply.send({ jsonrpc: "2.0", id: 1, result: {} });
+ */
+export class Reply {
+  readonly requestId: RequestId;
+  #res: ServerResponse | undefined;
+  #state: "pending" | "sse" | "done" = "pending";
+  #queue: Promise<void> = Promise.resolve();
+  readonly #o: ReplyOptions;
+  #stopKeepAlive: (() => void) | undefined;
+
+  constructor(res: ServerResponse, requestId: RequestId, options: ReplyOptions) {
+    this.#res = res;
+    this.requestId = requestId;
+    this.#o = options;
+    res.once("close", () => {
+      if (this.#res === res) this.#res = undefined;
+    });
+  }
+
+  get done(): boolean {
+    return this.#state === "done";
+  }
+
+  /** Whether the client is still connected to this answer. */
+  get connected(): boolean {
+    return this.#res !== undefined && !this.#res.writableEnded;
+  }
+
+  #enqueue(fn: () => Promise<void> | void): Promise<void> {
+    const next = this.#queue.then(fn);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Sends a message belonging to this request (a notification, a request, or the final response). */
+  send(message: JSONRPCMessage): Promise<void> {
+    return this.#enqueue(() => this.#send(message));
+  }
+
+  async #send(message: JSONRPCMessage): Promise<void> {
+    if (this.#state === "done") return;
+    const final = isFinal(message, this.requestId);
+    if (this.#state === "pending") {
+      if (final && this.#o.mode !== "sse") {
+        this.#json(message);
+        return;
+      }
+      if (this.#o.mode === "json") {
+        if ("method" in message && "id" in message) {
+          throw new Error(
+            "Server-to-client requests need an SSE response (JSON response mode is on)",
+          );
+        }
+        return; // notifications cannot be delivered on a JSON answer
+      }
+      await this.#startSse();
+    }
+    const events = this.#o.events;
+    const id = events ? await events.store.storeEvent(events.streamId, message) : undefined;
+    const res = this.#res;
+    if (res && !res.writableEnded) writeEvent(res, id, message);
+    if (final) this.#finish();
+  }
+
+  #json(message: JSONRPCMessage): void {
+    const res = this.#res;
+    this.#state = "done";
+    if (res && !res.writableEnded) {
+      const body = JSON.stringify(message);
+      res.writeHead(200, {
+        ...this.#o.headers,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
+    }
+    this.#o.onDone();
+  }
+
+  async #startSse(): Promise<void> {
+    this.#state = "sse";
+    const res = this.#res;
+    if (!res || res.writableEnded) return;
+    startSse(res, this.#o.headers);
+    this.#stopKeepAlive = keepAlive(res, this.#o.keepAliveMs);
+    const events = this.#o.events;
+    if (events && this.#o.prime) {
+      const id = await events.store.storeEvent(events.streamId, undefined);
+      if (!res.writableEnded) writePriming(res, id, this.#o.retryMs);
+    }
+  }
+
+  #finish(): void {
+    this.#state = "done";
+    this.#stopKeepAlive?.();
+    this.#res?.end();
+    this.#res = undefined;
+    this.#o.onDone();
+  }
+
+  /**
+   * Closes the SSE stream early (SEP-1699); the client resumes with GET + Last-Event-ID.
+   * Only resumable streams can be closed; returns whether it was.
+   */
+  closeStream(): boolean {
+    if (!this.#o.events || this.#state === "done") return false;
+    void this.#enqueue(async () => {
+      if (this.#state === "pending") await this.#startSse();
+      this.#stopKeepAlive?.();
+      this.#res?.end();
+      this.#res = undefined;
+    });
+    return true;
+  }
+
+  /** Continues this stream on a resumed GET (after the missed events were replayed). */
+  attach(res: ServerResponse): void {
+    void this.#enqueue(() => {
+      if (this.#state === "done") {
+        res.end();
+        return;
+      }
+      this.#res = res;
+      this.#stopKeepAlive = keepAlive(res, this.#o.keepAliveMs);
+      res.once("close", () => {
+        if (this.#res === res) this.#res = undefined;
+      });
+    });
+  }
+
+  /** Answers the request with a JSON-RPC error (used at the shutdown deadline). */
+  fail(code: number, message: string): Promise<void> {
+    return this.send({ jsonrpc: "2.0", id: this.requestId, error: { code, message } });
+  }
+
+  /** Ends the connection without an answer (session closed). */
+  abandon(): void {
+    if (this.#state === "done") return;
+    this.#state = "done";
+    this.#stopKeepAlive?.();
+    if (this.#res && !this.#res.headersSent) this.#res.writeHead(404).end();
+    else this.#res?.end();
+    this.#res = undefined;
+    this.#o.onDone();
+  }
+}
