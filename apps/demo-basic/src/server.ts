@@ -1,6 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { createServer, type McpForgeApp, resolveRealPathWithin, ToolError } from "@mcpforge/core";
+import {
+  createServer,
+  type McpForgeApp,
+  McpForgeError,
+  resolveRealPathWithin,
+  ToolError,
+} from "@mcpforge/core";
 import * as z from "zod";
 import { processDataBatch, processDataBatchInput, processingResultSchema } from "./lib/batch.js";
 import { evaluate } from "./lib/calculator.js";
@@ -20,6 +26,12 @@ const PROFILES: Record<string, { name: string; role: string; joined: string }> =
 };
 
 const DATE_RANGE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
+
+/** Whether `day` (YYYY-MM-DD) is a real calendar date: `Date.parse` accepts e.g. 2025-02-30. */
+function isCalendarDate(day: string): boolean {
+  const time = Date.parse(day);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === day;
+}
 
 /**
  * Builds the demo server: the reference guide's examples as one MCP Forge app.
@@ -155,9 +167,11 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
       params: { user_id: z.string().regex(/^[a-z0-9_]{3,32}$/, "use 3-32 of a-z 0-9 _") },
       complete: { user_id: (v) => Object.keys(PROFILES).filter((id) => id.startsWith(v)) },
     },
-    ({ user_id }) => {
-      const profile = PROFILES[user_id];
-      if (!profile) throw new DomainError(`No user ${user_id}`);
+    ({ user_id }, _ctx, uri) => {
+      const profile = Object.hasOwn(PROFILES, user_id) ? PROFILES[user_id] : undefined;
+      if (!profile) {
+        throw new McpForgeError("resource_not_found", `No user ${user_id}`, { data: { uri } });
+      }
       return { user_id, ...profile };
     },
   );
@@ -175,13 +189,7 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
           .regex(DATE_RANGE, "expected YYYY-MM-DD..YYYY-MM-DD")
           .refine((r) => {
             const [, from, to] = DATE_RANGE.exec(r) ?? [];
-            return (
-              !!from &&
-              !!to &&
-              from <= to &&
-              !Number.isNaN(Date.parse(from)) &&
-              !Number.isNaN(Date.parse(to))
-            );
+            return !!from && !!to && from <= to && isCalendarDate(from) && isCalendarDate(to);
           }, "the range must be two real dates, the first not after the second"),
       },
       complete: {
