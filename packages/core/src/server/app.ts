@@ -13,6 +13,7 @@ import {
   type ServerRequest,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type * as z from "zod";
 import { Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
@@ -71,6 +72,14 @@ export interface ConnectOptions {
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 type Chain = (ctx: Context, last: Next) => Promise<unknown>;
 type EmptyVars = Record<never, never>;
+
+type ServerOptionsSdk = NonNullable<ConstructorParameters<typeof Server>[1]>;
+
+let validator: AjvJsonSchemaValidator | undefined;
+function sharedValidator(): AjvJsonSchemaValidator {
+  validator ??= new AjvJsonSchemaValidator();
+  return validator;
+}
 
 const CAPABILITIES: ServerCapabilities = {
   tools: { listChanged: true },
@@ -364,8 +373,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     if (this.options.title !== undefined) info.title = this.options.title;
     if (this.options.icons !== undefined) info.icons = this.options.icons;
     if (this.options.websiteUrl !== undefined) info.websiteUrl = this.options.websiteUrl;
-    const serverOptions: { capabilities: ServerCapabilities; instructions?: string } = {
+    const serverOptions: ServerOptionsSdk = {
       capabilities: CAPABILITIES,
+      // One validator for every session: the SDK would otherwise build an Ajv instance per Server.
+      jsonSchemaValidator: sharedValidator(),
     };
     if (this.options.instructions !== undefined)
       serverOptions.instructions = this.options.instructions;
