@@ -31,6 +31,7 @@ export class HttpSessionTransport implements Transport {
   readonly streams = new Map<string, Reply>();
   #get: ServerResponse | undefined;
   #closed = false;
+  #everOpened = false;
   readonly #events: () => EventStore;
   readonly #keepAliveMs: number;
 
@@ -64,6 +65,8 @@ export class HttpSessionTransport implements Transport {
         return;
       }
     }
+    // Only a client that opened the standalone stream can resume it: store nothing before that.
+    if (!this.#everOpened) return;
     const id = await this.#events().storeEvent(this.getStreamId, message);
     if (this.#get && !this.#get.writableEnded) writeEvent(this.#get, id, message);
   }
@@ -77,6 +80,7 @@ export class HttpSessionTransport implements Transport {
   openGetStream(res: ServerResponse, headers: Record<string, string>, started = false): void {
     if (!started) startSse(res, headers);
     this.#get = res;
+    this.#everOpened = true;
     keepAlive(res, this.#keepAliveMs);
     res.once("close", () => {
       if (this.#get === res) this.#get = undefined;
