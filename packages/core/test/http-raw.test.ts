@@ -32,9 +32,9 @@ function app() {
     return ctx.signal.aborted ? "aborted" : "waited";
   });
   a.tool("reconnect", { description: "Closes its stream early" }, async (_x, ctx) => {
-    ctx.closeSSEStream();
+    const closed = ctx.closeSSEStream();
     await new Promise((r) => setTimeout(r, 100));
-    return "after reconnect";
+    return closed ? "after reconnect" : "not closed";
   });
   return a;
 }
@@ -367,6 +367,22 @@ describe("stateful sessions", () => {
       headers: { accept: "text/event-stream", "mcp-session-id": other, "last-event-id": primingId },
     });
     expect(foreign.status).toBe(404);
+  });
+
+  it("refuses to close a stream that cannot be resumed (older protocol, JSON mode)", async () => {
+    const h = await start();
+    const init = await rpc(h.url, {
+      ...INIT,
+      params: { ...INIT.params, protocolVersion: "2025-06-18" },
+    });
+    const sid = init.headers["mcp-session-id"] as string;
+    const old = await rpc(h.url, call(5, "reconnect"), { "mcp-session-id": sid });
+    expect(JSON.parse(old.body).result.content[0].text).toBe("not closed");
+    const json = await start({ responseMode: "json" });
+    const sid2 = await openSession(json.url);
+    const r = await rpc(json.url, call(6, "reconnect"), { "mcp-session-id": sid2 });
+    expect(r.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(r.body).result.content[0].text).toBe("not closed");
   });
 
   it("sends keep-alive comments on idle streams and allows one standalone GET stream", async () => {

@@ -255,10 +255,9 @@ export class Context<V extends Vars = Vars> {
    * ctx.closeSSEStream();
    */
   closeSSEStream(): boolean {
-    const close = this.#extra.closeSSEStream;
+    const close = this.#extra.closeSSEStream as (() => boolean | undefined) | undefined;
     if (!close) return false;
-    close();
-    return true;
+    return close() !== false;
   }
 
   /**

@@ -287,9 +287,8 @@ export class McpHttpHandler {
     e.transport.streams.set(streamId, reply);
     e.transport.deliver(message, {
       ...extra,
-      closeSSEStream: () => {
-        reply.closeStream();
-      },
+      // Typed `() => void` by the SDK; core's ctx.closeSSEStream() reads the boolean.
+      closeSSEStream: () => reply.closeStream(),
       closeStandaloneSSEStream: () => e.transport.closeGetStream(),
     });
   }

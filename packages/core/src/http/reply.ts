@@ -133,7 +133,10 @@ export class Reply {
    * Only resumable streams can be closed; returns whether it was.
    */
   closeStream(): boolean {
-    if (!this.#o.events || this.#state === "done") return false;
+    // Only primed SSE streams can be resumed: never for JSON answers or pre-2025-11-25 clients.
+    if (!this.#o.events || !this.#o.prime || this.#o.mode === "json" || this.#state === "done") {
+      return false;
+    }
     void this.#enqueue(async () => {
       if (this.#state === "pending") await this.#startSse();
       this.#stopKeepAlive?.();
