@@ -1,5 +1,4 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   type CreateMessageRequest,
   type CreateMessageResult,
@@ -10,11 +9,10 @@ import {
   type LoggingLevel,
   type ReadResourceResult,
   type Root,
-  type ServerNotification,
-  type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { McpForgeError } from "../errors/errors.js";
+import type { RequestExtra } from "../server/protocol-session.js";
 import type { Session, SessionInfo } from "../server/session.js";
 
 /** The shape of `ctx.var`: values middleware adds for later handlers. */
@@ -51,7 +49,7 @@ export interface ContextHost {
   readResource(uri: string, ctx: Context): Promise<ReadResourceResult>;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = RequestExtra;
 
 /**
  * The request context every middleware and handler receives.
@@ -214,7 +212,7 @@ export class Context<V extends Vars = Vars> {
     } else {
       requestedSchema = schema as ElicitRequestFormParams["requestedSchema"];
     }
-    const result = await this.#extra.sendRequest(
+    const result = await this.#extra.sendRequest<z.output<typeof ElicitResultSchema>>(
       { method: "elicitation/create", params: { message, requestedSchema } },
       ElicitResultSchema,
       { signal: this.signal },
@@ -241,9 +239,13 @@ export class Context<V extends Vars = Vars> {
    */
   async roots(): Promise<Root[]> {
     this.#require("roots", "roots");
-    const result = await this.#extra.sendRequest({ method: "roots/list" }, ListRootsResultSchema, {
-      signal: this.signal,
-    });
+    const result = await this.#extra.sendRequest<z.output<typeof ListRootsResultSchema>>(
+      { method: "roots/list" },
+      ListRootsResultSchema,
+      {
+        signal: this.signal,
+      },
+    );
     return result.roots;
   }
 

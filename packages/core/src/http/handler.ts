@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   isInitializeRequest,
   type JSONRPCMessage,
@@ -14,6 +13,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import type { McpForgeApp } from "../server/app.js";
+import type { RequestExtra } from "../server/protocol-session.js";
 import { Session } from "../server/session.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { type EventStore, memoryEventStore } from "./event-store.js";
@@ -36,7 +36,7 @@ interface SessionEntry {
   streams: number;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = RequestExtra;
 
 /**
  * Writes a JSON-RPC error body with an HTTP status. Bodies never carry stack frames or paths.

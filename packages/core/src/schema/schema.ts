@@ -1,4 +1,5 @@
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { createRequire } from "node:module";
+import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import * as z from "zod";
 
 const JSON_SCHEMA_BRAND: unique symbol = Symbol.for("mcpforge.jsonSchema");
@@ -70,7 +71,12 @@ function compileJsonSchema(input: JsonSchemaInput<unknown>, what: string): Compi
     throw new Error(`@mcpforge/core: ${what} must be a JSON Schema with "type": "object"`);
   }
   const { $schema: _ignored, ...rest } = schema;
-  ajv ??= new AjvJsonSchemaValidator();
+  // Loaded on first use only: ajv is heavy and most servers never need it (faster cold start).
+  ajv ??= new (
+    createRequire(import.meta.url)("@modelcontextprotocol/sdk/validation/ajv") as {
+      AjvJsonSchemaValidator: typeof AjvJsonSchemaValidator;
+    }
+  ).AjvJsonSchemaValidator();
   let check: ReturnType<AjvJsonSchemaValidator["getValidator"]>;
   try {
     check = ajv.getValidator(rest as never);

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type Icon,
@@ -9,11 +7,8 @@ import {
   type Notification,
   type ReadResourceResult,
   type ServerCapabilities,
-  type ServerNotification,
-  type ServerRequest,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type * as z from "zod";
 import { Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
@@ -46,6 +41,7 @@ import { isUriTemplate } from "../resources/uri-template.js";
 import type { SchemaInput } from "../schema/schema.js";
 import { type RunOptions, runApp } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
+import { ProtocolSession, type RequestExtra } from "./protocol-session.js";
 import { Session } from "./session.js";
 
 /** Options of {@link createServer}. */
@@ -69,17 +65,8 @@ export interface ConnectOptions {
   transportName?: string;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 type Chain = (ctx: Context, last: Next) => Promise<unknown>;
 type EmptyVars = Record<never, never>;
-
-type ServerOptionsSdk = NonNullable<ConstructorParameters<typeof Server>[1]>;
-
-let validator: AjvJsonSchemaValidator | undefined;
-function sharedValidator(): AjvJsonSchemaValidator {
-  validator ??= new AjvJsonSchemaValidator();
-  return validator;
-}
 
 const CAPABILITIES: ServerCapabilities = {
   tools: { listChanged: true },
@@ -315,9 +302,11 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   notifyResourceUpdated(uri: string): void {
     for (const session of this.sessions.values()) {
       if (!session.isSubscribed(uri)) continue;
-      session.server?.sendResourceUpdated({ uri }).catch((err: unknown) => {
-        this.logger.warn("could not send resources/updated", { uri, error: String(err) });
-      });
+      session.protocol
+        ?.notify({ method: "notifications/resources/updated", params: { uri } })
+        .catch((err: unknown) => {
+          this.logger.warn("could not send resources/updated", { uri, error: String(err) });
+        });
     }
   }
 
@@ -332,15 +321,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     this.#pending.clear();
     for (const session of this.sessions.values()) {
       for (const kind of kinds) {
-        const s = session.server;
-        if (!s) continue;
-        const sent =
-          kind === "tools"
-            ? s.sendToolListChanged()
-            : kind === "resources"
-              ? s.sendResourceListChanged()
-              : s.sendPromptListChanged();
-        sent.catch(() => {
+        session.protocol?.notify({ method: `notifications/${kind}/list_changed` }).catch(() => {
           // a closing session cannot receive it; nothing to do
         });
       }
@@ -354,46 +335,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   }
 
   /**
-   * Creates the SDK protocol server for one session; core dispatches every request.
-   *
-   * @example
-   * const session = app.createSession("abc", "http");
-   */
-  createSession(id: string, transportName: string): Session {
-    const info: {
-      name: string;
-      version: string;
-      title?: string;
-      icons?: Icon[];
-      websiteUrl?: string;
-    } = {
-      name: this.name,
-      version: this.version,
-    };
-    if (this.options.title !== undefined) info.title = this.options.title;
-    if (this.options.icons !== undefined) info.icons = this.options.icons;
-    if (this.options.websiteUrl !== undefined) info.websiteUrl = this.options.websiteUrl;
-    const serverOptions: ServerOptionsSdk = {
-      capabilities: CAPABILITIES,
-      // One validator for every session: the SDK would otherwise build an Ajv instance per Server.
-      jsonSchemaValidator: sharedValidator(),
-    };
-    if (this.options.instructions !== undefined)
-      serverOptions.instructions = this.options.instructions;
-    const server = new Server(info, serverOptions);
-    server.removeRequestHandler("logging/setLevel");
-    const session = new Session(id, server, transportName);
-    server.fallbackRequestHandler = (request, extra) =>
-      this.dispatch(session, request as JSONRPCRequest, extra) as never;
-    server.fallbackNotificationHandler = (n) => this.#notification(session, n);
-    server.oninitialized = () => {
-      void this.#notification(session, { method: "notifications/initialized" });
-    };
-    return session;
-  }
-
-  /**
-   * Serves one client over a transport (stdio, in-memory, or any SDK transport).
+   * Serves one client over a transport (stdio, in-memory, HTTP session, or any SDK transport).
    *
    * @example
    * const [client, server] = InMemoryTransport.createLinkedPair();
@@ -402,15 +344,24 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<Session> {
     await this.#start();
     const id = transport.sessionId ?? randomUUID();
-    const session = this.createSession(id, options.transportName ?? "custom");
-    this.sessions.set(id, session);
-    const server = session.server as Server;
-    server.onclose = () => {
+    let session: Session | undefined;
+    const protocol = new ProtocolSession(
+      {
+        dispatch: (request, extra) => this.dispatch(session as Session, request, extra),
+        notification: (n) => void this.#notification(session as Session, n),
+        initializeResult: (version) => this.initializeResult(version),
+      },
+      transport,
+    );
+    session = new Session(id, protocol, options.transportName ?? "custom");
+    const s = session;
+    this.sessions.set(id, s);
+    protocol.onclose = () => {
       this.sessions.delete(id);
-      session.dispose();
+      s.dispose();
     };
-    await server.connect(transport);
-    return session;
+    await protocol.start();
+    return s;
   }
 
   #chain(method: string): Chain {
@@ -428,7 +379,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * @example
    * server.fallbackRequestHandler = (req, extra) => app.dispatch(session, req, extra);
    */
-  async dispatch(session: Session, request: JSONRPCRequest, extra: Extra): Promise<unknown> {
+  async dispatch(session: Session, request: JSONRPCRequest, extra: RequestExtra): Promise<unknown> {
     const ctx = new Context(this, session, request.method, request.params, extra);
     try {
       const final = prepareFinal(this.#internals, ctx, session);
@@ -479,7 +430,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
       sendRequest: async () => {
         throw new Error("not available while reading a resource internally");
       },
-    } as unknown as Extra);
+    } as unknown as RequestExtra);
     if (target) inner.component = target.def.info;
     return readResource(inner, target);
   }
@@ -503,7 +454,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    */
   async close(): Promise<void> {
     const sessions = [...this.sessions.values()];
-    await Promise.allSettled(sessions.map((s) => s.server?.close()));
+    await Promise.allSettled(sessions.map((s) => s.protocol?.close()));
     this.sessions.clear();
     for (const fn of this.#onClose) await fn();
   }

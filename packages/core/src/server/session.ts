@@ -1,9 +1,9 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type {
   ClientCapabilities,
   Implementation,
   LoggingLevel,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { ProtocolSession } from "./protocol-session.js";
 
 /** What handlers see of the session a request belongs to. */
 export interface SessionInfo {
@@ -41,17 +41,17 @@ export function logLevelRank(level: string): number {
 /** One connected client: its SDK server, log level, subscriptions and state. */
 export class Session implements SessionInfo {
   readonly id: string;
-  /** The SDK protocol server; undefined for the shared stateless HTTP session. */
-  readonly server: Server | undefined;
+  /** The JSON-RPC session layer; undefined for the shared stateless HTTP session. */
+  readonly protocol: ProtocolSession | undefined;
   readonly transport: string;
   /** The minimum level set by `logging/setLevel`; undefined sends every level. */
   logLevel: LoggingLevel | undefined;
   #state: Map<string, unknown> | undefined;
   #subscriptions: Set<string> | undefined;
 
-  constructor(id: string, server: Server | undefined, transport: string) {
+  constructor(id: string, protocol: ProtocolSession | undefined, transport: string) {
     this.id = id;
-    this.server = server;
+    this.protocol = protocol;
     this.transport = transport;
   }
 
@@ -71,11 +71,11 @@ export class Session implements SessionInfo {
   }
 
   get clientInfo(): Implementation | undefined {
-    return this.server?.getClientVersion();
+    return this.protocol?.clientInfo;
   }
 
   get clientCapabilities(): ClientCapabilities | undefined {
-    return this.server?.getClientCapabilities();
+    return this.protocol?.clientCapabilities;
   }
 
   /** Whether a message at `level` passes the session's `logging/setLevel` filter. */

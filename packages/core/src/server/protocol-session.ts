@@ -1,0 +1,299 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  type ClientCapabilities,
+  type Implementation,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  LATEST_PROTOCOL_VERSION,
+  McpError,
+  type MessageExtraInfo,
+  type Notification,
+  type RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** A zod-like schema used to check a client's answer to a server-to-client request. */
+interface ResultSchema {
+  safeParse(value: unknown): { success: boolean; data?: unknown; error?: { message: string } };
+}
+
+/** Options of an outgoing request. */
+export interface OutgoingRequestOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+  relatedRequestId?: RequestId;
+}
+
+/** What the protocol needs from the app. */
+export interface ProtocolHost {
+  /** Answers a request (everything but initialize and ping). */
+  dispatch(request: JSONRPCRequest, extra: RequestExtra): Promise<unknown>;
+  /** Sees a client notification. */
+  notification(n: Notification): void;
+  /** The initialize result for a negotiated protocol version. */
+  initializeResult(version: string): Record<string, unknown>;
+}
+
+/** The per-request services handed to the dispatcher (shape of the SDK's RequestHandlerExtra). */
+export interface RequestExtra {
+  signal: AbortSignal;
+  requestId: RequestId;
+  sessionId: string | undefined;
+  _meta: Record<string, unknown> | undefined;
+  authInfo: MessageExtraInfo["authInfo"];
+  requestInfo: MessageExtraInfo["requestInfo"];
+  closeSSEStream: MessageExtraInfo["closeSSEStream"];
+  sendNotification(n: Notification): Promise<void>;
+  sendRequest<T = unknown>(
+    request: { method: string; params?: unknown },
+    schema: ResultSchema,
+    options?: OutgoingRequestOptions,
+  ): Promise<T>;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  schema: ResultSchema;
+  cleanup(): void;
+}
+
+const DEFAULT_TIMEOUT = 60_000;
+
+function negotiate(requested: unknown): string {
+  return typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
+    ? requested
+    : LATEST_PROTOCOL_VERSION;
+}
+
+/**
+ * MCP's JSON-RPC session layer for one connection, without the SDK's per-connection `Server`:
+ * initialize and ping, request dispatch with cancellation, server-to-client requests with
+ * response correlation and timeouts, and notifications. Cheap to create (a few fields).
+ *
+ * @example
+ * const protocol = new ProtocolSession(host, transport);
+ * await protocol.start();
+ */
+export class ProtocolSession {
+  clientCapabilities: ClientCapabilities | undefined;
+  clientInfo: Implementation | undefined;
+  protocolVersion: string | undefined;
+  /** Called once when the connection closes. */
+  onclose: (() => void) | undefined;
+  readonly #host: ProtocolHost;
+  readonly #transport: Transport;
+  #inflight: Map<RequestId, AbortController> | undefined;
+  #pending: Map<RequestId, Pending> | undefined;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(host: ProtocolHost, transport: Transport) {
+    this.#host = host;
+    this.#transport = transport;
+  }
+
+  /** Wires the transport and starts it. */
+  async start(): Promise<void> {
+    const t = this.#transport;
+    const previousClose = t.onclose;
+    t.onclose = () => {
+      previousClose?.();
+      this.#onclose();
+    };
+    t.onmessage = (message, extra) => this.#onMessage(message, extra);
+    await t.start();
+  }
+
+  #onMessage(message: JSONRPCMessage, info?: MessageExtraInfo): void {
+    if ("method" in message) {
+      if ("id" in message) this.#onRequest(message as JSONRPCRequest, info);
+      else this.#onNotification(message as Notification);
+      return;
+    }
+    const id = (message as { id?: RequestId }).id;
+    const pending = id === undefined ? undefined : this.#pending?.get(id);
+    if (!pending || id === undefined) return;
+    this.#pending?.delete(id);
+    pending.cleanup();
+    if ("error" in message) {
+      const e = message.error;
+      pending.reject(new McpError(e.code, e.message, e.data));
+      return;
+    }
+    const parsed = pending.schema.safeParse((message as { result: unknown }).result);
+    if (parsed.success) pending.resolve(parsed.data);
+    else
+      pending.reject(
+        new McpError(-32602, `Invalid result from the client: ${parsed.error?.message ?? ""}`),
+      );
+  }
+
+  #onNotification(n: Notification): void {
+    if (n.method === "notifications/cancelled") {
+      const id = (n.params as { requestId?: RequestId } | undefined)?.requestId;
+      if (id !== undefined)
+        this.#inflight?.get(id)?.abort((n.params as { reason?: unknown }).reason);
+    }
+    this.#host.notification(n);
+  }
+
+  #reply(message: JSONRPCMessage): void {
+    if (this.#closed) return;
+    this.#transport.send(message).catch(() => {
+      // the connection is gone; nothing more can be sent
+    });
+  }
+
+  #onRequest(request: JSONRPCRequest, info: MessageExtraInfo | undefined): void {
+    const { id, method } = request;
+    if (method === "initialize") {
+      const params = (request.params ?? {}) as {
+        protocolVersion?: unknown;
+        capabilities?: ClientCapabilities;
+        clientInfo?: Implementation;
+      };
+      this.clientCapabilities = params.capabilities;
+      this.clientInfo = params.clientInfo;
+      this.protocolVersion = negotiate(params.protocolVersion);
+      this.#reply({
+        jsonrpc: "2.0",
+        id,
+        result: this.#host.initializeResult(this.protocolVersion),
+      });
+      return;
+    }
+    if (method === "ping") {
+      this.#reply({ jsonrpc: "2.0", id, result: {} });
+      return;
+    }
+    const controller = new AbortController();
+    this.#inflight ??= new Map();
+    this.#inflight.set(id, controller);
+    const extra: RequestExtra = {
+      signal: controller.signal,
+      requestId: id,
+      sessionId: this.#transport.sessionId,
+      _meta: (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta,
+      authInfo: info?.authInfo,
+      requestInfo: info?.requestInfo,
+      closeSSEStream: info?.closeSSEStream,
+      sendNotification: (n) => this.notify(n, id, controller.signal),
+      sendRequest: <T>(
+        r: { method: string; params?: unknown },
+        schema: ResultSchema,
+        options?: OutgoingRequestOptions,
+      ) =>
+        this.request(r, schema, {
+          signal: controller.signal,
+          ...options,
+          relatedRequestId: id,
+        }) as Promise<T>,
+    };
+    this.#host.dispatch(request, extra).then(
+      (result) => {
+        this.#inflight?.delete(id);
+        if (controller.signal.aborted) return;
+        this.#reply({ jsonrpc: "2.0", id, result: result as Record<string, unknown> });
+      },
+      (err: { code?: unknown; message?: string; data?: unknown }) => {
+        this.#inflight?.delete(id);
+        if (controller.signal.aborted) return;
+        const error: { code: number; message: string; data?: unknown } = {
+          code: Number.isSafeInteger(err?.code) ? (err.code as number) : -32603,
+          message: err?.message ?? "Internal error",
+        };
+        if (err?.data !== undefined) error.data = err.data;
+        this.#reply({ jsonrpc: "2.0", id, error });
+      },
+    );
+  }
+
+  /**
+   * Sends a notification, tied to a request when `relatedRequestId` is given (so HTTP puts it
+   * on that request's stream). Dropped once the request was cancelled.
+   */
+  async notify(n: Notification, relatedRequestId?: RequestId, signal?: AbortSignal): Promise<void> {
+    if (this.#closed || signal?.aborted) return;
+    const message = { jsonrpc: "2.0" as const, ...n } as JSONRPCMessage;
+    await this.#transport.send(
+      message,
+      relatedRequestId === undefined ? undefined : { relatedRequestId },
+    );
+  }
+
+  /** Sends a server-to-client request and resolves with the client's validated answer. */
+  request(
+    r: { method: string; params?: unknown },
+    schema: ResultSchema,
+    options: OutgoingRequestOptions = {},
+  ): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new McpError(-32000, "Connection closed"));
+    if (options.signal?.aborted)
+      return Promise.reject(new McpError(-32000, "Request was cancelled"));
+    const id = `s${++this.#nextId}`;
+    return new Promise((resolve, reject) => {
+      const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT;
+      const timer = setTimeout(() => {
+        fail(new McpError(-32001, `Request timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref?.();
+      const onAbort = () => fail(new McpError(-32000, "Request was cancelled"), true);
+      const cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+      const fail = (err: Error, notifyClient = true) => {
+        if (!this.#pending?.delete(id)) return;
+        cleanup();
+        if (notifyClient) {
+          void this.notify({
+            method: "notifications/cancelled",
+            params: { requestId: id, reason: err.message },
+          }).catch(() => {});
+        }
+        reject(err);
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      this.#pending ??= new Map();
+      this.#pending.set(id, { resolve, reject, schema, cleanup });
+      const message = {
+        jsonrpc: "2.0" as const,
+        id,
+        method: r.method,
+        ...(r.params === undefined ? {} : { params: r.params }),
+      } as JSONRPCMessage;
+      const sendOptions =
+        options.relatedRequestId === undefined
+          ? undefined
+          : { relatedRequestId: options.relatedRequestId };
+      this.#transport.send(message, sendOptions).catch((err: Error) => {
+        if (!this.#pending?.delete(id)) return;
+        cleanup();
+        reject(err);
+      });
+    });
+  }
+
+  /** Closes the transport (in-flight handlers are aborted, pending requests rejected). */
+  async close(): Promise<void> {
+    await this.#transport.close();
+    this.#onclose();
+  }
+
+  #onclose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#inflight) for (const c of this.#inflight.values()) c.abort();
+    this.#inflight = undefined;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending) {
+      for (const p of pending.values()) {
+        p.cleanup();
+        p.reject(new McpError(-32000, "Connection closed"));
+      }
+    }
+    this.onclose?.();
+  }
+}
