@@ -483,3 +483,37 @@ describe("graceful shutdown", () => {
     await expect(rpc(h.url, INIT)).rejects.toThrow();
   });
 });
+
+describe("HTTP hooks", () => {
+  it("useHttp() can refuse requests, authenticate them into ctx.auth, and binds sessions to their principal", async () => {
+    const a = app();
+    a.tool("whoami", { description: "Principal" }, (_x, ctx) => ctx.auth?.clientId ?? "nobody");
+    a.tool("timed", { description: "Sets a response header" }, (_x, ctx) => {
+      ctx.setResponseHeader("server-timing", "tool;dur=1.5");
+      return "ok";
+    });
+    a.useHttp((req, res) => {
+      const key = req.headers["x-api-key"];
+      if (key !== "alice-key" && key !== "bob-key") {
+        res.writeHead(401, { "www-authenticate": "ApiKey" }).end();
+        return true;
+      }
+      req.auth = { token: "", clientId: key === "alice-key" ? "alice" : "bob", scopes: [] };
+      return undefined;
+    });
+    const h = await start({}, a);
+    expect((await rpc(h.url, INIT)).status).toBe(401);
+    const alice = { "x-api-key": "alice-key" };
+    const init = await rpc(h.url, INIT, alice);
+    const sid = init.headers["mcp-session-id"] as string;
+    const who = await rpc(h.url, call(2, "whoami"), { ...alice, "mcp-session-id": sid });
+    expect(JSON.parse(who.body).result.content[0].text).toBe("alice");
+    const timed = await rpc(h.url, call(3, "timed"), { ...alice, "mcp-session-id": sid });
+    expect(timed.headers["server-timing"]).toBe("tool;dur=1.5");
+    const stolen = await rpc(h.url, call(4, "whoami"), {
+      "x-api-key": "bob-key",
+      "mcp-session-id": sid,
+    });
+    expect(stolen.status).toBe(404);
+  });
+});

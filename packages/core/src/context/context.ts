@@ -118,6 +118,20 @@ export class Context<V extends Vars = Vars> {
     };
   }
 
+  /**
+   * Adds a header to this request's HTTP answer (ignored on stdio and in-memory, and once the
+   * answer has started). Returns whether the transport supports it.
+   *
+   * @example
+   * ctx.setResponseHeader("server-timing", "tool;dur=12.5");
+   */
+  setResponseHeader(name: string, value: string): boolean {
+    const headers = this.#extra.responseHeaders;
+    if (!headers) return false;
+    headers[name.toLowerCase()] = value;
+    return true;
+  }
+
   /** Log notifications to the client, honouring its `logging/setLevel`. */
   get log(): ContextLogger {
     if (this.#log) return this.#log;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import {
   isInitializeRequest,
   type JSONRPCMessage,
@@ -23,6 +24,12 @@ import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } fro
 import { HttpSessionTransport } from "./session-transport.js";
 import { startSse, writeEvent } from "./sse.js";
 
+/** An HTTP hook added with `app.useHttp()`: return true (or end the response) to stop. */
+export type HttpHook = (
+  req: IncomingMessage & { auth?: AuthInfo },
+  res: ServerResponse,
+) => boolean | undefined | Promise<boolean | undefined> | void | Promise<void>;
+
 /** An HTTP route handler added with `app.route()`. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -34,6 +41,8 @@ interface SessionEntry {
   protocolVersion: string;
   events: EventStore | undefined;
   streams: number;
+  /** The principal that created the session; other principals get 404. */
+  principal: string | undefined;
 }
 
 type Extra = RequestExtra;
@@ -70,6 +79,14 @@ function accepts(req: IncomingMessage, type: string): boolean {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** The principal of a request authenticated by an HTTP hook (`req.auth`), if any. */
+function principalOf(req: IncomingMessage): string | undefined {
+  const auth = (req as { auth?: { clientId?: string; extra?: { subject?: unknown } } }).auth;
+  if (!auth) return undefined;
+  const subject = auth.extra?.subject;
+  return typeof subject === "string" ? subject : auth.clientId;
 }
 
 function newSessionId(): string {
@@ -156,6 +173,10 @@ export class McpHttpHandler {
     const route = this.#app.routeFor(req.method ?? "GET", path);
     if (route) return route(req, res);
     if (path !== this.#o.path) return rpcError(res, 404, -32000, "Not found");
+    for (const hook of this.#app.httpHooks) {
+      const stop = await hook(req, res);
+      if (stop === true || res.writableEnded || res.headersSent) return;
+    }
     const stateless = this.#o.mode === "stateless";
     const allow = stateless ? "POST, OPTIONS" : "GET, POST, DELETE, OPTIONS";
     if (req.method === "POST") return this.#post(req, res);
@@ -179,7 +200,7 @@ export class McpHttpHandler {
       return undefined;
     }
     const entry = this.#entries.get(id);
-    if (!entry) {
+    if (!entry || entry.principal !== principalOf(req)) {
       rpcError(res, 404, -32001, "Session not found");
       return undefined;
     }
@@ -252,7 +273,7 @@ export class McpHttpHandler {
           "retry-after": "30",
         });
       }
-      entry = await this.#open(negotiated(message.params.protocolVersion));
+      entry = await this.#open(negotiated(message.params.protocolVersion), principalOf(req));
     } else {
       entry = this.#entry(req, res);
       if (!entry) return;
@@ -269,9 +290,10 @@ export class McpHttpHandler {
     const request = message as JSONRPCRequest;
     const e = entry;
     const streamId = `${e.id}.${++e.streams}`;
+    const responseHeaders: Record<string, string> = { "mcp-session-id": e.id };
     const reply: Reply = new Reply(res, request.id, {
       mode: this.#o.responseMode,
-      headers: { "mcp-session-id": e.id },
+      headers: responseHeaders,
       events: { store: this.#events(e), streamId },
       prime: e.protocolVersion >= "2025-11-25",
       retryMs: this.#o.retryMs,
@@ -287,6 +309,7 @@ export class McpHttpHandler {
     e.transport.streams.set(streamId, reply);
     e.transport.deliver(message, {
       ...extra,
+      responseHeaders,
       // Typed `() => void` by the SDK; core's ctx.closeSSEStream() reads the boolean.
       closeSSEStream: () => reply.closeStream(),
       closeStandaloneSSEStream: () => e.transport.closeGetStream(),
@@ -298,7 +321,7 @@ export class McpHttpHandler {
     return entry.events;
   }
 
-  async #open(protocolVersion: string): Promise<SessionEntry> {
+  async #open(protocolVersion: string, principal: string | undefined): Promise<SessionEntry> {
     const id = newSessionId();
     const entry: SessionEntry = {
       id,
@@ -308,6 +331,7 @@ export class McpHttpHandler {
       protocolVersion,
       events: undefined,
       streams: 0,
+      principal,
     };
     entry.transport = new HttpSessionTransport(id, () => this.#events(entry), this.#o.keepAliveMs);
     this.#entries.set(id, entry);
@@ -384,9 +408,10 @@ export class McpHttpHandler {
       return;
     }
     const request = message as JSONRPCRequest;
+    const responseHeaders: Record<string, string> = {};
     const reply: Reply = new Reply(res, request.id, {
       mode: this.#o.responseMode,
-      headers: {},
+      headers: responseHeaders,
       events: undefined,
       prime: false,
       retryMs: this.#o.retryMs,
@@ -404,6 +429,7 @@ export class McpHttpHandler {
       _meta: request.params?._meta,
       authInfo: (req as { auth?: never }).auth,
       requestInfo: { headers: req.headers },
+      responseHeaders,
       sendNotification: (n: ServerNotification) =>
         reply.send({ jsonrpc: "2.0", ...n } as JSONRPCMessage),
       sendRequest: () =>

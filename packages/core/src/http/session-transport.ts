@@ -94,7 +94,10 @@ export class HttpSessionTransport implements Transport {
   }
 
   /** Hands an incoming message to the SDK server. */
-  deliver(message: JSONRPCMessage, extra: MessageExtraInfo): void {
+  deliver(
+    message: JSONRPCMessage,
+    extra: MessageExtraInfo & { responseHeaders?: Record<string, string> },
+  ): void {
     this.onmessage?.(message, extra);
   }
 

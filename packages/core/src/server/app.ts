@@ -13,7 +13,7 @@ import type * as z from "zod";
 import { Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
 import { readResource, resolveResource } from "../handlers/resources.js";
-import type { RouteHandler } from "../http/handler.js";
+import type { HttpHook, RouteHandler } from "../http/handler.js";
 import { type HttpServerHandle, listenHttp } from "../http/listen.js";
 import type { ListenOptions } from "../http/options.js";
 import { createStderrLogger, type ServerLogger } from "../internal/logger.js";
@@ -99,6 +99,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   readonly #onClose: (() => unknown)[] = [];
   #started = false;
   readonly #routes = new Map<string, RouteHandler>();
+  readonly #httpHooks: HttpHook[] = [];
   /** False while starting or shutting down (readiness). */
   ready = false;
   /** Set by auth middleware: the HTTP endpoint is protected (allows binding non-loopback addresses). */
@@ -215,6 +216,27 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     if (typeof handler !== "function") throw new Error("@mcpforge/core: route() needs a handler");
     this.#routes.set(`${method.toUpperCase()} ${path}`, handler);
     return this;
+  }
+
+  /**
+   * Adds a hook that sees every HTTP request to the MCP endpoint before MCP handling (after
+   * the Host/Origin checks): it may answer it (return true or end the response, e.g. 401/429)
+   * or set `req.auth`, which becomes `ctx.auth` and binds new sessions to that principal.
+   *
+   * @example
+   * app.useHttp((req, res) => {
+   *   if (req.headers["x-api-key"] !== key) { res.writeHead(401).end(); return true; }
+   * });
+   */
+  useHttp(hook: HttpHook): this {
+    if (typeof hook !== "function") throw new Error("@mcpforge/core: useHttp() takes a function");
+    this.#httpHooks.push(hook);
+    return this;
+  }
+
+  /** The HTTP hooks added with `useHttp()`, in order. */
+  get httpHooks(): readonly HttpHook[] {
+    return this.#httpHooks;
   }
 
   /** The route handler for a method and path, if one was added. */

@@ -43,6 +43,8 @@ export interface RequestExtra {
   authInfo: MessageExtraInfo["authInfo"];
   requestInfo: MessageExtraInfo["requestInfo"];
   closeSSEStream: MessageExtraInfo["closeSSEStream"];
+  /** HTTP only: headers added to this request's answer (e.g. `Server-Timing`). */
+  responseHeaders?: Record<string, string> | undefined;
   sendNotification(n: Notification): Promise<void>;
   sendRequest<T = unknown>(
     request: { method: string; params?: unknown },
@@ -178,6 +180,8 @@ export class ProtocolSession {
       authInfo: info?.authInfo,
       requestInfo: info?.requestInfo,
       closeSSEStream: info?.closeSSEStream,
+      responseHeaders: (info as { responseHeaders?: Record<string, string> } | undefined)
+        ?.responseHeaders,
       sendNotification: (n) => this.notify(n, id, controller.signal),
       sendRequest: <T>(
         r: { method: string; params?: unknown },
