@@ -1,3 +1,4 @@
+export { type TestMiddlewareOptions, testMiddleware } from "./contracts/test-middleware.js";
 export { mcpMatchers } from "./matchers.js";
 export {
   type CallOptions,

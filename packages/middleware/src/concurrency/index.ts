@@ -1,0 +1,1 @@
+export { type ConcurrencyOptions, concurrency } from "./concurrency.js";

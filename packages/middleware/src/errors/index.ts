@@ -1,0 +1,1 @@
+export { type ErrorMaskingOptions, type ErrorMaskingVars, errorMasking } from "./error-masking.js";

@@ -1,0 +1,1 @@
+export { type LoggingOptions, type LoggingVars, logging } from "./logging.js";

@@ -1,0 +1,247 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { createServer, McpForgeError, ToolError } from "@mcpforge/core";
+import { createTestClient, testMiddleware } from "@mcpforge/testing";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { memoryDestination, silentLogger } from "../test-utils/fixtures.js";
+import { logging } from "./logging.js";
+
+testMiddleware("logging", () => logging({ destination: memoryDestination() }));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function loggedApp(options: Parameters<typeof logging>[0] = {}) {
+  const dest = memoryDestination();
+  const app = createServer({ name: "t", version: "1", logger: silentLogger })
+    // Stands in for an auth middleware that sets the principal.
+    .use(async (ctx, next) => {
+      ctx.auth = { token: "t0k3n", clientId: "client-42", scopes: [] };
+      return next();
+    })
+    .use(logging({ destination: dest, ...options }));
+  app.tool("whoami", { description: "Returns the correlation id" }, (_a, ctx) => ({
+    correlationId: ctx.var.correlationId,
+  }));
+  app.tool("store", { description: "Takes anything" }, (args) => ({ keys: Object.keys(args) }));
+  app.tool("refuse", { description: "ToolError" }, () => {
+    throw new ToolError("not today");
+  });
+  app.resource("memo://broken", { description: "Fails" }, () => {
+    throw new McpForgeError("forbidden", "no access");
+  });
+  return { app, lines: dest.lines };
+}
+
+describe("logging", () => {
+  it("writes one JSON line per request with method, component, outcome, ids and principal", async () => {
+    const { app, lines } = loggedApp();
+    await using client = await createTestClient(app);
+    const { correlationId } = await client.callTool<{ correlationId: string }>("whoami", {});
+    expect(correlationId).toMatch(UUID);
+    await client.listTools();
+    expect(lines).toHaveLength(2);
+    const [call, list] = lines;
+    expect(call).toMatchObject({
+      level: "info",
+      msg: "mcp request",
+      name: "@mcpforge/middleware/logging",
+      method: "tools/call",
+      component: "whoami",
+      outcome: "ok",
+      correlationId,
+      principal: "client-42",
+      transport: "memory",
+      arguments: {},
+    });
+    expect(typeof call?.time).toBe("string");
+    expect(typeof call?.durationMs).toBe("number");
+    expect(typeof call?.sessionId).toBe("string");
+    expect(typeof call?.requestId).toBe("number");
+    expect(list).toMatchObject({ method: "tools/list", outcome: "ok" });
+    expect(list?.correlationId).toMatch(UUID);
+    expect(list?.correlationId).not.toBe(correlationId);
+    expect(JSON.stringify(lines)).not.toContain("t0k3n");
+  });
+
+  it("reports tool_error and error outcomes", async () => {
+    const { app, lines } = loggedApp();
+    await using client = await createTestClient(app);
+    expect((await client.callToolRaw("refuse", {})).isError).toBe(true);
+    await expect(client.readResource("memo://broken")).rejects.toThrow(/no access/);
+    expect(lines[0]).toMatchObject({ level: "warn", component: "refuse", outcome: "tool_error" });
+    expect(lines[1]).toMatchObject({
+      level: "error",
+      method: "resources/read",
+      uri: "memo://broken",
+      outcome: "error",
+      error: { name: "McpForgeError", message: "no access", kind: "forbidden", code: -32003 },
+    });
+  });
+
+  it("redacts secret argument keys at any depth, case-insensitively", async () => {
+    const { app, lines } = loggedApp();
+    await using client = await createTestClient(app);
+    await client.callTool("store", {
+      user: "ann",
+      Password: "hunter2",
+      nested: { API_KEY: "k1", apiKey: "k2", list: [{ clientSecret: "s1", note: "fine" }] },
+      accessToken: "tok",
+      Authorization: "Bearer x",
+      cookie: "sid=1",
+    });
+    expect(lines[0]?.arguments).toEqual({
+      user: "ann",
+      Password: "[REDACTED]",
+      nested: {
+        API_KEY: "[REDACTED]",
+        apiKey: "[REDACTED]",
+        list: [{ clientSecret: "[REDACTED]", note: "fine" }],
+      },
+      accessToken: "[REDACTED]",
+      Authorization: "[REDACTED]",
+      cookie: "[REDACTED]",
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/hunter2|k1|k2|s1|Bearer x|sid=1/);
+  });
+
+  it("takes its own redact list, with strings and RegExps", async () => {
+    const { app, lines } = loggedApp({ redactKeys: ["ssn", /^pin$/i] });
+    await using client = await createTestClient(app);
+    await client.callTool("store", { ssn: "123", PIN: "9", spin: "ok", password: "kept" });
+    expect(lines[0]?.arguments).toEqual({
+      ssn: "[REDACTED]",
+      PIN: "[REDACTED]",
+      spin: "ok",
+      password: "kept",
+    });
+  });
+
+  it("truncates large payloads to maxPayloadBytes", async () => {
+    const { app, lines } = loggedApp({ maxPayloadBytes: 64 });
+    await using client = await createTestClient(app);
+    await client.callTool("store", { text: "é".repeat(500), password: "secret-value" });
+    const logged = lines[0];
+    expect(logged?.argumentsTruncated).toBe(true);
+    expect(logged?.argumentsBytes).toBeGreaterThan(1000);
+    expect(typeof logged?.arguments).toBe("string");
+    const text = logged?.arguments as string;
+    expect(Buffer.byteLength(text.replace(/…$/, ""))).toBeLessThanOrEqual(64);
+    expect(text.startsWith('{"text":"éé')).toBe(true);
+    expect(text).not.toContain("\uFFFD");
+    expect(JSON.stringify(lines)).not.toContain("secret-value");
+  });
+
+  it("honours level and writes to a given pino logger", async () => {
+    const warnOnly = loggedApp({ level: "warn" });
+    await using client = await createTestClient(warnOnly.app);
+    await client.callTool("whoami", {});
+    await client.callToolRaw("refuse", {});
+    expect(warnOnly.lines.map((l) => l.outcome)).toEqual(["tool_error"]);
+
+    const dest = memoryDestination();
+    const own = createServer({ name: "t", version: "1", logger: silentLogger }).use(
+      logging({ logger: pino({ base: { service: "mine" } }, dest) }),
+    );
+    own.tool("ping", { description: "Ping" }, () => "pong");
+    await using client2 = await createTestClient(own);
+    await client2.callTool("ping");
+    expect(dest.lines).toHaveLength(1);
+    expect(dest.lines[0]).toMatchObject({ service: "mine", level: 30, component: "ping" });
+  });
+
+  it("keeps a correlation id set by an earlier middleware", async () => {
+    const dest = memoryDestination();
+    const app = createServer({ name: "t", version: "1", logger: silentLogger })
+      .use<{ correlationId: string }>(async (ctx, next) => {
+        ctx.var.correlationId = "from-gateway";
+        return next();
+      })
+      .use(logging({ destination: dest }));
+    app.tool("ping", { description: "Ping" }, () => "pong");
+    await using client = await createTestClient(app);
+    await client.callTool("ping");
+    expect(dest.lines[0]?.correlationId).toBe("from-gateway");
+  });
+
+  it("logs HTTP headers with authorization and cookies redacted (real HTTP)", async () => {
+    const dest = memoryDestination();
+    const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(
+      logging({ destination: dest }),
+    );
+    app.tool("ping", { description: "Ping" }, () => "pong");
+    const http = await app.listen({ port: 0 });
+    const client = new Client({ name: "c", version: "1" });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(http.url), {
+          requestInit: {
+            headers: {
+              Authorization: "Bearer very-secret",
+              Cookie: "session=abc",
+              "X-Api-Key": "key-123",
+              "X-Request-Tag": "visible",
+            },
+          },
+        }),
+      );
+      await client.callTool({ name: "ping", arguments: {} });
+    } finally {
+      await client.close();
+      await http.close();
+    }
+    const line = dest.lines.find((l) => l.method === "tools/call");
+    expect(line).toMatchObject({ transport: "http", component: "ping", outcome: "ok" });
+    const headers = line?.headers as Record<string, unknown>;
+    expect(headers.authorization).toBe("[REDACTED]");
+    expect(headers.cookie).toBe("[REDACTED]");
+    expect(headers["x-api-key"]).toBe("[REDACTED]");
+    expect(headers["x-request-tag"]).toBe("visible");
+    expect(JSON.stringify(dest.lines)).not.toMatch(/very-secret|session=abc|key-123/);
+  });
+
+  it("validates its options", () => {
+    expect(() => logging({ level: "loud" as never })).toThrow(
+      /^@mcpforge\/middleware: logging\(\): level/,
+    );
+    expect(() => logging({ maxPayloadBytes: 0 })).toThrow(/maxPayloadBytes/);
+    expect(() => logging({ redactKeys: [""] })).toThrow(/redactKeys/);
+    expect(() => logging({ redactKeys: "password" as never })).toThrow(/redactKeys/);
+    expect(() => logging({ logger: {} as never })).toThrow(/logger/);
+    expect(() => logging({ destination: {} as never })).toThrow(/destination/);
+  });
+});
+
+describe("logging to stderr", () => {
+  it("writes to file descriptor 2 by default and nothing to stdout (real child process)", async () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const fixture = fileURLToPath(new URL("../test-utils/logging-stderr.ts", import.meta.url));
+    const { stdout, stderr } = await run(process.execPath, [
+      "--conditions=@mcpforge/source",
+      tsx,
+      fixture,
+    ]);
+    expect(stdout).toBe("");
+    const lines = stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.method === "tools/call")).toMatchObject({
+      component: "ping",
+      outcome: "ok",
+      level: "info",
+    });
+  });
+});
+
+function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 15_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,239 @@
+import { performance } from "node:perf_hooks";
+import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "@mcpforge/core";
+import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
+import { correlationIdOf } from "../internal/correlation.js";
+import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
+
+/** The `ctx.var` fields {@link logging} adds. */
+export type LoggingVars = {
+  /** This request's correlation id (reused when an earlier middleware set one). */
+  correlationId: string;
+};
+
+/** Options of {@link logging}. */
+export interface LoggingOptions {
+  /** The minimum level of the default logger (default `info`); ignored when `logger` is given. */
+  level?: LevelWithSilent;
+  /** Logged arguments are cut to this many bytes of JSON (default 2048). */
+  maxPayloadBytes?: number;
+  /**
+   * Argument and header keys whose values are replaced by `"[REDACTED]"`, at any depth. A string
+   * matches case-insensitively, ignoring `-` and `_`, when the key contains it (`"token"` matches
+   * `accessToken` and `x_token`); a RegExp is tested against the key as it is. Replaces the
+   * default list: `password`, `token`, `secret`, `apiKey`, `authorization`, `cookie`. The
+   * `authorization`, `proxy-authorization`, `cookie` and `set-cookie` headers are always redacted.
+   */
+  redactKeys?: readonly (string | RegExp)[];
+  /** A pino logger to write to (default: a new one writing to `destination`). */
+  logger?: Logger;
+  /** Where the default logger writes (default: stderr, file descriptor 2, synchronously). */
+  destination?: DestinationStream;
+}
+
+const DEFAULT_REDACT_KEYS: readonly string[] = [
+  "password",
+  "token",
+  "secret",
+  "apiKey",
+  "authorization",
+  "cookie",
+];
+const ALWAYS_REDACTED_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+]);
+const REDACTED = "[REDACTED]";
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+type Outcome = "ok" | "error" | "tool_error";
+
+/**
+ * Logs one structured JSON line per request with pino (stderr by default): method, component,
+ * duration, outcome (`ok`, `error`, `tool_error`), correlation id (also on
+ * `ctx.var.correlationId`), session id, principal, and the arguments, truncated and with
+ * secrets redacted.
+ *
+ * @example
+ * import { logging } from "@mcpforge/middleware/logging";
+ * app.use(logging({ level: "info", maxPayloadBytes: 1024, redactKeys: ["password", "ssn"] }));
+ * // {"level":"info","time":"…","method":"tools/call","component":"search","outcome":"ok",…}
+ */
+export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> {
+  const opts = checkOptionsObject("logging", options);
+  if (opts.level !== undefined && !LEVELS.has(opts.level)) {
+    throw optionsError(
+      "logging",
+      `level must be one of ${[...LEVELS].join(", ")}, got ${JSON.stringify(opts.level)}`,
+    );
+  }
+  checkPositiveInteger("logging", "maxPayloadBytes", opts.maxPayloadBytes);
+  if (opts.redactKeys !== undefined) {
+    if (
+      !Array.isArray(opts.redactKeys) ||
+      !opts.redactKeys.every((k) => (typeof k === "string" && k !== "") || k instanceof RegExp)
+    ) {
+      throw optionsError("logging", "redactKeys must be an array of non-empty strings or RegExps");
+    }
+  }
+  if (opts.logger !== undefined && typeof opts.logger?.info !== "function") {
+    throw optionsError("logging", "logger must be a pino logger");
+  }
+  if (opts.destination !== undefined && typeof opts.destination?.write !== "function") {
+    throw optionsError("logging", "destination must be a stream with a write() method");
+  }
+  const maxPayloadBytes = opts.maxPayloadBytes ?? 2048;
+  const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
+  const logger =
+    opts.logger ??
+    pino(
+      {
+        name: "@mcpforge/middleware/logging",
+        level: opts.level ?? "info",
+        base: { pid: process.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      opts.destination ?? pino.destination({ dest: 2, sync: true }),
+    );
+
+  return {
+    name: "logging",
+    onRequest: async (ctx, next) => {
+      const correlationId = correlationIdOf(ctx);
+      const start = performance.now();
+      let outcome: Outcome = "ok";
+      let failure: unknown;
+      try {
+        const result = await next();
+        if (isToolErrorResult(ctx, result)) outcome = "tool_error";
+        return result;
+      } catch (err) {
+        // A ToolError thrown by the handler becomes an isError result further out, in core.
+        outcome = isToolError(err) ? "tool_error" : "error";
+        failure = err;
+        throw err;
+      } finally {
+        const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
+        try {
+          const fields = lineFields(ctx, { correlationId, durationMs, outcome });
+          addPayload(fields, ctx, isSecret, maxPayloadBytes);
+          if (failure !== undefined) fields.error = errorFields(failure);
+          const level = outcome === "ok" ? "info" : outcome === "tool_error" ? "warn" : "error";
+          logger[level](fields, "mcp request");
+        } catch {
+          // Logging must never change the answer.
+        }
+      }
+    },
+  };
+}
+
+function isToolError(err: unknown): boolean {
+  return err instanceof ToolError || (err instanceof Error && err.name === "ToolError");
+}
+
+function isToolErrorResult(ctx: Context, result: unknown): boolean {
+  return (
+    ctx.method === "tools/call" &&
+    typeof result === "object" &&
+    result !== null &&
+    (result as { isError?: unknown }).isError === true
+  );
+}
+
+function lineFields(
+  ctx: Context,
+  base: { correlationId: string; durationMs: number; outcome: Outcome },
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    method: ctx.method,
+    component: ctx.component?.name ?? componentFromParams(ctx),
+    outcome: base.outcome,
+    durationMs: base.durationMs,
+    correlationId: base.correlationId,
+    requestId: ctx.requestId,
+    sessionId: ctx.session.id,
+    transport: ctx.transport,
+    principal: ctx.auth?.clientId,
+  };
+  return fields;
+}
+
+function componentFromParams(ctx: Context): string | undefined {
+  const name = ctx.params.name ?? ctx.params.uri;
+  return typeof name === "string" ? name.slice(0, 200) : undefined;
+}
+
+function addPayload(
+  fields: Record<string, unknown>,
+  ctx: Context,
+  isSecret: (key: string) => boolean,
+  maxBytes: number,
+): void {
+  if (ctx.params.arguments !== undefined) {
+    const json = JSON.stringify(ctx.params.arguments, (key, value) =>
+      key !== "" && isSecret(key) ? REDACTED : value,
+    );
+    if (json !== undefined) {
+      const bytes = Buffer.byteLength(json);
+      if (bytes <= maxBytes) {
+        fields.arguments = JSON.parse(json);
+      } else {
+        fields.arguments = `${truncateUtf8(json, maxBytes)}…`;
+        fields.argumentsTruncated = true;
+        fields.argumentsBytes = bytes;
+      }
+    }
+  }
+  if (typeof ctx.params.uri === "string") fields.uri = truncateUtf8(ctx.params.uri, maxBytes);
+  const headers = ctx.http?.headers;
+  if (headers) {
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      out[name] =
+        ALWAYS_REDACTED_HEADERS.has(name.toLowerCase()) || isSecret(name) ? REDACTED : value;
+    }
+    fields.headers = out;
+  }
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const cut = Buffer.from(text, "utf8").subarray(0, maxBytes).toString("utf8");
+  // A multi-byte character cut in half decodes to U+FFFD: drop it.
+  return cut.endsWith("\uFFFD") ? cut.slice(0, -1) : cut;
+}
+
+function errorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err).slice(0, 500) };
+  const out: Record<string, unknown> = { name: err.name, message: err.message.slice(0, 500) };
+  if (isMcpForgeError(err)) {
+    out.kind = err.kind;
+    out.code = err.code;
+  }
+  return out;
+}
+
+const normalize = (key: string) => key.toLowerCase().replace(/[-_]/g, "");
+
+function secretMatcher(keys: readonly (string | RegExp)[]): (key: string) => boolean {
+  const needles = keys.filter((k): k is string => typeof k === "string").map(normalize);
+  const patterns = keys.filter((k): k is RegExp => k instanceof RegExp);
+  const cache = new Map<string, boolean>();
+  return (key) => {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      const n = normalize(key);
+      hit =
+        needles.some((needle) => n.includes(needle)) ||
+        patterns.some((p) => {
+          p.lastIndex = 0;
+          return p.test(key);
+        });
+      if (cache.size < 1000) cache.set(key, hit);
+    }
+    return hit;
+  };
+}

@@ -1,0 +1,1 @@
+export { type TimeoutOptions, type TimeoutVars, timeout } from "./timeout.js";

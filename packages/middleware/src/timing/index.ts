@@ -1,0 +1,1 @@
+export { type TimingOptions, type TimingVars, timing } from "./timing.js";
