@@ -81,3 +81,33 @@ describe("timing", () => {
     expect(() => timing({ slowMs: 0 })).not.toThrow();
   });
 });
+
+describe("timing over HTTP", () => {
+  it("adds a Server-Timing header to the answer", async () => {
+    const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(
+      timing({ log: recordingLogger() }),
+    );
+    app.tool("quick", { description: "Answers at once" }, () => "ok");
+    const http = await app.listen({ port: 0, mode: "stateless" });
+    try {
+      const res = await fetch(http.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "quick" },
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("server-timing")).toMatch(/^mcp;dur=\d+(\.\d+)?$/);
+      expect((await res.json()).result.content[0].text).toBe("ok");
+    } finally {
+      await http.close();
+    }
+  });
+});

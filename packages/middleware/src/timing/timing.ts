@@ -21,7 +21,8 @@ export interface TimingOptions {
 
 /**
  * Measures every operation: puts its duration on `ctx.var.durationMs` (for middleware added
- * before this one, after their `next()`) and logs operations slower than `slowMs`.
+ * before this one, after their `next()`), adds a `Server-Timing: mcp;dur=…` header to HTTP
+ * answers, and logs operations slower than `slowMs`.
  *
  * @example
  * import { timing } from "@mcpforge/middleware/timing";
@@ -53,6 +54,8 @@ export function timing(options?: TimingOptions): MiddlewareHooks<TimingVars> {
       } finally {
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         ctx.var.durationMs = durationMs;
+        // On HTTP the answer carries the figure too (a no-op on stdio and in-memory).
+        ctx.setResponseHeader("server-timing", `mcp;dur=${durationMs}`);
         if (durationMs > slowMs) {
           log ??= createStderrLogger("@mcpforge/middleware/timing");
           log.warn("slow operation", {
