@@ -116,3 +116,47 @@ function silent() {
   const noop = () => {};
   return { debug: noop, info: noop, warn: noop, error: noop };
 }
+
+describe("middleware with HTTP parts", () => {
+  it("registers onHttpRequest hooks and runs setup() once from app.use()", async () => {
+    let setups = 0;
+    const app = createServer({ name: "t", version: "1" });
+    app.use({
+      name: "gate",
+      setup: (a) => {
+        setups++;
+        a.authenticated = true;
+        a.route("GET", "/.well-known/test", (_req, res) => res.end("meta"));
+      },
+      onHttpRequest: (req, res) => {
+        if (req.headers.authorization !== "Bearer ok") {
+          res.writeHead(401).end();
+          return true;
+        }
+        return undefined;
+      },
+    });
+    expect(setups).toBe(1);
+    expect(app.authenticated).toBe(true);
+    expect(app.httpHooks).toHaveLength(1);
+    const http = await app.listen({ port: 0, mode: "stateless" });
+    try {
+      const post = (auth?: string) =>
+        fetch(http.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(auth ? { authorization: auth } : {}),
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+        });
+      expect((await post()).status).toBe(401);
+      expect((await post("Bearer ok")).status).toBe(200);
+      const meta = await fetch(http.url.replace("/mcp", "/.well-known/test"));
+      expect(await meta.text()).toBe("meta");
+    } finally {
+      await http.close();
+    }
+  });
+});

@@ -1,4 +1,6 @@
 import type { Context, Vars } from "../context/context.js";
+import type { HttpHook } from "../http/handler.js";
+import type { McpForgeApp } from "../server/app.js";
 
 /** Calls the rest of the chain; may be called at most once. */
 export type Next = () => Promise<unknown>;
@@ -30,6 +32,10 @@ export interface MiddlewareHooks<V extends Vars = Vars> {
   onListPrompts?: MiddlewareFn<V>;
   onComplete?: MiddlewareFn<V>;
   onNotification?: (info: NotificationInfo, next: () => Promise<void>) => Promise<void>;
+  /** HTTP only: sees every request to the MCP endpoint first (see `app.useHttp()`). */
+  onHttpRequest?: HttpHook;
+  /** Called once by `app.use()`: add routes (`app.route`), mark the app authenticated, … */
+  setup?: (app: McpForgeApp<never>) => void;
   /** Phantom: the `ctx.var` fields this middleware adds. */
   readonly __vars?: V;
 }

@@ -147,6 +147,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     }
     this.#middleware.push(middleware as Middleware);
     this.#chains.clear();
+    if (typeof middleware === "object") {
+      if (middleware.onHttpRequest) this.useHttp(middleware.onHttpRequest);
+      middleware.setup?.(this as unknown as McpForgeApp<never>);
+    }
     return this as unknown as McpForgeApp<V & V2>;
   }
 
