@@ -517,3 +517,17 @@ describe("HTTP hooks", () => {
     expect(stolen.status).toBe(404);
   });
 });
+
+describe("request ids", () => {
+  it("refuses a request id that is already in flight in the session, and leaks nothing", async () => {
+    const h = await start();
+    const sid = await openSession(h.url);
+    const first = rpc(h.url, call(7, "wait", { ms: 200 }), { "mcp-session-id": sid });
+    await new Promise((r) => setTimeout(r, 50));
+    const dup = await rpc(h.url, call(7, "wait", { ms: 1 }), { "mcp-session-id": sid });
+    expect(dup.status).toBe(400);
+    expect(JSON.parse(dup.body).error.code).toBe(-32600);
+    expect(JSON.parse((await first).body).result.content[0].text).toBe("waited");
+    expect(h.handler.inflight).toBe(0);
+  });
+});

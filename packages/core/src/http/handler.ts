@@ -289,6 +289,16 @@ export class McpHttpHandler {
     }
     const request = message as JSONRPCRequest;
     const e = entry;
+    if (e.transport.replies.has(request.id)) {
+      return rpcError(
+        res,
+        400,
+        -32600,
+        "Invalid Request: this id is already in flight",
+        {},
+        request.id,
+      );
+    }
     const streamId = `${e.id}.${++e.streams}`;
     const responseHeaders: Record<string, string> = { "mcp-session-id": e.id };
     const reply: Reply = new Reply(res, request.id, {

@@ -12,9 +12,12 @@ import {
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createTestClient, type TestClient, textOf } from "../test-client.js";
 
-// vitest is an optional peer: load it here so that importing @mcpforge/testing without it
-// still works; testMiddleware() explains what is missing when it is called without it.
-const vitest: typeof import("vitest") | undefined = await import("vitest").catch(() => undefined);
+// vitest is an optional peer, loaded only inside a vitest run (VITEST is set by vitest), so
+// importing @mcpforge/testing elsewhere neither needs nor pays for it; testMiddleware()
+// explains what is missing when it is called outside vitest.
+const vitest: typeof import("vitest") | undefined = process.env.VITEST
+  ? await import("vitest").catch(() => undefined)
+  : undefined;
 
 /** Options of {@link testMiddleware}. */
 export interface TestMiddlewareOptions {

@@ -1,0 +1,357 @@
+/** Turns the measurements into the markdown report (printed and written to RESULTS.md). */
+
+/** Throughput and latency of one server in one cell, over every round. */
+export interface Agg {
+  /** Median req/s over the rounds. */
+  rps: number;
+  /** Each round's req/s. */
+  runs: number[];
+  /** Latency percentiles (ms) over all rounds' 2xx responses. */
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface HttpCell {
+  mode: "stateless" | "stateful";
+  connections: number;
+  forge: Agg;
+  sdk: Agg;
+  floor: Agg | undefined;
+}
+
+export interface MemSide {
+  sessions: number;
+  heapPerSession: number;
+  rssPerSession: number;
+  baseHeap: number;
+  baseRss: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  os: string;
+  date: string;
+  sdk: string;
+  commit: string;
+}
+
+export interface Settings {
+  seconds: number;
+  warmup: number;
+  rounds: number;
+  pinned: string;
+  memorySessions: number;
+  coldRuns: number;
+  sessionConcurrency: number;
+  /** Measurements are taken again when other processes used more than this many cores. */
+  busyLimit: number;
+  /** How many measurements were taken again for that reason. */
+  retries: number;
+  partial: boolean;
+}
+
+export interface Results {
+  machine: Machine;
+  settings: Settings;
+  responseModes: { forge: string; sdk: string; floor: string };
+  http?: HttpCell[];
+  sessions?: { forge: number[]; sdk: number[] };
+  memory?: { forge: MemSide; sdk: MemSide };
+  coldStart?: { forge: number[]; sdk: number[]; floor: number[] };
+  inProcess?: { forge: number[]; sdk: number[]; floor: number[]; forgeHelper: number[] };
+  middleware?: { none: Agg; five: Agg; sdk: Agg | undefined };
+  /** Average CPU use of other processes on the machine during each figure, in cores. */
+  background: Record<string, number>;
+  elapsedSeconds?: number;
+}
+
+const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+function n(v: number | undefined): string {
+  return v === undefined || Number.isNaN(v) ? "—" : int.format(v);
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return "—";
+  return v < 10 ? v.toFixed(2) : v.toFixed(1);
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || !Number.isFinite(a / b)) return "—";
+  return `${(a / b).toFixed(2)}×`;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function lat(a: Agg | undefined): string {
+  return a ? `${ms(a.p50)} / ${ms(a.p99)}` : "—";
+}
+
+function errs(a: Agg | undefined): string {
+  if (!a || (a.non2xx === 0 && a.errors === 0)) return "";
+  return ` ⚠ ${a.non2xx} non-2xx, ${a.errors} errors`;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+interface Target {
+  figure: string;
+  forge: string;
+  sdk: string;
+  ratio: string;
+  target: string;
+  pass: boolean | undefined;
+}
+
+function pass(ok: boolean | undefined): string {
+  if (ok === undefined) return "not run";
+  return ok ? "✅ pass" : "❌ miss";
+}
+
+function targets(r: Results): Target[] {
+  const cell = (mode: string, c: number) =>
+    r.http?.find((x) => x.mode === mode && x.connections === c);
+  const out: Target[] = [];
+  for (const [mode, goal] of [
+    ["stateless", 3],
+    ["stateful", 1.5],
+  ] as const) {
+    const c16 = cell(mode, 16);
+    out.push({
+      figure: `HTTP tools/call ${mode} c=16 (req/s)`,
+      forge: n(c16?.forge.rps),
+      sdk: n(c16?.sdk.rps),
+      ratio: ratio(c16?.forge.rps, c16?.sdk.rps),
+      target: `≥ ${goal}×`,
+      pass: c16 ? c16.forge.rps / c16.sdk.rps >= goal : undefined,
+    });
+  }
+  const s = r.sessions;
+  out.push({
+    figure: "Full sessions/s (stateful)",
+    forge: s ? n(median(s.forge)) : "—",
+    sdk: s ? n(median(s.sdk)) : "—",
+    ratio: s ? ratio(median(s.forge), median(s.sdk)) : "—",
+    target: "≥ 2×",
+    pass: s ? median(s.forge) / median(s.sdk) >= 2 : undefined,
+  });
+  const m = r.memory;
+  out.push({
+    figure: "Heap per idle session",
+    forge: m ? kib(m.forge.heapPerSession) : "—",
+    sdk: m ? kib(m.sdk.heapPerSession) : "—",
+    ratio: m ? ratio(m.forge.heapPerSession, m.sdk.heapPerSession) : "—",
+    target: "≤ 8 KiB and ≤ 0.25×",
+    pass: m
+      ? m.forge.heapPerSession <= 8192 && m.forge.heapPerSession / m.sdk.heapPerSession <= 0.25
+      : undefined,
+  });
+  const cs = r.coldStart;
+  out.push({
+    figure: "Cold start, spawn → first tools/call (median ms)",
+    forge: cs ? ms(median(cs.forge)) : "—",
+    sdk: cs ? ms(median(cs.sdk)) : "—",
+    ratio: cs ? ratio(median(cs.forge), median(cs.sdk)) : "—",
+    target: "≤ 0.8×",
+    pass: cs ? median(cs.forge) / median(cs.sdk) <= 0.8 : undefined,
+  });
+  const ip = r.inProcess;
+  out.push({
+    figure: "In-process calls/s",
+    forge: ip ? n(median(ip.forge)) : "—",
+    sdk: ip ? n(median(ip.sdk)) : "—",
+    ratio: ip ? ratio(median(ip.forge), median(ip.sdk)) : "—",
+    target: "≥ 1.5×",
+    pass: ip ? median(ip.forge) / median(ip.sdk) >= 1.5 : undefined,
+  });
+  return out;
+}
+
+/**
+ * Renders the whole report as markdown.
+ *
+ * @example
+ * console.log(render(results));
+ */
+export function render(r: Results): string {
+  const L: string[] = [];
+  const { machine: m, settings: st } = r;
+  L.push("# MCP Forge vs the raw MCP SDK — benchmark results", "");
+  if (st.partial) {
+    L.push("> Partial or shortened run (`--only` / `--quick`): not the reference figures.", "");
+  }
+  L.push(
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.os}`,
+    `- Node ${m.node}, \`@modelcontextprotocol/sdk\` ${m.sdk}; MCP Forge built from ${m.commit}`,
+    `- Date: ${m.date}${r.elapsedSeconds ? ` (run took ${Math.round(r.elapsedSeconds)} s)` : ""}`,
+    `- Load: ${st.warmup} s warm-up + ${st.seconds} s per cell, ${st.rounds} rounds alternating the order of the servers; ${st.pinned}`,
+    "- How to run: `cd /work/main && pnpm install && pnpm bench` (options: `pnpm bench -- --help`)",
+  );
+  const bg = Object.entries(r.background);
+  if (bg.length > 0) {
+    const worst = Math.max(...bg.map(([, v]) => v));
+    L.push(
+      `- Other processes on the machine during the run (CPU cores busy, by figure): ${bg.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ${st.retries} measurement(s) taken again because others used more than ${st.busyLimit} cores${worst >= 0.25 ? " — **the machine was shared; treat single figures with care**" : ""}`,
+    );
+  }
+  L.push("");
+
+  L.push("## Targets", "");
+  L.push("| Figure | MCP Forge | Raw SDK | Forge / SDK | Target | Result |");
+  L.push("|---|---:|---:|---:|---|---|");
+  for (const t of targets(r)) {
+    L.push(`| ${t.figure} | ${t.forge} | ${t.sdk} | ${t.ratio} | ${t.target} | ${pass(t.pass)} |`);
+  }
+  L.push("");
+
+  if (r.http) {
+    L.push("## 1. HTTP `tools/call` (echo)", "");
+    L.push(
+      `Response modes: MCP Forge **${r.responseModes.forge}** (default \`responseMode: "auto"\`), raw SDK **${r.responseModes.sdk}** (SDK default, \`enableJsonResponse: false\`), floor **${r.responseModes.floor}**. ` +
+        "Stateful cells use one session per connection. Latency is per request (ms), over all rounds. " +
+        "The floor has no sessions, so the same floor figure stands in both tables.",
+      "",
+    );
+    L.push(
+      "| Mode | Conns | Forge req/s | SDK req/s | Forge / SDK | Floor req/s | Forge / Floor | Forge p50 / p99 | SDK p50 / p99 | Floor p50 / p99 |",
+    );
+    L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const c of r.http) {
+      L.push(
+        `| ${c.mode} | ${c.connections} | ${n(c.forge.rps)}${errs(c.forge)} | ${n(c.sdk.rps)}${errs(c.sdk)} | **${ratio(c.forge.rps, c.sdk.rps)}** | ${n(c.floor?.rps)} | ${ratio(c.forge.rps, c.floor?.rps)} | ${lat(c.forge)} | ${lat(c.sdk)} | ${lat(c.floor)} |`,
+      );
+    }
+    L.push("");
+  }
+
+  if (r.sessions) {
+    const f = median(r.sessions.forge);
+    const sd = median(r.sessions.sdk);
+    L.push("## 2. Full sessions per second (stateful)", "");
+    L.push(
+      `Each session: \`initialize\`, \`notifications/initialized\`, \`tools/list\`, \`tools/call\`, \`DELETE\`; ${st.sessionConcurrency} concurrent loops on undici (every answer checked). Median of the rounds.`,
+      "",
+    );
+    L.push("| | MCP Forge | Raw SDK | Forge / SDK |", "|---|---:|---:|---:|");
+    L.push(`| sessions/s | ${n(f)} | ${n(sd)} | **${ratio(f, sd)}** |`);
+    L.push(
+      `| rounds | ${r.sessions.forge.map(n).join(", ")} | ${r.sessions.sdk.map(n).join(", ")} | |`,
+    );
+    L.push("");
+  }
+
+  if (r.memory) {
+    const { forge: f, sdk: s } = r.memory;
+    L.push("## 3. Memory per idle session (stateful)", "");
+    L.push(
+      `${f.sessions} sessions opened (\`initialize\` + \`notifications/initialized\`) and left idle; each server in its own process with \`--expose-gc\`; full GC before each reading; delta against the same process after a warm-up.`,
+      "",
+    );
+    L.push("| | MCP Forge | Raw SDK | Forge / SDK |", "|---|---:|---:|---:|");
+    L.push(
+      `| heap used per session | ${kib(f.heapPerSession)} | ${kib(s.heapPerSession)} | **${ratio(f.heapPerSession, s.heapPerSession)}** |`,
+    );
+    L.push(
+      `| RSS per session | ${kib(f.rssPerSession)} | ${kib(s.rssPerSession)} | ${ratio(f.rssPerSession, s.rssPerSession)} |`,
+    );
+    L.push(
+      `| baseline heap / RSS (warmed up, no session) | ${mib(f.baseHeap)} / ${mib(f.baseRss)} | ${mib(s.baseHeap)} / ${mib(s.baseRss)} | |`,
+    );
+    L.push("");
+  }
+
+  if (r.coldStart) {
+    const { forge: f, sdk: sd, floor: fl } = r.coldStart;
+    L.push("## 4. Cold start", "");
+    L.push(
+      "Spawn of a plain `node` child (stdio transport, compiled JavaScript for both) to the answer of the first `tools/call` (after `initialize` and `notifications/initialized`). One discarded warm-up run each, then the sides take turns. The floor is a `node` script answering the same exchange by hand with no imports (Node's own start-up).",
+      "",
+    );
+    L.push(
+      "| | MCP Forge | Raw SDK | Forge / SDK | Floor | Forge − floor | SDK − floor |",
+      "|---|---:|---:|---:|---:|---:|---:|",
+    );
+    L.push(
+      `| median ms | ${ms(median(f))} | ${ms(median(sd))} | **${ratio(median(f), median(sd))}** | ${ms(median(fl))} | ${ms(median(f) - median(fl))} | ${ms(median(sd) - median(fl))} |`,
+    );
+    L.push(
+      `| runs (ms) | ${f.map(ms).join(", ")} | ${sd.map(ms).join(", ")} | | ${fl.map(ms).join(", ")} | | |`,
+    );
+    L.push("");
+  }
+
+  if (r.inProcess) {
+    const { forge: f, sdk: sd, floor: fl, forgeHelper: h } = r.inProcess;
+    L.push("## 5. In-process calls per second", "");
+    L.push(
+      "Sequential awaited `tools/call` echo with the same SDK `Client` over the in-memory transport: `createTestClient(app).client.callTool()` vs `McpServer` + `InMemoryTransport.createLinkedPair()`. The floor is the same client against a bare function that writes the answer (the client's and transport's own cost). Each run in a fresh process; median of the rounds.",
+      "",
+    );
+    L.push(
+      "| | MCP Forge | Raw SDK | Forge / SDK | Floor | µs per call: Forge / SDK / floor |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    const us = (v: number) => (1e6 / v).toFixed(1);
+    L.push(
+      `| calls/s | ${n(median(f))} | ${n(median(sd))} | **${ratio(median(f), median(sd))}** | ${n(median(fl))} | ${us(median(f))} / ${us(median(sd))} / ${us(median(fl))} |`,
+    );
+    L.push(
+      `| rounds | ${f.map(n).join(", ")} | ${sd.map(n).join(", ")} | | ${fl.map(n).join(", ")} | |`,
+    );
+    if (h.length > 0) {
+      L.push(
+        `| via the \`callToolRaw()\` helper (info) | ${n(median(h))} | — | ${ratio(median(h), median(sd))} | | ${us(median(h))} |`,
+      );
+    }
+    L.push("");
+  }
+
+  if (r.middleware) {
+    const { none, five, sdk } = r.middleware;
+    L.push("## 6. Middleware overhead (stateless, 16 connections)", "");
+    L.push(
+      "Five trivial middleware that each just call `next()`: two onion functions, two `onRequest` hooks and one `onCallTool` hook (a mixed stack).",
+      "",
+    );
+    L.push(
+      "| | req/s | p50 / p99 ms | vs no middleware | vs raw SDK stateless |",
+      "|---|---:|---:|---:|---:|",
+    );
+    L.push(
+      `| MCP Forge, no middleware | ${n(none.rps)}${errs(none)} | ${lat(none)} | 1.00× | ${ratio(none.rps, sdk?.rps)} |`,
+    );
+    L.push(
+      `| MCP Forge, 5 middleware | ${n(five.rps)}${errs(five)} | ${lat(five)} | **${ratio(five.rps, none.rps)}** | ${ratio(five.rps, sdk?.rps)} |`,
+    );
+    L.push("");
+  }
+
+  L.push("## Method", "");
+  L.push(
+    "- Every server runs in its own child process on plain `node`, from JavaScript compiled out of the current sources with TypeScript's `transpileModule` (`bench/.cache/build`, one file per module like a published `dist/`; no bundling, no loader hooks). The SDK and zod are the installed packages, shared by both sides.",
+    "- The load generator (autocannon, then undici for sessions) runs in the parent process, never in a server's process. " +
+      (st.pinned.startsWith("pinned")
+        ? "With `taskset` the parent is pinned to one core and every child to the other, so the load generator does not steal the server's core (and the server's GC threads share its core)."
+        : "Processes were not pinned to cores."),
+    "- Every server is checked before it is measured (`echo` returns its text, `add(2, 3)` returns `5`, in whatever response mode it uses); autocannon runs count only 2xx answers and the table flags any non-2xx or socket error. JSON-RPC ids are unique per request.",
+    "- The raw SDK baseline follows the SDK's own examples on `node:http` (body parsed first, as `express.json()` does there): stateless builds a new `McpServer` and transport per request; stateful keeps one `McpServer` + transport per session.",
+    "- The floor is a plain `node:http` handler that parses the JSON-RPC body and writes the same `tools/call` result — the cost of HTTP + JSON alone.",
+    `- Other processes' CPU use is watched through \`/proc\`; a measurement during which they used more than ${st.busyLimit} cores is taken again (at most twice) and the quietest attempt kept.`,
+    "",
+  );
+  return L.join("\n");
+}
