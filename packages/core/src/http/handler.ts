@@ -31,7 +31,7 @@ export type HttpHook = (
 ) => boolean | undefined | Promise<boolean | undefined> | void | Promise<void>;
 
 /** An HTTP route handler added with `app.route()`. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 interface SessionEntry {
   id: string;
@@ -171,7 +171,10 @@ export class McpHttpHandler {
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const route = this.#app.routeFor(req.method ?? "GET", path);
-    if (route) return route(req, res);
+    if (route) {
+      await route(req, res);
+      return;
+    }
     if (path !== this.#o.path) return rpcError(res, 404, -32000, "Not found");
     for (const hook of this.#app.httpHooks) {
       const stop = await hook(req, res);

@@ -105,7 +105,8 @@ describe("timing over HTTP", () => {
       });
       expect(res.status).toBe(200);
       expect(res.headers.get("server-timing")).toMatch(/^mcp;dur=\d+(\.\d+)?$/);
-      expect((await res.json()).result.content[0].text).toBe("ok");
+      const body = (await res.json()) as { result: { content: { text: string }[] } };
+      expect(body.result.content[0]?.text).toBe("ok");
     } finally {
       await http.close();
     }
