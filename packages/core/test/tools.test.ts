@@ -318,3 +318,18 @@ describe("tools", () => {
     });
   });
 });
+
+describe("onListChanged", () => {
+  it("tells watchers which list changed, with or without connected clients", () => {
+    const app = createServer({ name: "t", version: "1" });
+    const kinds: string[] = [];
+    const stop = app.onListChanged((k) => kinds.push(k));
+    const tool = app.tool("a", {}, () => "");
+    app.resource("mem://x", {}, () => "");
+    app.prompt("p", {}, () => "");
+    tool.disable();
+    stop();
+    tool.enable();
+    expect(kinds).toEqual(["tools", "resources", "prompts", "tools"]);
+  });
+});

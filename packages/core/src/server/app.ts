@@ -100,6 +100,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   #started = false;
   readonly #routes = new Map<string, RouteHandler>();
   readonly #httpHooks: HttpHook[] = [];
+  readonly #listWatchers = new Set<(kind: ListKind) => void>();
   /** False while starting or shutting down (readiness). */
   ready = false;
   /** Set by auth middleware: the HTTP endpoint is protected (allows binding non-loopback addresses). */
@@ -336,7 +337,26 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     }
   }
 
+  /**
+   * Runs `fn` whenever a list changes (a component registered, enabled, disabled or removed),
+   * e.g. to invalidate cached list answers. Returns a function that stops it.
+   *
+   * @example
+   * app.onListChanged((kind) => cache.invalidateList(kind));
+   */
+  onListChanged(fn: (kind: ListKind) => void): () => void {
+    this.#listWatchers.add(fn);
+    return () => this.#listWatchers.delete(fn);
+  }
+
   #listChanged(kind: ListKind): void {
+    for (const fn of this.#listWatchers) {
+      try {
+        fn(kind);
+      } catch (err) {
+        this.logger.error("list_changed watcher failed", { kind, error: String(err) });
+      }
+    }
     if (this.sessions.size === 0) return;
     if (this.#pending.size === 0) queueMicrotask(() => this.#flushListChanged());
     this.#pending.add(kind);
