@@ -22,7 +22,7 @@ export {
   memoryEventStore,
   type ReplaySend,
 } from "./http/event-store.js";
-export { type HttpHook, McpHttpHandler, type RouteHandler } from "./http/handler.js";
+export { type HttpHook, McpHttpHandler, type RouteHandler, rpcError } from "./http/handler.js";
 export { type HttpServerHandle, listenHttp } from "./http/listen.js";
 export type { ListenOptions } from "./http/options.js";
 export type { ResponseMode } from "./http/reply.js";

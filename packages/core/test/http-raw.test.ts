@@ -487,7 +487,11 @@ describe("graceful shutdown", () => {
 describe("HTTP hooks", () => {
   it("useHttp() can refuse requests, authenticate them into ctx.auth, and binds sessions to their principal", async () => {
     const a = app();
-    a.tool("whoami", { description: "Principal" }, (_x, ctx) => ctx.auth?.clientId ?? "nobody");
+    a.tool(
+      "whoami",
+      { description: "Principal" },
+      (_x, ctx) => `${ctx.auth?.clientId ?? "nobody"}@${ctx.http?.remoteAddress ?? "?"}`,
+    );
     a.tool("timed", { description: "Sets a response header" }, (_x, ctx) => {
       ctx.setResponseHeader("server-timing", "tool;dur=1.5");
       return "ok";
@@ -507,7 +511,7 @@ describe("HTTP hooks", () => {
     const init = await rpc(h.url, INIT, alice);
     const sid = init.headers["mcp-session-id"] as string;
     const who = await rpc(h.url, call(2, "whoami"), { ...alice, "mcp-session-id": sid });
-    expect(JSON.parse(who.body).result.content[0].text).toBe("alice");
+    expect(JSON.parse(who.body).result.content[0].text).toBe("alice@127.0.0.1");
     const timed = await rpc(h.url, call(3, "timed"), { ...alice, "mcp-session-id": sid });
     expect(timed.headers["server-timing"]).toBe("tool;dur=1.5");
     const stolen = await rpc(h.url, call(4, "whoami"), {

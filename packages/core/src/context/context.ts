@@ -108,14 +108,28 @@ export class Context<V extends Vars = Vars> {
     return this.#session.transport;
   }
 
-  /** HTTP request details, when served over HTTP. */
-  get http(): { headers: Record<string, string | string[] | undefined>; url?: URL } | undefined {
-    const info = this.#extra.requestInfo;
+  /** HTTP request details (headers, client address), when served over HTTP. */
+  get http():
+    | { headers: Record<string, string | string[] | undefined>; url?: URL; remoteAddress?: string }
+    | undefined {
+    const info = this.#extra.requestInfo as
+      | {
+          headers: Record<string, string | string[] | undefined>;
+          url?: URL;
+          remoteAddress?: string;
+        }
+      | undefined;
     if (!info) return undefined;
-    return {
-      headers: info.headers as Record<string, string | string[] | undefined>,
-      url: info.url,
+    const out: {
+      headers: Record<string, string | string[] | undefined>;
+      url?: URL;
+      remoteAddress?: string;
+    } = {
+      headers: info.headers,
     };
+    if (info.url) out.url = info.url;
+    if (info.remoteAddress) out.remoteAddress = info.remoteAddress;
+    return out;
   }
 
   /**

@@ -282,7 +282,7 @@ export class McpHttpHandler {
       if (!entry) return;
     }
     const extra = {
-      requestInfo: { headers: req.headers },
+      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress } as never,
       authInfo: (req as { auth?: never }).auth,
     };
     if (!("method" in message) || !("id" in message)) {
@@ -441,7 +441,7 @@ export class McpHttpHandler {
       requestId: request.id,
       _meta: request.params?._meta,
       authInfo: (req as { auth?: never }).auth,
-      requestInfo: { headers: req.headers },
+      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress } as never,
       responseHeaders,
       sendNotification: (n: ServerNotification) =>
         reply.send({ jsonrpc: "2.0", ...n } as JSONRPCMessage),

@@ -88,7 +88,7 @@ export interface CorsOptions {
 
 const ALLOW_HEADERS =
   "Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID";
-const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
+const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After";
 
 /**
  * Validates CORS options when the listener is created.
