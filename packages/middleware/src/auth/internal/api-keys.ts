@@ -1,0 +1,106 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Who an API key belongs to. */
+export interface ApiKeyPrincipal {
+  /** The client the key was issued to (shown as `ctx.auth.clientId`). */
+  clientId: string;
+  /** What the key may do. */
+  scopes: readonly string[];
+  /** The user behind the client, when there is one (sessions are bound to it, else to `clientId`). */
+  subject?: string;
+}
+
+/** Looks a presented key up; returns `undefined` for an unknown key. */
+export type ApiKeyLookup = (
+  key: string,
+) => ApiKeyPrincipal | undefined | Promise<ApiKeyPrincipal | undefined>;
+
+/** What checking an API key gave. */
+export type ApiKeyOutcome =
+  | { ok: true; principal: ApiKeyPrincipal }
+  | { ok: false; reason: "invalid" | "unavailable"; error?: Error };
+
+/** Longest API key looked at, in characters. */
+const MAX_KEY_LENGTH = 4096;
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value, "utf8").digest();
+}
+
+/**
+ * Whether a lookup result is a usable principal.
+ *
+ * @example
+ * isPrincipal({ clientId: "ci", scopes: [] }); // true
+ */
+export function isPrincipal(value: unknown): value is ApiKeyPrincipal {
+  const p = value as ApiKeyPrincipal | undefined;
+  return (
+    typeof p === "object" &&
+    p !== null &&
+    typeof p.clientId === "string" &&
+    p.clientId !== "" &&
+    Array.isArray(p.scopes) &&
+    p.scopes.every((s) => typeof s === "string") &&
+    (p.subject === undefined || (typeof p.subject === "string" && p.subject !== ""))
+  );
+}
+
+/**
+ * Checks presented API keys. A static table is compared in constant time: the SHA-256 digest
+ * of the presented key against the digest of every configured key with `timingSafeEqual`
+ * (equal lengths by construction), without stopping at the first match.
+ *
+ * @example
+ * const keys = new ApiKeyVerifier({ "k_live_0123456789abcdef": { clientId: "ci", scopes: ["mcp:read"] } });
+ * const outcome = await keys.verify(presented);
+ */
+export class ApiKeyVerifier {
+  readonly #table: { digest: Buffer; principal: ApiKeyPrincipal }[] | undefined;
+  readonly #lookup: ApiKeyLookup | undefined;
+
+  constructor(keys: Readonly<Record<string, ApiKeyPrincipal>> | ApiKeyLookup) {
+    if (typeof keys === "function") {
+      this.#lookup = keys;
+      return;
+    }
+    this.#table = Object.entries(keys).map(([key, principal]) => ({
+      digest: digest(key),
+      principal: { ...principal, scopes: [...principal.scopes] },
+    }));
+  }
+
+  /** Checks one presented key; never throws. */
+  async verify(key: string): Promise<ApiKeyOutcome> {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return { ok: false, reason: "invalid" };
+    if (this.#table) {
+      const presented = digest(key);
+      let found: ApiKeyPrincipal | undefined;
+      for (const entry of this.#table) {
+        if (timingSafeEqual(presented, entry.digest) && !found) found = entry.principal;
+      }
+      return found ? { ok: true, principal: found } : { ok: false, reason: "invalid" };
+    }
+    try {
+      const principal = await (this.#lookup as ApiKeyLookup)(key);
+      if (principal === undefined) return { ok: false, reason: "invalid" };
+      if (!isPrincipal(principal)) {
+        return {
+          ok: false,
+          reason: "unavailable",
+          error: new Error(
+            "the apiKeys.keys lookup returned something other than { clientId, scopes }",
+          ),
+        };
+      }
+      return { ok: true, principal };
+    } catch (err) {
+      // The lookup's own error message might quote the key: never pass it on as is.
+      const message = err instanceof Error ? err.message : String(err);
+      const error = new Error(
+        `the apiKeys.keys lookup failed: ${message.split(key).join("[REDACTED]")}`,
+      );
+      return { ok: false, reason: "unavailable", error };
+    }
+  }
+}

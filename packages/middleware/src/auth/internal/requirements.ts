@@ -1,0 +1,203 @@
+import { isUriTemplate, UriTemplate } from "@mcpforge/core";
+
+/** What auth knows of one registered component. */
+interface Known {
+  readonly name: string;
+  readonly tags: ReadonlySet<string>;
+}
+
+interface KnownTemplate extends Known {
+  readonly template: UriTemplate | undefined;
+}
+
+/** The scopes one component needs. */
+export interface Need {
+  /** Every scope the caller must hold. */
+  readonly scopes: readonly string[];
+  /** Tag rules exist but this component's tags are unknown: refuse (fail closed). */
+  readonly unknownTags: boolean;
+}
+
+type Registrar = (key: string, options: unknown, handler: unknown) => unknown;
+type Registering = { tool: Registrar; resource: Registrar; prompt: Registrar };
+
+function tagsOf(options: unknown): ReadonlySet<string> {
+  const tags = (options as { tags?: unknown } | undefined)?.tags;
+  return new Set(Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : []);
+}
+
+/**
+ * The names and tags of the components registered on an app after `auth()` was added.
+ *
+ * List results carry names but not tags, and core has no public way to read a component's
+ * tags from its name, so `attach()` records them as `app.tool()`, `app.resource()` and
+ * `app.prompt()` register components. Components registered before are unknown here: when
+ * tag rules exist they are left out of lists (their calls are still checked with the tags core
+ * resolves onto `ctx.component`).
+ *
+ * @example
+ * const index = new ComponentIndex();
+ * index.attach(app);
+ */
+export class ComponentIndex {
+  readonly tools = new Map<string, Known>();
+  readonly prompts = new Map<string, Known>();
+  /** Static resources by URI. */
+  readonly resources = new Map<string, Known>();
+  /** Resource templates by URI template. */
+  readonly templates = new Map<string, KnownTemplate>();
+
+  /** Records every component the app registers from now on. */
+  attach(app: object): void {
+    const target = app as Registering;
+    const wrap = (method: keyof Registering, record: (key: string, options: unknown) => void) => {
+      const original = target[method];
+      if (typeof original !== "function") return;
+      target[method] = function (this: unknown, key, options, handler) {
+        const result = original.call(this, key, options, handler);
+        record(key, options);
+        return result;
+      };
+    };
+    wrap("tool", (name, options) => {
+      this.tools.set(name, { name, tags: tagsOf(options) });
+    });
+    wrap("prompt", (name, options) => {
+      this.prompts.set(name, { name, tags: tagsOf(options) });
+    });
+    wrap("resource", (uri, options) => {
+      const given = (options as { name?: unknown } | undefined)?.name;
+      const name = typeof given === "string" ? given : uri;
+      if (isUriTemplate(uri) || uri.includes("{") || uri.includes("}")) {
+        let template: UriTemplate | undefined;
+        try {
+          template = new UriTemplate(uri);
+        } catch {
+          template = undefined;
+        }
+        this.templates.set(uri, { name, tags: tagsOf(options), template });
+      } else {
+        this.resources.set(uri, { name, tags: tagsOf(options) });
+      }
+    });
+  }
+
+  /** The URI templates registered under a component name. */
+  templateKeysNamed(name: string): string[] {
+    const keys: string[] = [];
+    for (const [key, t] of this.templates) if (t.name === name) keys.push(key);
+    return keys;
+  }
+}
+
+/** The validated per-component rules. */
+export interface Rules {
+  tools: ReadonlyMap<string, readonly string[]>;
+  tags: ReadonlyMap<string, readonly string[]>;
+  resources: ReadonlyMap<string, readonly string[]>;
+  prompts: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Works out which scopes a component needs: the union of the rules for its names (a tool's or
+ * prompt's name; a resource's name and URI or URI template) and for each of its tags.
+ *
+ * @example
+ * const need = requirements.tool("delete_user", new Set(["admin"]));
+ */
+export class Requirements {
+  readonly #rules: Rules;
+  readonly index: ComponentIndex;
+
+  constructor(rules: Rules, index: ComponentIndex) {
+    this.#rules = rules;
+    this.index = index;
+  }
+
+  /** Whether any per-component rule exists. */
+  get any(): boolean {
+    const r = this.#rules;
+    return r.tools.size + r.tags.size + r.resources.size + r.prompts.size > 0;
+  }
+
+  /** Every scope named by a rule (for `scopes_supported`). */
+  allScopes(): string[] {
+    const out = new Set<string>();
+    for (const table of Object.values(this.#rules)) {
+      for (const scopes of (table as ReadonlyMap<string, readonly string[]>).values()) {
+        for (const s of scopes) out.add(s);
+      }
+    }
+    return [...out];
+  }
+
+  #need(
+    table: ReadonlyMap<string, readonly string[]>,
+    names: readonly string[],
+    tags: ReadonlySet<string> | undefined,
+  ): Need {
+    const scopes = new Set<string>();
+    for (const name of names) for (const s of table.get(name) ?? []) scopes.add(s);
+    if (tags)
+      for (const tag of tags) for (const s of this.#rules.tags.get(tag) ?? []) scopes.add(s);
+    return { scopes: [...scopes], unknownTags: tags === undefined && this.#rules.tags.size > 0 };
+  }
+
+  /** A tool's needs; `tags` default to what the index recorded (unknown when absent). */
+  tool(name: string, tags?: ReadonlySet<string>): Need {
+    return this.#need(this.#rules.tools, [name], tags ?? this.index.tools.get(name)?.tags);
+  }
+
+  /** A prompt's needs. */
+  prompt(name: string, tags?: ReadonlySet<string>): Need {
+    return this.#need(this.#rules.prompts, [name], tags ?? this.index.prompts.get(name)?.tags);
+  }
+
+  /** A static resource's needs, by URI (and name). */
+  resource(uri: string, name: string | undefined, tags?: ReadonlySet<string>): Need {
+    const known = this.index.resources.get(uri);
+    const names = [uri, name ?? known?.name ?? uri];
+    return this.#need(this.#rules.resources, names, tags ?? known?.tags);
+  }
+
+  /** A resource template's needs, by URI template (and name). */
+  template(uriTemplate: string, name: string | undefined, tags?: ReadonlySet<string>): Need {
+    const known = this.index.templates.get(uriTemplate);
+    const names = [uriTemplate, name ?? known?.name ?? uriTemplate];
+    return this.#need(this.#rules.resources, names, tags ?? known?.tags);
+  }
+
+  /** The needs of a template read: by its name and every template registered under it. */
+  templateNamed(name: string, tags: ReadonlySet<string>): Need {
+    const names = [name, ...this.index.templateKeysNamed(name)];
+    return this.#need(this.#rules.resources, names, tags);
+  }
+
+  /**
+   * The needs of a concrete URI (for `resources/subscribe`): its static resource, else every
+   * recorded template it matches.
+   */
+  uri(uri: string): Need {
+    if (this.index.resources.has(uri)) return this.resource(uri, undefined);
+    const needs: Need[] = [];
+    for (const [key, t] of this.index.templates) {
+      if (t.template?.match(uri)) needs.push(this.template(key, t.name, t.tags));
+    }
+    if (needs.length === 0) return this.resource(uri, undefined);
+    return {
+      scopes: [...new Set(needs.flatMap((n) => n.scopes))],
+      unknownTags: needs.some((n) => n.unknownTags),
+    };
+  }
+}
+
+/**
+ * The scopes of `need` the caller lacks; `undefined` when it cannot be told (unknown tags).
+ *
+ * @example
+ * missingScopes({ scopes: ["a", "b"], unknownTags: false }, new Set(["a"])); // ["b"]
+ */
+export function missingScopes(need: Need, held: ReadonlySet<string>): string[] | undefined {
+  if (need.unknownTags) return undefined;
+  return need.scopes.filter((s) => !held.has(s));
+}
