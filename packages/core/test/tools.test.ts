@@ -333,3 +333,21 @@ describe("onListChanged", () => {
     expect(kinds).toEqual(["tools", "resources", "prompts", "tools"]);
   });
 });
+
+describe("components()", () => {
+  it("lists registered components of a type with their tags", () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.tool("a", { tags: ["admin"] }, () => "");
+    app.tool("b", { enabled: false }, () => "");
+    app.resource("mem://{id}", { name: "mem", tags: ["data"] }, () => "");
+    expect(app.components("tool").map((c) => [c.key, c.enabled, [...c.info.tags]])).toEqual([
+      ["a", true, ["admin"]],
+      ["b", false, []],
+    ]);
+    expect(app.components("template")[0]).toMatchObject({
+      key: "mem://{id}",
+      info: { name: "mem" },
+    });
+    expect(app.components("resource")).toEqual([]);
+  });
+});

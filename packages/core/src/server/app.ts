@@ -10,7 +10,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
-import { Context, type ContextHost, type Vars } from "../context/context.js";
+import { type ComponentInfo, Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
 import { readResource, resolveResource } from "../handlers/resources.js";
 import type { HttpHook, RouteHandler } from "../http/handler.js";
@@ -289,6 +289,29 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     if (this.options.icons !== undefined) info.icons = this.options.icons;
     if (this.options.websiteUrl !== undefined) info.websiteUrl = this.options.websiteUrl;
     return info;
+  }
+
+  /**
+   * Every registered component of one type (enabled or not) with its name, tags and
+   * annotations — for middleware that decides by tag (auth, caching).
+   *
+   * @example
+   * for (const c of app.components("tool")) console.error(c.key, [...c.info.tags]);
+   */
+  components(
+    type: ComponentInfo["type"],
+  ): { key: string; enabled: boolean; info: ComponentInfo }[] {
+    const registry =
+      type === "tool"
+        ? this.#internals.tools
+        : type === "prompt"
+          ? this.#internals.prompts
+          : type === "resource"
+            ? this.#internals.resources
+            : this.#internals.templates;
+    return [
+      ...(registry.all() as Iterable<{ key: string; enabled: boolean; info: ComponentInfo }>),
+    ].map((c) => ({ key: c.key, enabled: c.enabled, info: c.info }));
   }
 
   /** A handle on a registered tool, or undefined. */

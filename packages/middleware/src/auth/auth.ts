@@ -147,7 +147,7 @@ function forbidden(
   if (missing === undefined) {
     return new McpForgeError(
       "forbidden",
-      `Forbidden: the scopes needed for ${what} cannot be determined (it was registered before auth() was added)`,
+      `Forbidden: the scopes needed for ${what} cannot be determined`,
     );
   }
   const s = missing.length > 1 ? "s" : "";
@@ -222,8 +222,6 @@ function authInfo(token: string, fields: Omit<AuthInfo, "token">): AuthInfo {
  * - `require` filters list results and refuses calls (`McpForgeError("forbidden")`) by scope.
  * - HTTP only: requests over other transports are refused unless their transport is listed in
  *   `allowUnauthenticatedTransports`.
- *
- * Add it before registering components (so that tag rules can filter lists).
  *
  * @example
  * import { auth } from "@mcpforge/middleware/auth";

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function serve(): Promise<HttpServerHandle> {
   const app = createServer({ name: "scoped", version: "1.0.0", pageSize: 2, logger: silentLogger });
-  // Registered before auth(): its tags are unknown to auth, so with tag rules it is not listed.
+  // Registered before auth(): auth reads tags from core, so it is covered like the others.
   app.tool("early", { description: "Registered first" }, () => "early");
   app.use(auth(OPTIONS));
   app.tool("search", { description: "Searches" }, () => "found");
@@ -111,9 +111,9 @@ describe("auth() scope requirements", () => {
         return { nextCursor: r.nextCursor, items: r.tools };
       });
     // Pages of 2: [early, search] [delete_user, invoice] [reset, echo] [export].
-    expect(await tools(reader)).toEqual([["search"], [], ["echo"], ["export"]]);
+    expect(await tools(reader)).toEqual([["early", "search"], [], ["echo"], ["export"]]);
     expect(await tools(admin)).toEqual([
-      ["search"],
+      ["early", "search"],
       ["delete_user", "invoice"],
       ["reset", "echo"],
       ["export"],

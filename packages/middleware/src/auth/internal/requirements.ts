@@ -1,4 +1,4 @@
-import { isUriTemplate, UriTemplate } from "@mcpforge/core";
+import { UriTemplate } from "@mcpforge/core";
 
 /** What auth knows of one registered component. */
 interface Known {
@@ -18,68 +18,85 @@ export interface Need {
   readonly unknownTags: boolean;
 }
 
-type Registrar = (key: string, options: unknown, handler: unknown) => unknown;
-type Registering = { tool: Registrar; resource: Registrar; prompt: Registrar };
-
-function tagsOf(options: unknown): ReadonlySet<string> {
-  const tags = (options as { tags?: unknown } | undefined)?.tags;
-  return new Set(Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : []);
+/** What `ComponentIndex` reads from the app (core's `app.components()` and `onListChanged()`). */
+interface ComponentSource {
+  components(
+    type: "tool" | "resource" | "template" | "prompt",
+  ): { key: string; info: { name: string; tags: ReadonlySet<string> } }[];
+  onListChanged(fn: () => void): () => void;
 }
 
 /**
- * The names and tags of the components registered on an app after `auth()` was added.
- *
- * List results carry names but not tags, and core has no public way to read a component's
- * tags from its name, so `attach()` records them as `app.tool()`, `app.resource()` and
- * `app.prompt()` register components. Components registered before are unknown here: when
- * tag rules exist they are left out of lists (their calls are still checked with the tags core
- * resolves onto `ctx.component`).
+ * The names and tags of an app's components, read from core (`app.components()`) and rebuilt
+ * whenever a list changes, so components registered before or after `auth()` are all known.
  *
  * @example
  * const index = new ComponentIndex();
  * index.attach(app);
  */
 export class ComponentIndex {
-  readonly tools = new Map<string, Known>();
-  readonly prompts = new Map<string, Known>();
-  /** Static resources by URI. */
-  readonly resources = new Map<string, Known>();
-  /** Resource templates by URI template. */
-  readonly templates = new Map<string, KnownTemplate>();
-
-  /** Records every component the app registers from now on. */
-  attach(app: object): void {
-    const target = app as Registering;
-    const wrap = (method: keyof Registering, record: (key: string, options: unknown) => void) => {
-      const original = target[method];
-      if (typeof original !== "function") return;
-      target[method] = function (this: unknown, key, options, handler) {
-        const result = original.call(this, key, options, handler);
-        record(key, options);
-        return result;
-      };
-    };
-    wrap("tool", (name, options) => {
-      this.tools.set(name, { name, tags: tagsOf(options) });
-    });
-    wrap("prompt", (name, options) => {
-      this.prompts.set(name, { name, tags: tagsOf(options) });
-    });
-    wrap("resource", (uri, options) => {
-      const given = (options as { name?: unknown } | undefined)?.name;
-      const name = typeof given === "string" ? given : uri;
-      if (isUriTemplate(uri) || uri.includes("{") || uri.includes("}")) {
-        let template: UriTemplate | undefined;
-        try {
-          template = new UriTemplate(uri);
-        } catch {
-          template = undefined;
-        }
-        this.templates.set(uri, { name, tags: tagsOf(options), template });
-      } else {
-        this.resources.set(uri, { name, tags: tagsOf(options) });
+  #app: ComponentSource | undefined;
+  #cache:
+    | {
+        tools: Map<string, Known>;
+        prompts: Map<string, Known>;
+        resources: Map<string, Known>;
+        templates: Map<string, KnownTemplate>;
       }
+    | undefined;
+
+  /** Reads components from this app from now on. */
+  attach(app: object): void {
+    this.#app = app as ComponentSource;
+    this.#app.onListChanged(() => {
+      this.#cache = undefined;
     });
+  }
+
+  #load() {
+    if (this.#cache) return this.#cache;
+    const app = this.#app;
+    const known = (type: "tool" | "prompt" | "resource") =>
+      new Map<string, Known>(
+        (app?.components(type) ?? []).map((c) => [c.key, { name: c.info.name, tags: c.info.tags }]),
+      );
+    const templates = new Map<string, KnownTemplate>();
+    for (const c of app?.components("template") ?? []) {
+      let template: UriTemplate | undefined;
+      try {
+        template = new UriTemplate(c.key);
+      } catch {
+        template = undefined;
+      }
+      templates.set(c.key, { name: c.info.name, tags: c.info.tags, template });
+    }
+    this.#cache = {
+      tools: known("tool"),
+      prompts: known("prompt"),
+      resources: known("resource"),
+      templates,
+    };
+    return this.#cache;
+  }
+
+  /** Tools by name. */
+  get tools(): ReadonlyMap<string, Known> {
+    return this.#load().tools;
+  }
+
+  /** Prompts by name. */
+  get prompts(): ReadonlyMap<string, Known> {
+    return this.#load().prompts;
+  }
+
+  /** Static resources by URI. */
+  get resources(): ReadonlyMap<string, Known> {
+    return this.#load().resources;
+  }
+
+  /** Resource templates by URI template. */
+  get templates(): ReadonlyMap<string, KnownTemplate> {
+    return this.#load().templates;
   }
 
   /** The URI templates registered under a component name. */
