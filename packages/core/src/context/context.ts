@@ -31,6 +31,8 @@ export interface ContextLogger {
 export interface ComponentInfo {
   readonly type: "tool" | "resource" | "template" | "prompt";
   readonly name: string;
+  /** The registry key: the tool or prompt name, the resource URI, or the URI template. */
+  readonly key: string;
   readonly tags: ReadonlySet<string>;
   readonly annotations?: Readonly<Record<string, unknown>> | undefined;
   readonly meta?: Readonly<Record<string, unknown>> | undefined;

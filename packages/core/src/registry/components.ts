@@ -153,10 +153,12 @@ function info(
   name: string,
   o: ComponentOptions,
   annotations?: object,
+  key: string = name,
 ): ComponentInfo {
   return {
     type,
     name,
+    key,
     tags: new Set(o.tags ?? []),
     annotations: annotations as Record<string, unknown> | undefined,
     meta: o._meta,
@@ -256,7 +258,7 @@ export function defineResourceDef(
   return {
     key: uri,
     enabled: options.enabled ?? true,
-    info: info("resource", name, options, options.annotations),
+    info: info("resource", name, options, options.annotations, uri),
     entry: { ...common(name, options), uri, ...resourceFields(options) },
     handler,
   };
@@ -290,7 +292,7 @@ export function defineTemplateDef(
   return {
     key: uriTemplate,
     enabled: options.enabled ?? true,
-    info: info("template", name, options, options.annotations),
+    info: info("template", name, options, options.annotations, uriTemplate),
     entry: { ...common(name, options), uriTemplate, ...fields },
     template,
     params,
