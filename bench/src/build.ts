@@ -1,14 +1,17 @@
 /**
  * Compiles the first-party TypeScript the child processes run (`@mcpforge/core`,
- * `@mcpforge/testing` and `src/entries/*`; core and testing optionally from a git revision) to plain ESM JavaScript under `.cache/build`, the way
+ * `@mcpforge/testing`, `@mcpforge/middleware` and `src/entries/*`; the packages optionally from
+ * a git revision) to plain ESM JavaScript under `.cache/build`, the way
  * a published `dist/` would look: one `.js` file per source file, no bundling. The children then
  * run on plain `node` with no TypeScript loader, so loader hooks cost neither side anything
  * (this matters for the cold-start figure) and CPU profiles show real function names.
  *
- * Layout: `.cache/build/node_modules/@mcpforge/{core,testing}/src/**.js` (each with a
- * `node_modules` link to the workspace package's own, so its dependencies resolve as they do in
- * the workspace) and `.cache/build/entries/*.js` (resolving through `bench/node_modules`). pnpm
- * links both to the same installed `@modelcontextprotocol/sdk` and `zod`.
+ * Layout: `.cache/build/node_modules/@mcpforge/{core,testing,middleware}/src/**.js` (each with a
+ * `node_modules` of links to the workspace package's own dependencies, so they resolve to the
+ * same installed copies as in the workspace — pino and jose for middleware — except
+ * `@mcpforge/*`, which resolve to their compiled siblings: one instance of core for all) and
+ * `.cache/build/entries/*.js` (resolving through `bench/node_modules`). pnpm links both to the
+ * same installed `@modelcontextprotocol/sdk` and `zod`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -78,7 +81,39 @@ async function transpileTree(srcDir: string, outDir: string, ref?: string): Prom
   return sources.size;
 }
 
-async function buildWorkspacePackage(name: "core" | "testing", ref?: string): Promise<number> {
+/**
+ * Links every dependency installed for a workspace package into `to`, except the workspace's
+ * own `@mcpforge/*` packages: those must resolve to the compiled copies next to it (the
+ * workspace links point at the packages' sources, whose `default` export is a stale `dist/`).
+ */
+async function linkDependencies(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from)) {
+    if (entry === "@mcpforge" || entry.startsWith(".")) continue;
+    await symlink(join(from, entry), join(to, entry), "dir");
+  }
+}
+
+/**
+ * The package's subpath exports (e.g. `@mcpforge/middleware/timing`), pointed at the compiled
+ * files: each subpath's `@mcpforge/source` file with `.ts` → `.js`.
+ */
+async function compiledExports(manifestPath: string): Promise<Record<string, string>> {
+  const { exports } = JSON.parse(await readFile(manifestPath, "utf8")) as {
+    exports: Record<string, { "@mcpforge/source": string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(exports).map(([subpath, targets]) => [
+      subpath,
+      targets["@mcpforge/source"].replace(/\.ts$/, ".js"),
+    ]),
+  );
+}
+
+async function buildWorkspacePackage(
+  name: "core" | "testing" | "middleware",
+  ref?: string,
+): Promise<number> {
   const pkgDir = join(BUILD_DIR, "node_modules", "@mcpforge", name);
   const count = await transpileTree(
     join(REPO_DIR, "packages", name, "src"),
@@ -89,14 +124,13 @@ async function buildWorkspacePackage(name: "core" | "testing", ref?: string): Pr
     name: `@mcpforge/${name}`,
     private: true,
     type: "module",
-    exports: { ".": "./src/index.js" },
+    exports: await compiledExports(join(REPO_DIR, "packages", name, "package.json")),
   };
   await writeFile(join(pkgDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  // the package's own dependencies resolve exactly as in the workspace (same installed copies)
-  await symlink(
+  // the package's own dependencies resolve to the same installed copies as in the workspace
+  await linkDependencies(
     join(REPO_DIR, "packages", name, "node_modules"),
     join(pkgDir, "node_modules"),
-    "dir",
   );
   return count;
 }
@@ -107,7 +141,7 @@ export function entryPath(name: string): string {
 }
 
 /**
- * Rebuilds `.cache/build`: `@mcpforge/core` and `@mcpforge/testing` from the work tree, or
+ * Rebuilds `.cache/build`: `@mcpforge/core`, `testing` and `middleware` from the work tree, or
  * from a git revision when `ref` is given; the bench's own entries always from the work tree.
  *
  * @example
@@ -123,6 +157,7 @@ export async function buildArtifacts(ref?: string): Promise<number> {
   const counts = await Promise.all([
     buildWorkspacePackage("core", ref),
     buildWorkspacePackage("testing", ref),
+    buildWorkspacePackage("middleware", ref),
     transpileTree(join(BENCH_DIR, "src", "entries"), join(BUILD_DIR, "entries")),
   ]);
   return counts.reduce((a, b) => a + b, 0);

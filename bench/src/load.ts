@@ -31,7 +31,8 @@ export function echoBody(): string {
 
 /**
  * Runs autocannon against an MCP endpoint. With `sessions`, connection i sends
- * `Mcp-Session-Id: sessions[i % sessions.length]` (one session per connection).
+ * `Mcp-Session-Id: sessions[i % sessions.length]` (one session per connection); `headers` go
+ * with every request (e.g. an API key).
  *
  * @example
  * const run = await loadTest({ url, connections: 16, seconds: 3 });
@@ -41,9 +42,10 @@ export function loadTest(options: {
   connections: number;
   seconds: number;
   sessions?: readonly string[];
+  headers?: Readonly<Record<string, string>>;
 }): Promise<LoadRun> {
   const { url, connections, seconds, sessions } = options;
-  const headers: Record<string, string> = { ...POST_HEADERS };
+  const headers: Record<string, string> = { ...POST_HEADERS, ...options.headers };
   let next = 0;
   let latencies = new Float64Array(1 << 16);
   let ok = 0;

@@ -41,16 +41,19 @@ function parseSse(text: string): unknown[] {
 export class McpHttp {
   readonly url: URL;
   readonly #pool: Pool;
+  readonly #headers: Readonly<Record<string, string>>;
   #nextId = 1;
 
-  constructor(url: string, connections: number) {
+  /** `headers` go with every request (e.g. an API key). */
+  constructor(url: string, connections: number, headers: Readonly<Record<string, string>> = {}) {
     this.url = new URL(url);
     this.#pool = new Pool(this.url.origin, { connections, pipelining: 1 });
+    this.#headers = headers;
   }
 
   /** POSTs one JSON-RPC message; reads the final answer for a request. */
   async post(message: Record<string, unknown>, sessionId?: string): Promise<RpcAnswer> {
-    const headers: Record<string, string> = { ...POST_HEADERS };
+    const headers: Record<string, string> = { ...POST_HEADERS, ...this.#headers };
     if (sessionId) headers["mcp-session-id"] = sessionId;
     const res = await this.#pool.request({
       path: this.url.pathname,
@@ -136,7 +139,11 @@ export class McpHttp {
     const res = await this.#pool.request({
       path: this.url.pathname,
       method: "DELETE",
-      headers: { "mcp-session-id": sessionId, "mcp-protocol-version": PROTOCOL_VERSION },
+      headers: {
+        ...this.#headers,
+        "mcp-session-id": sessionId,
+        "mcp-protocol-version": PROTOCOL_VERSION,
+      },
     });
     await res.body.dump();
     return res.statusCode;
@@ -150,13 +157,17 @@ export class McpHttp {
 
 /**
  * Checks that a server answers `echo` and `add` correctly; returns the response mode seen.
- * Throws with what came back otherwise.
+ * Throws with what came back otherwise. `headers` go with every request (e.g. an API key).
  *
  * @example
  * const mode = await verifyServer(url, true);
  */
-export async function verifyServer(url: string, stateful: boolean): Promise<"json" | "sse"> {
-  const http = new McpHttp(url, 1);
+export async function verifyServer(
+  url: string,
+  stateful: boolean,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<"json" | "sse"> {
+  const http = new McpHttp(url, 1, headers);
   try {
     const sid = stateful ? await http.open() : undefined;
     if (stateful && !sid) throw new Error(`${url}: a stateful server gave no session id`);

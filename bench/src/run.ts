@@ -52,8 +52,8 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core and testing from a git revision (e.g. HEAD) instead of
-                  the work tree (useful while others have uncommitted changes there)
+  --ref=REV       build @mcpforge/core, testing and middleware from a git revision (e.g. HEAD)
+                  instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
 }
@@ -126,8 +126,14 @@ async function measure(
   url: string,
   connections: number,
   sessions?: readonly string[],
+  headers?: Readonly<Record<string, string>>,
 ): Promise<LoadRun> {
-  const base = { url, connections, ...(sessions ? { sessions } : {}) };
+  const base = {
+    url,
+    connections,
+    ...(sessions ? { sessions } : {}),
+    ...(headers ? { headers } : {}),
+  };
   if (WARMUP > 0) await loadTest({ ...base, seconds: WARMUP });
   const run = await quietly(label, () => loadTest({ ...base, seconds: SECONDS }));
   const bad = run.non2xx + run.errors > 0 ? `  ⚠ ${run.non2xx} non-2xx, ${run.errors} errors` : "";
@@ -410,24 +416,48 @@ async function inProcessFigure(placement: Placement, results: Results): Promise<
   results.inProcess = out;
 }
 
+/** The API key the real middleware stack's server accepts (sent as `x-api-key`). */
+const BENCH_API_KEY = "bench-api-key-0123456789abcdef";
+
 async function middlewareFigure(placement: Placement, results: Results): Promise<void> {
   log("\n[6] Middleware overhead (MCP Forge stateless, c=16)");
   const none = await startChild(placement, "forge-http", ["stateless", "0"]);
   const five = await startChild(placement, "forge-http", ["stateless", "5"]);
-  await withChildren([none, five], async () => {
+  const stack = await startChild(placement, "forge-http-stack", ["stateless", BENCH_API_KEY]);
+  const keyHeader = { "x-api-key": BENCH_API_KEY };
+  await withChildren([none, five, stack], async () => {
     await verifyServer(none.url, false);
     await verifyServer(five.url, false);
-    const runs = { none: [] as LoadRun[], five: [] as LoadRun[] };
+    await verifyServer(stack.url, false, keyHeader);
+    // auth is really on: without the key the call is refused
+    const anon = new McpHttp(stack.url, 1);
+    try {
+      const { answer } = await anon.callTool("echo", { text: "hello" });
+      if (answer.status !== 401) {
+        throw new Error(`stack: no API key gave ${answer.status}, not 401`);
+      }
+    } finally {
+      await anon.destroy();
+    }
+    const sides = {
+      none: { url: none.url, label: "forge no middleware", headers: undefined },
+      five: { url: five.url, label: "forge 5 middleware", headers: undefined },
+      stack: { url: stack.url, label: "forge real middleware stack", headers: keyHeader },
+    };
+    const runs = { none: [] as LoadRun[], five: [] as LoadRun[], stack: [] as LoadRun[] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const which of rotate(["none", "five"] as const, round)) {
-        const url = which === "none" ? none.url : five.url;
-        runs[which].push(
-          await measure(`forge ${which === "none" ? "no" : "5"} middleware`, url, 16),
-        );
+      for (const which of rotate(["none", "five", "stack"] as const, round)) {
+        const { url, label, headers } = sides[which];
+        runs[which].push(await measure(label, url, 16, undefined, headers));
       }
     }
     const sdk = results.http?.find((c) => c.mode === "stateless" && c.connections === 16)?.sdk;
-    results.middleware = { none: aggregate(runs.none), five: aggregate(runs.five), sdk };
+    results.middleware = {
+      none: aggregate(runs.none),
+      five: aggregate(runs.five),
+      stack: aggregate(runs.stack),
+      sdk,
+    };
   });
 }
 
@@ -445,8 +475,18 @@ function machine(): Results["machine"] {
       commit = `git revision \`${REF}\` (${git("rev-parse", "--short", REF)})`;
     } else {
       commit = `the work tree at ${git("rev-parse", "--short", "HEAD")}`;
-      const dirty = git("status", "--porcelain", "--", "../packages/core", "../packages/testing");
-      if (dirty) commit += ", with uncommitted changes in packages/core or packages/testing";
+      const dirty = git(
+        "status",
+        "--porcelain",
+        "--",
+        "../packages/core",
+        "../packages/testing",
+        "../packages/middleware",
+      );
+      if (dirty) {
+        commit +=
+          ", with uncommitted changes in packages/core, packages/testing or packages/middleware";
+      }
     }
   } catch {
     // not a git checkout

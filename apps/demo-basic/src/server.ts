@@ -1,5 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { memoryStore } from "@mcpforge/cache/memory";
+import { responseCache } from "@mcpforge/cache/middleware";
 import {
   createServer,
   type McpForgeApp,
@@ -13,6 +15,7 @@ import { evaluate } from "./lib/calculator.js";
 import { calculateCompoundInterest, compoundInterestInput } from "./lib/compound-interest.js";
 import { formatCurrency } from "./lib/currency.js";
 import { DomainError } from "./lib/domain-error.js";
+import { MAX_PRIME_INDEX, nthPrime } from "./lib/primes.js";
 import { advancedSearch, advancedSearchInput } from "./lib/search.js";
 
 /** The folder `read_file_safe` is confined to. */
@@ -61,6 +64,19 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
       }
     },
   });
+
+  // Cache the expensive prime computations (tool and resource) in memory for ten minutes.
+  // A cached answer carries _meta["dev.mcpforge/cache"] = { hit: true, ageMs }.
+  app.use(
+    responseCache({
+      store: memoryStore({ maxEntries: 1000, maxBytes: 4 * 1024 * 1024 }),
+      ttlMs: 10 * 60_000,
+      tools: ["nth_prime"],
+      resources: ["data://primes/{n}"],
+      prompts: false,
+      lists: false,
+    }),
+  );
 
   app.tool(
     "greet",
@@ -156,6 +172,35 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ expression }) => ({ expression, result: evaluate(expression) }),
+  );
+
+  app.tool(
+    "nth_prime",
+    {
+      title: "Nth prime",
+      description:
+        'The n-th prime number (1 → 2, 2 → 3, …), computed the slow way. Answers are cached for 10 minutes: a cached answer has _meta["dev.mcpforge/cache"].hit = true.',
+      input: {
+        n: z.number().int().min(1).max(MAX_PRIME_INDEX).describe("Which prime, from 1 to 100000"),
+      },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    ({ n }) => {
+      const started = performance.now();
+      const prime = nthPrime(n);
+      return { n, prime, computeMs: Math.round((performance.now() - started) * 100) / 100 };
+    },
+  );
+
+  app.resource(
+    "data://primes/{n}",
+    {
+      name: "nth_prime",
+      description: "The n-th prime as JSON (n from 1 to 100000); cached like the nth_prime tool.",
+      mimeType: "application/json",
+      params: { n: z.coerce.number().int().min(1).max(MAX_PRIME_INDEX) },
+    },
+    ({ n }) => ({ n, prime: nthPrime(n) }),
   );
 
   app.resource(

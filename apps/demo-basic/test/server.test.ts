@@ -17,6 +17,7 @@ const TOOL_NAMES = [
   "read_file_safe",
   "process_data_batch",
   "calculate",
+  "nth_prime",
 ];
 
 let client: TestClient;
@@ -657,6 +658,7 @@ describe("resources", () => {
   it("lists the resource templates", async () => {
     const templates = await client.listResourceTemplates();
     expect(templates.map((t) => t.uriTemplate).sort()).toEqual([
+      "data://primes/{n}",
       "data://reports/{report_type}/{date_range}",
       "data://user_profiles/{user_id}",
     ]);

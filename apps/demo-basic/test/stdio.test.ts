@@ -66,6 +66,7 @@ describe("demo-basic over stdio", () => {
       "calculate_compound_interest",
       "format_currency",
       "greet",
+      "nth_prime",
       "process_data_batch",
       "read_file_safe",
     ]);

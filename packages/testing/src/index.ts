@@ -1,3 +1,8 @@
+export {
+  type CacheStoreLike,
+  type TestCacheStoreOptions,
+  testCacheStore,
+} from "./contracts/test-cache-store.js";
 export { type TestMiddlewareOptions, testMiddleware } from "./contracts/test-middleware.js";
 export { mcpMatchers } from "./matchers.js";
 export {

@@ -1,0 +1,1 @@
+export { type CachedFunction, type CachedOptions, type CachedStats, cached } from "./cached.js";

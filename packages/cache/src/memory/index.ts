@@ -1,0 +1,6 @@
+export {
+  type MemoryStore,
+  type MemoryStoreOptions,
+  type MemoryStoreStats,
+  memoryStore,
+} from "./memory-store.js";

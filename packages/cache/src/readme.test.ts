@@ -1,0 +1,47 @@
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requireRedis } from "./test-utils/redis.js";
+
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+/** Each example in examples/, with lines its output must contain. */
+const EXAMPLES: Record<string, RegExp[]> = {
+  "cached-function": [
+    /queries after 100 concurrent calls: 1/,
+    /queries after a cached call: 1/,
+    /queries after invalidation: 2/,
+  ],
+  "response-cache": [
+    /origin lookups: 1/,
+    /cache marker: \{"hit":true,"ageMs":\d+\}/,
+    /origin lookups after invalidate: 2/,
+  ],
+  tiered: [
+    /connected: true/,
+    /b reads: \{ theme: 'dark' \}/,
+    /b reads after a's update: \{ theme: 'light' \}/,
+  ],
+};
+
+describe("README examples", () => {
+  beforeAll(requireRedis);
+
+  it.each(Object.keys(EXAMPLES))("the README shows examples/%s.ts unchanged", async (name) => {
+    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    const code = await readFile(new URL(`../examples/${name}.ts`, import.meta.url), "utf8");
+    expect(readme).toContain(`\`\`\`ts\n// examples/${name}.ts\n${code}\`\`\``);
+  });
+
+  it.each(Object.keys(EXAMPLES))("examples/%s.ts runs", async (name) => {
+    const { stdout } = await run(
+      process.execPath,
+      ["--conditions=@mcpforge/source", "--import", "tsx", `examples/${name}.ts`],
+      { cwd: packageDir, timeout: 30_000 },
+    );
+    for (const expected of EXAMPLES[name] ?? []) expect(stdout).toMatch(expected);
+  });
+});

@@ -1,0 +1,585 @@
+import { createStderrLogger, McpForgeError, type ServerLogger } from "@mcpforge/core";
+import { checkKey, checkTtl, serialize } from "../internal/json.js";
+import {
+  checkLogger,
+  checkOptionsObject,
+  checkPositiveInteger,
+  checkString,
+  MAX_TTL_MS,
+  optionsError,
+} from "../internal/options.js";
+import type { CacheStore, CacheStoreStats } from "../types.js";
+
+/**
+ * The part of an `ioredis` client the store uses (a `Redis` instance fits). Declared here so
+ * the package's types do not need `ioredis` installed.
+ */
+export interface RedisClientLike {
+  /** ioredis' connection status (`ready` when commands can be sent). */
+  readonly status?: string;
+  call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  once?(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Used for the pub/sub connection of `tieredStore` (ioredis' `duplicate()`). */
+  duplicate?(override?: Record<string, unknown>): unknown;
+}
+
+/** Options of {@link redisStore}: give `url` (the store owns its connection) or `client`. */
+export interface RedisStoreOptions {
+  /** A Redis URL such as `redis://user:pass@host:6379/0`; the store opens and closes the connection. */
+  url?: string;
+  /**
+   * An existing ioredis client; the store neither configures nor closes it. Create it with
+   * `enableOfflineQueue: false` and `maxRetriesPerRequest: 1` so an outage fails fast.
+   */
+  client?: RedisClientLike;
+  /** Prefix of every key the store writes; `clear()` removes only these (default `"mcpforge:cache:"`). */
+  prefix?: string;
+  /** How long one Redis command may take before the cache is bypassed for it (default 100 ms). */
+  commandTimeoutMs?: number;
+  /** How long the very first connection is awaited before commands fail fast (default 1000 ms). */
+  connectTimeoutMs?: number;
+  /** TTL of entries written without one (default: none). */
+  ttlMs?: number;
+  /** Where outages (once each) and recoveries are reported (default: JSON lines on stderr). */
+  logger?: Pick<ServerLogger, "warn" | "info">;
+}
+
+/** The counters of a {@link RedisStore}. */
+export interface RedisStoreStats extends CacheStoreStats {
+  /** `get` calls answered as a miss because Redis failed or was too slow. */
+  failedGets: number;
+  /** `set` calls skipped because Redis failed or was too slow. */
+  skippedSets: number;
+  /** Unreadable values found (treated as misses and deleted). */
+  corrupt: number;
+  /** Whether Redis is answering (false during an outage). */
+  available: boolean;
+}
+
+/** Callbacks of {@link RedisStore.subscribe}. */
+export interface RedisSubscriptionHandlers {
+  /** A message published on the channel. */
+  message(text: string): void;
+  /** The subscription is live again after a disconnection (messages may have been missed). */
+  reconnect?(): void;
+  /** The subscription connection was lost. */
+  disconnect?(): void;
+}
+
+/** A live pub/sub subscription of a {@link RedisStore}. */
+export interface RedisSubscription {
+  /** Resolves once subscribed (true) or when the first attempt gave up (false). */
+  readonly ready: Promise<boolean>;
+  /** Whether messages are being received right now. */
+  readonly active: boolean;
+  /** Unsubscribes and closes the subscription's connection. */
+  close(): Promise<void>;
+}
+
+/** A {@link CacheStore} in Redis, shared by every process that uses the same prefix. */
+export interface RedisStore extends CacheStore {
+  /** The key prefix. */
+  readonly prefix: string;
+  /** Loads ioredis and waits (up to `connectTimeoutMs`) for the first connection; true when ready. */
+  connect(): Promise<boolean>;
+  /** A value with its remaining TTL (`undefined` when it has none), or `undefined` on a miss. */
+  getWithTtl<T = unknown>(
+    key: string,
+  ): Promise<{ value: T; ttlMs: number | undefined } | undefined>;
+  /** Publishes a message; resolves false when Redis failed (never rejects for an outage). */
+  publish(channel: string, message: string): Promise<boolean>;
+  /** Subscribes to a channel on a connection of its own, which reconnects by itself. */
+  subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription;
+  stats(): RedisStoreStats;
+}
+
+interface OwnedClient extends RedisClientLike {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+interface SubscriberClient {
+  readonly status?: string;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  subscribe(...channels: string[]): Promise<unknown>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+type RedisConstructor = new (url: string, options: Record<string, unknown>) => OwnedClient;
+
+const FACTORY = "redisStore";
+const LOGGER_NAME = "@mcpforge/cache/redis";
+
+async function loadIoRedis(): Promise<RedisConstructor> {
+  let mod: { Redis?: RedisConstructor; default?: RedisConstructor };
+  try {
+    mod = (await import("ioredis")) as unknown as typeof mod;
+  } catch (err) {
+    throw new Error(
+      `@mcpforge/cache: redisStore() needs the optional peer dependency "ioredis" (pnpm add ioredis): ${(err as Error).message}`,
+    );
+  }
+  const Redis = mod.Redis ?? mod.default;
+  if (typeof Redis !== "function") {
+    throw new Error('@mcpforge/cache: redisStore(): the "ioredis" module has no Redis class');
+  }
+  return Redis;
+}
+
+class RedisTimeoutError extends Error {
+  override readonly name = "RedisTimeoutError";
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new RedisTimeoutError(`Redis did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  // A late failure after the deadline must not surface as an unhandled rejection.
+  promise.catch(() => {});
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Closes a connection: QUIT when it is up, otherwise just drop it (no reconnecting). */
+async function shutDown(c: { status?: string; quit(): Promise<unknown>; disconnect(): void }) {
+  if (c.status !== "ready") {
+    c.disconnect();
+    return;
+  }
+  await withTimeout(c.quit(), 1000).catch(() => c.disconnect());
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The connection options every connection the store opens itself uses. */
+function commandOptions(commandTimeoutMs: number, connectTimeoutMs: number) {
+  return {
+    // Fail fast instead of queueing while disconnected: the cache is bypassed, not waited for.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: connectTimeoutMs,
+    // Reconnect by itself, quickly at first, then every second.
+    retryStrategy: (times: number) => Math.min(times * 50, 1000),
+  };
+}
+
+/**
+ * A cache store in Redis (values as JSON text under `prefix`, TTLs as `PX`), shared by every
+ * process that uses the same prefix. Built for a cache: with `enableOfflineQueue: false`,
+ * `maxRetriesPerRequest: 1` and a per-command timeout, an outage never throws into a request —
+ * a failed `get` is a miss, a failed `set` is skipped, both counted and logged once per outage —
+ * and the connection comes back by itself. An unreadable value is a miss and is deleted.
+ * Needs the optional peer dependency `ioredis`, loaded on first use.
+ *
+ * @example
+ * import { redisStore } from "@mcpforge/cache/redis";
+ * const store = redisStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix: "myapp:cache:" });
+ * await store.set("answer", 42, 60_000);
+ * console.log(await store.get("answer")); // 42 (or undefined while Redis is down)
+ * app.onClose(() => store.close());
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  if (options === undefined) throw optionsError(FACTORY, "needs { url } or { client }");
+  const opts = checkOptionsObject(FACTORY, options);
+  if ((opts.url === undefined) === (opts.client === undefined)) {
+    throw optionsError(FACTORY, "needs exactly one of url and client");
+  }
+  if (opts.url !== undefined && (typeof opts.url !== "string" || !/^rediss?:\/\//.test(opts.url))) {
+    throw optionsError(FACTORY, "url must be a redis:// or rediss:// URL");
+  }
+  if (
+    opts.client !== undefined &&
+    (typeof opts.client !== "object" ||
+      opts.client === null ||
+      typeof opts.client.call !== "function")
+  ) {
+    throw optionsError(FACTORY, "client must be an ioredis client (with a call() method)");
+  }
+  checkString(FACTORY, "prefix", opts.prefix, { nonEmpty: true });
+  checkPositiveInteger(FACTORY, "commandTimeoutMs", opts.commandTimeoutMs, MAX_TTL_MS);
+  checkPositiveInteger(FACTORY, "connectTimeoutMs", opts.connectTimeoutMs, MAX_TTL_MS);
+  checkPositiveInteger(FACTORY, "ttlMs", opts.ttlMs, MAX_TTL_MS);
+  checkLogger(FACTORY, opts.logger, ["warn", "info"]);
+
+  const prefix = opts.prefix ?? "mcpforge:cache:";
+  const commandTimeoutMs = opts.commandTimeoutMs ?? 100;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
+  const defaultTtl = opts.ttlMs;
+  let logger = opts.logger;
+  const log = () => {
+    logger ??= createStderrLogger(LOGGER_NAME);
+    return logger;
+  };
+  const counters = {
+    hits: 0,
+    misses: 0,
+    sets: 0,
+    deletes: 0,
+    evictions: 0,
+    errors: 0,
+    failedGets: 0,
+    skippedSets: 0,
+    corrupt: 0,
+  };
+  let client: RedisClientLike | undefined = opts.client;
+  let owned: OwnedClient | undefined;
+  let starting: Promise<RedisClientLike> | undefined;
+  let closed = false;
+  const subscriptions = new Set<RedisSubscription>();
+  /** Set while Redis is failing: since when. */
+  let outage: { since: number; failures: number } | undefined;
+
+  const noteFailure = (err: unknown) => {
+    if (outage) {
+      outage.failures++;
+      return;
+    }
+    outage = { since: Date.now(), failures: 1 };
+    if (closed) return;
+    log().warn("Redis cache unavailable: requests bypass the cache until it is back", {
+      store: "redis",
+      prefix,
+      error: errorText(err),
+    });
+  };
+
+  const noteRecovery = (startedAt?: number) => {
+    // An answer to a command sent before the outage began proves nothing.
+    if (!outage || (startedAt !== undefined && startedAt < outage.since)) return;
+    if (!closed) {
+      log().info("Redis cache reachable again", {
+        store: "redis",
+        prefix,
+        outageMs: Date.now() - outage.since,
+        failures: outage.failures,
+      });
+    }
+    outage = undefined;
+  };
+
+  /** Waits until the client is ready, fails, or `connectTimeoutMs` passes. */
+  const firstConnection = (c: RedisClientLike): Promise<void> => {
+    // "wait": a lazyConnect client, which connects on its first command.
+    if (c.status === undefined || c.status === "ready" || c.status === "wait") {
+      return Promise.resolve();
+    }
+    if (!c.once || !c.removeListener) return Promise.resolve();
+    const once = c.once.bind(c);
+    const off = c.removeListener.bind(c);
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off("ready", done);
+        off("error", done);
+        off("end", done);
+        resolve();
+      };
+      const timer = setTimeout(done, connectTimeoutMs);
+      once("ready", done);
+      once("error", done);
+      once("end", done);
+    });
+  };
+
+  const start = async (): Promise<RedisClientLike> => {
+    if (client) {
+      client.on?.("ready", () => noteRecovery());
+      await firstConnection(client);
+      return client;
+    }
+    const Redis = await loadIoRedis();
+    if (closed) throw new Error("closed");
+    const c = new Redis(opts.url as string, commandOptions(commandTimeoutMs, connectTimeoutMs));
+    // Without a listener ioredis prints every connection error; outages are logged once here.
+    c.on("error", (err: unknown) => noteFailure(err));
+    c.on("close", () => {
+      if (!closed) noteFailure(new Error("connection closed"));
+    });
+    c.on("ready", () => noteRecovery());
+    owned = c;
+    client = c;
+    await firstConnection(c);
+    return c;
+  };
+
+  const connect = (): Promise<RedisClientLike> => {
+    starting ??= start().catch((err: unknown) => {
+      starting = undefined;
+      throw err;
+    });
+    return starting;
+  };
+
+  const ensureOpen = () => {
+    if (closed) {
+      throw new McpForgeError("unavailable", "@mcpforge/cache: this redisStore is closed");
+    }
+  };
+
+  /** Runs one Redis operation within the timeout; `{ ok: false }` when Redis failed. */
+  const run = async <T>(
+    op: (c: RedisClientLike) => Promise<T>,
+    timeoutMs = commandTimeoutMs,
+  ): Promise<{ ok: true; value: T } | { ok: false }> => {
+    const startedAt = Date.now();
+    try {
+      const c = await connect();
+      if (c.status !== undefined && c.status !== "ready" && c.status !== "wait") {
+        throw new Error(`Redis connection is ${c.status}`);
+      }
+      const value = await withTimeout(op(c), timeoutMs);
+      noteRecovery(startedAt);
+      return { ok: true, value };
+    } catch (err) {
+      if (closed) return { ok: false };
+      counters.errors++;
+      noteFailure(err);
+      return { ok: false };
+    }
+  };
+
+  /** Parses a stored value; an unreadable one is deleted and counted. */
+  const decode = (key: string, raw: unknown): { ok: true; value: unknown } | { ok: false } => {
+    if (typeof raw === "string") {
+      try {
+        return { ok: true, value: JSON.parse(raw) };
+      } catch {
+        // fall through: corrupt
+      }
+    }
+    counters.corrupt++;
+    void run((c) => c.call("DEL", prefix + key));
+    return { ok: false };
+  };
+
+  const getInternal = async (
+    key: string,
+    withTtl: boolean,
+  ): Promise<{ value: unknown; ttlMs: number | undefined } | undefined> => {
+    ensureOpen();
+    checkKey(key);
+    const k = prefix + key;
+    const reply = await run(async (c) => {
+      try {
+        if (!withTtl) return { raw: await c.call("GET", k), pttl: -1 };
+        const [raw, pttl] = await Promise.all([c.call("GET", k), c.call("PTTL", k)]);
+        return { raw, pttl: Number(pttl) };
+      } catch (err) {
+        // A key of another type is unreadable data, not an outage.
+        if (/^WRONGTYPE/.test(errorText(err))) return { raw: err, pttl: -1 };
+        throw err;
+      }
+    });
+    if (!reply.ok) {
+      counters.failedGets++;
+      counters.misses++;
+      return undefined;
+    }
+    if (reply.value.raw === null || reply.value.raw === undefined) {
+      counters.misses++;
+      return undefined;
+    }
+    const decoded = decode(key, reply.value.raw);
+    if (!decoded.ok) {
+      counters.misses++;
+      return undefined;
+    }
+    counters.hits++;
+    const pttl = reply.value.pttl;
+    return { value: decoded.value, ttlMs: pttl > 0 ? pttl : undefined };
+  };
+
+  const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, "\\$&");
+
+  const subscriberFor = (base: RedisClientLike): SubscriberClient => {
+    const overrides = {
+      // The subscription waits for its connection and is renewed by us on every "ready".
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResubscribe: false,
+      commandTimeout: undefined,
+      lazyConnect: false,
+    };
+    if (owned) {
+      return owned.duplicate?.(overrides) as SubscriberClient;
+    }
+    if (typeof base.duplicate !== "function") {
+      throw new Error(
+        "@mcpforge/cache: redisStore(): subscribe() needs an ioredis client with duplicate()",
+      );
+    }
+    return base.duplicate(overrides) as SubscriberClient;
+  };
+
+  const store: RedisStore = {
+    prefix,
+
+    async connect(): Promise<boolean> {
+      ensureOpen();
+      try {
+        const c = await connect();
+        return c.status === undefined || c.status === "ready";
+      } catch (err) {
+        noteFailure(err);
+        return false;
+      }
+    },
+
+    async get<T = unknown>(key: string): Promise<T | undefined> {
+      return (await getInternal(key, false))?.value as T | undefined;
+    },
+
+    async getWithTtl<T = unknown>(key: string) {
+      return (await getInternal(key, true)) as { value: T; ttlMs: number | undefined } | undefined;
+    },
+
+    async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+      ensureOpen();
+      checkKey(key);
+      checkTtl(ttlMs);
+      const text = serialize(value);
+      const ttl = ttlMs ?? defaultTtl;
+      const reply = await run((c) =>
+        ttl === undefined
+          ? c.call("SET", prefix + key, text)
+          : c.call("SET", prefix + key, text, "PX", ttl),
+      );
+      if (reply.ok) counters.sets++;
+      else counters.skippedSets++;
+    },
+
+    async delete(key: string): Promise<boolean> {
+      ensureOpen();
+      checkKey(key);
+      const reply = await run((c) => c.call("DEL", prefix + key));
+      const removed = reply.ok && Number(reply.value) > 0;
+      if (removed) counters.deletes++;
+      return removed;
+    },
+
+    async has(key: string): Promise<boolean> {
+      ensureOpen();
+      checkKey(key);
+      const reply = await run((c) => c.call("EXISTS", prefix + key));
+      return reply.ok && Number(reply.value) > 0;
+    },
+
+    async clear(): Promise<void> {
+      ensureOpen();
+      const pattern = `${escapeGlob(prefix)}*`;
+      let cursor = "0";
+      do {
+        const page = await run((c) => c.call("SCAN", cursor, "MATCH", pattern, "COUNT", 1000));
+        if (!page.ok) return;
+        const [next, keys] = page.value as [string, string[]];
+        cursor = String(next);
+        if (keys.length > 0) {
+          const removed = await run((c) => c.call("UNLINK", ...keys));
+          if (!removed.ok) return;
+        }
+      } while (cursor !== "0");
+    },
+
+    async publish(channel: string, message: string): Promise<boolean> {
+      ensureOpen();
+      const reply = await run((c) => c.call("PUBLISH", channel, message));
+      return reply.ok;
+    },
+
+    subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription {
+      ensureOpen();
+      let sub: SubscriberClient | undefined;
+      let active = false;
+      let everActive = false;
+      let stopped = false;
+      let settle: (ok: boolean) => void = () => {};
+      const first = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      const renew = () => {
+        sub?.subscribe(channel).then(
+          () => {
+            if (stopped) return;
+            const again = everActive;
+            active = true;
+            everActive = true;
+            if (again) handlers.reconnect?.();
+            settle(true);
+          },
+          () => {
+            // The next "ready" tries again.
+          },
+        );
+      };
+      const ready = (async () => {
+        try {
+          const base = await connect();
+          if (stopped) return false;
+          sub = subscriberFor(base);
+          sub.on("error", () => {
+            // Outages are logged once by the command connection.
+          });
+          sub.on("message", (ch: unknown, text: unknown) => {
+            if (ch === channel && typeof text === "string") handlers.message(text);
+          });
+          sub.on("ready", renew);
+          sub.on("close", () => {
+            if (!active) return;
+            active = false;
+            handlers.disconnect?.();
+          });
+          if (sub.status === "ready") renew();
+          const timer = setTimeout(() => settle(false), connectTimeoutMs);
+          const ok = await first;
+          clearTimeout(timer);
+          return ok;
+        } catch (err) {
+          noteFailure(err);
+          return false;
+        }
+      })();
+      const subscription: RedisSubscription = {
+        ready,
+        get active() {
+          return active;
+        },
+        async close() {
+          if (stopped) return;
+          stopped = true;
+          active = false;
+          settle(false);
+          subscriptions.delete(subscription);
+          await ready.catch(() => false);
+          if (!sub) return;
+          await shutDown(sub);
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      await starting?.catch(() => undefined);
+      const c = owned;
+      if (c) await shutDown(c);
+    },
+
+    stats(): RedisStoreStats {
+      return { ...counters, available: outage === undefined && client?.status !== "end" };
+    },
+  };
+  return store;
+}

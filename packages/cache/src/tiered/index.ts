@@ -1,0 +1,6 @@
+export {
+  type TieredStore,
+  type TieredStoreOptions,
+  type TieredStoreStats,
+  tieredStore,
+} from "./tiered-store.js";
