@@ -30,9 +30,32 @@ export function echoBody(): string {
 }
 
 /**
+ * A generator of `tools/call` bodies for `name`, each with a fresh JSON-RPC id; with `unique`,
+ * every body also has arguments no other body had (`{ text: "<prefix>-<n>" }`), otherwise they
+ * all carry `{ text }`.
+ *
+ * @example
+ * const same = toolCallBodies("slow_echo", "hello");            // every call identical
+ * const fresh = toolCallBodies("slow_echo", "miss", { unique: true }); // never the same twice
+ */
+export function toolCallBodies(
+  name: string,
+  text: string,
+  options: { unique?: boolean } = {},
+): () => string {
+  const head = '{"jsonrpc":"2.0","id":';
+  const mid = `,"method":"tools/call","params":{"name":${JSON.stringify(name)},"arguments":{"text":`;
+  const fixed = `${mid}${JSON.stringify(text)}}}}`;
+  let n = 0;
+  return options.unique
+    ? () => `${head}${nextRequestId++}${mid}${JSON.stringify(`${text}-${n++}`)}}}}`
+    : () => `${head}${nextRequestId++}${fixed}`;
+}
+
+/**
  * Runs autocannon against an MCP endpoint. With `sessions`, connection i sends
  * `Mcp-Session-Id: sessions[i % sessions.length]` (one session per connection); `headers` go
- * with every request (e.g. an API key).
+ * with every request (e.g. an API key); `body` makes each request's body (default: `echoBody`).
  *
  * @example
  * const run = await loadTest({ url, connections: 16, seconds: 3 });
@@ -43,8 +66,10 @@ export function loadTest(options: {
   seconds: number;
   sessions?: readonly string[];
   headers?: Readonly<Record<string, string>>;
+  body?: () => string;
 }): Promise<LoadRun> {
   const { url, connections, seconds, sessions } = options;
+  const makeBody = options.body ?? echoBody;
   const headers: Record<string, string> = { ...POST_HEADERS, ...options.headers };
   let next = 0;
   let latencies = new Float64Array(1 << 16);
@@ -58,11 +83,11 @@ export function loadTest(options: {
         pipelining: 1,
         duration: seconds,
         headers,
-        body: echoBody(),
+        body: makeBody(),
         requests: [
           {
             setupRequest: (req: autocannon.Request) => {
-              req.body = echoBody();
+              req.body = makeBody();
               return req;
             },
           },

@@ -1,4 +1,8 @@
 /** Turns the measurements into the markdown report (printed and written to RESULTS.md). */
+import type { ResponseCacheStats } from "@mcpforge/cache/middleware";
+
+/** The response cache's counters (`cache.stats()`), read from a cache server after its runs. */
+export type CacheStats = ResponseCacheStats;
 
 /** Throughput and latency of one server in one cell, over every round. */
 export interface Agg {
@@ -64,6 +68,18 @@ export interface Results {
   coldStart?: { forge: number[]; sdk: number[]; floor: number[] };
   inProcess?: { forge: number[]; sdk: number[]; floor: number[]; forgeHelper: number[] };
   middleware?: { none: Agg; five: Agg; stack: Agg; sdk: Agg | undefined };
+  cache?: {
+    none: Agg;
+    hit: Agg;
+    miss: Agg;
+    sdk: Agg;
+    /** The memory store's `maxEntries`. */
+    entries: number;
+    hitStats: CacheStats;
+    missStats: CacheStats;
+    /** Heap used (after a full GC) by the cache-miss server before and after its runs. */
+    missHeap: { before: number; after: number };
+  };
   /** Average CPU use of other processes on the machine during each figure, in cores. */
   background: Record<string, number>;
   elapsedSeconds?: number;
@@ -342,6 +358,41 @@ export function render(r: Results): string {
       `| MCP Forge, real middleware stack | ${n(stack.rps)}${errs(stack)} | ${lat(stack)} | **${ratio(stack.rps, none.rps)}** | ${ratio(stack.rps, sdk?.rps)} |`,
     );
     L.push("");
+  }
+
+  if (r.cache) {
+    const { none, hit, miss, sdk, entries, hitStats: hs, missStats: ms2, missHeap } = r.cache;
+    L.push("## 7. Response cache (stateless, 16 connections)", "");
+    L.push(
+      "A `slow_echo(text)` tool that spins synchronously for about 0.2 ms before answering (a small fixed cost; the same on every server) — MCP Forge stateless, with `responseCache({ store: memoryStore({ maxEntries: " +
+        `${entries} }), ttlMs: 300000, tools: ["slow_echo"] })\` from \`@mcpforge/cache\` and without it. ` +
+        '**Cache hit**: every request has the same arguments, so after the first one every answer comes from the cache (checked: a sample answer after the load carries `_meta["dev.mcpforge/cache"].hit`). ' +
+        "**Cache miss**: every request has arguments no earlier one had, so every answer goes to the tool, is stored and evicts the least recently used entry (checked: no hits). " +
+        "The raw SDK row is the SDK stateless server (a new `McpServer` + transport per request, SSE answers) with the same `slow_echo` and no cache. Hit and miss run in separate server processes.",
+      "",
+    );
+    L.push(
+      "| | req/s | p50 / p99 ms | vs no cache | vs raw SDK stateless |",
+      "|---|---:|---:|---:|---:|",
+    );
+    L.push(
+      `| MCP Forge, no cache | ${n(none.rps)}${errs(none)} | ${lat(none)} | 1.00× | ${ratio(none.rps, sdk.rps)} |`,
+    );
+    L.push(
+      `| MCP Forge, cache hit (same arguments) | ${n(hit.rps)}${errs(hit)} | ${lat(hit)} | **${ratio(hit.rps, none.rps)}** | ${ratio(hit.rps, sdk.rps)} |`,
+    );
+    L.push(
+      `| MCP Forge, cache miss (unique arguments) | ${n(miss.rps)}${errs(miss)} | ${lat(miss)} | **${ratio(miss.rps, none.rps)}** | ${ratio(miss.rps, sdk.rps)} |`,
+    );
+    L.push(
+      `| Raw SDK stateless, no cache | ${n(sdk.rps)}${errs(sdk)} | ${lat(sdk)} | ${ratio(sdk.rps, none.rps)} | 1.00× |`,
+    );
+    L.push("");
+    L.push(
+      `Cache counters after the runs (warm-ups included): hit server — hits ${n(hs.hits)} (shared with an identical request in flight: ${n(hs.coalesced)}), misses ${n(hs.misses)}; ` +
+        `miss server — hits ${n(ms2.hits)}, misses ${n(ms2.misses)}, stored ${n(ms2.sets)}, evicted ${n(ms2.evictions)} — heap used after a full GC ${mib(missHeap.before)} before its runs, ${mib(missHeap.after)} after (the store stays bounded).`,
+      "",
+    );
   }
 
   L.push("## Method", "");

@@ -12,15 +12,23 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, release, type } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
-import { type LoadRun, loadTest, openSessions, sessionLoad } from "./load.js";
+import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
 import { McpHttp, PROTOCOL_VERSION, verifyServer } from "./mcp-http.js";
 import { type Child, commandFor, type Placement, placeProcesses, startChild } from "./proc.js";
-import { type Agg, type HttpCell, type MemSide, type Results, render } from "./report.js";
+import {
+  type Agg,
+  type CacheStats,
+  type HttpCell,
+  type MemSide,
+  type Results,
+  render,
+} from "./report.js";
 import { concat, median, percentile } from "./stats.js";
 
-const FIGURES = ["http", "sessions", "memory", "cold", "inproc", "middleware"] as const;
+const FIGURES = ["http", "sessions", "memory", "cold", "inproc", "middleware", "cache"] as const;
 type Figure = (typeof FIGURES)[number];
 
 const { values: opts } = parseArgs({
@@ -52,7 +60,7 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core, testing and middleware from a git revision (e.g. HEAD)
+  --ref=REV       build @mcpforge/core, testing, middleware and cache from a git revision (e.g. HEAD)
                   instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
@@ -127,12 +135,14 @@ async function measure(
   connections: number,
   sessions?: readonly string[],
   headers?: Readonly<Record<string, string>>,
+  body?: () => string,
 ): Promise<LoadRun> {
   const base = {
     url,
     connections,
     ...(sessions ? { sessions } : {}),
     ...(headers ? { headers } : {}),
+    ...(body ? { body } : {}),
   };
   if (WARMUP > 0) await loadTest({ ...base, seconds: WARMUP });
   const run = await quietly(label, () => loadTest({ ...base, seconds: SECONDS }));
@@ -461,6 +471,110 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
   });
 }
 
+/** Entries the cache figure's memory store keeps (LRU): a run of misses evicts beyond this. */
+const CACHE_ENTRIES = 1000;
+
+/** The cache marker in a tools/call answer, if any. */
+function cacheMarker(answer: { message?: { result?: Record<string, unknown> } }): unknown {
+  const meta = answer.message?.result?._meta as Record<string, unknown> | undefined;
+  return meta?.[CACHE_META_KEY];
+}
+
+/** Calls `slow_echo` once; checks the text and returns whether the answer was a cache hit. */
+async function slowEcho(url: string, text: string): Promise<boolean> {
+  const http = new McpHttp(url, 1);
+  try {
+    const { text: got, answer } = await http.callTool("slow_echo", { text });
+    if (answer.status !== 200 || got !== text) {
+      throw new Error(
+        `${url}: slow_echo answered ${answer.status} ${JSON.stringify(answer.message)}`,
+      );
+    }
+    const marker = cacheMarker(answer) as { hit?: unknown } | undefined;
+    return marker?.hit === true;
+  } finally {
+    await http.destroy();
+  }
+}
+
+/** The response cache's counters in a cache server (`stats` over IPC). */
+async function cacheStats(child: Child): Promise<CacheStats> {
+  const reply = child.next("result");
+  child.proc.send({ type: "stats" });
+  const { type: _, ...stats } = await reply;
+  return stats as unknown as CacheStats;
+}
+
+async function cacheFigure(placement: Placement, results: Results): Promise<void> {
+  log("\n[7] Response cache (stateless, c=16, slow_echo ≈ 0.2 ms of work per call)");
+  const cacheArgs = ["stateless", "cache", String(CACHE_ENTRIES)];
+  const gc = { execArgv: ["--expose-gc"] };
+  const none = await startChild(placement, "forge-http-cache", ["stateless", "none"]);
+  const hit = await startChild(placement, "forge-http-cache", cacheArgs, gc);
+  const miss = await startChild(placement, "forge-http-cache", cacheArgs, gc);
+  const sdk = await startChild(placement, "sdk-http", ["stateless", "slow"]);
+  await withChildren([none, hit, miss, sdk], async () => {
+    for (const c of [none, hit, miss, sdk]) await verifyServer(c.url, false);
+    // without the cache nothing is marked; with it, the second identical call is a hit and
+    // unique arguments never are
+    if ((await slowEcho(none.url, "hello")) || (await slowEcho(none.url, "hello"))) {
+      throw new Error("no-cache server: an answer carried a cache hit marker");
+    }
+    if (await slowEcho(sdk.url, "hello")) throw new Error("sdk: an answer carried a cache marker");
+    if (await slowEcho(hit.url, "hello")) throw new Error("cache: the first call was a hit");
+    if (!(await slowEcho(hit.url, "hello"))) throw new Error("cache: the second call missed");
+    const missBodies = toolCallBodies("slow_echo", "miss", { unique: true });
+    const sameBodies = () => toolCallBodies("slow_echo", "hello");
+    if ((await slowEcho(miss.url, "check-1")) || (await slowEcho(miss.url, "check-2"))) {
+      throw new Error("cache: a call with new arguments was a hit");
+    }
+    log("  verified: hit marker on repeated arguments, none on new arguments or without cache");
+    const missBefore = await miss.mem();
+    const sides = {
+      none: { url: none.url, label: "forge no cache", body: sameBodies() },
+      hit: { url: hit.url, label: "forge cache hit (same args)", body: sameBodies() },
+      miss: { url: miss.url, label: "forge cache miss (unique args)", body: missBodies },
+      sdk: { url: sdk.url, label: "sdk stateless (no cache)", body: sameBodies() },
+    };
+    const runs = {
+      none: [] as LoadRun[],
+      hit: [] as LoadRun[],
+      miss: [] as LoadRun[],
+      sdk: [] as LoadRun[],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotate(["none", "hit", "miss", "sdk"] as const, round)) {
+        const { url, label, body } = sides[which];
+        runs[which].push(await measure(label, url, 16, undefined, undefined, body));
+      }
+    }
+    // after the load: the same arguments are still answered from the cache, new ones are not
+    if (!(await slowEcho(hit.url, "hello"))) {
+      throw new Error("cache: a sample answer was not a hit");
+    }
+    if (await slowEcho(miss.url, "check-3")) throw new Error("cache: new arguments gave a hit");
+    const missAfter = await miss.mem();
+    const hitStats = await cacheStats(hit);
+    const missStats = await cacheStats(miss);
+    if (missStats.hits !== 0 || missStats.coalesced !== 0) {
+      throw new Error(`cache miss run: ${missStats.hits} hits, ${missStats.coalesced} coalesced`);
+    }
+    log(
+      `  hit server: ${fmt(hitStats.hits)} hits (${fmt(hitStats.coalesced)} shared), ${fmt(hitStats.misses)} misses; miss server: ${fmt(missStats.misses)} misses, ${fmt(missStats.sets)} stored, ${fmt(missStats.evictions)} evicted; heap ${(missBefore.heapUsed / 1048576).toFixed(1)} → ${(missAfter.heapUsed / 1048576).toFixed(1)} MiB`,
+    );
+    results.cache = {
+      none: aggregate(runs.none),
+      hit: aggregate(runs.hit),
+      miss: aggregate(runs.miss),
+      sdk: aggregate(runs.sdk),
+      entries: CACHE_ENTRIES,
+      hitStats,
+      missStats,
+      missHeap: { before: missBefore.heapUsed, after: missAfter.heapUsed },
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function machine(): Results["machine"] {
@@ -482,10 +596,11 @@ function machine(): Results["machine"] {
         "../packages/core",
         "../packages/testing",
         "../packages/middleware",
+        "../packages/cache",
       );
       if (dirty) {
         commit +=
-          ", with uncommitted changes in packages/core, packages/testing or packages/middleware";
+          ", with uncommitted changes in packages/core, packages/testing, packages/middleware or packages/cache";
       }
     }
   } catch {
@@ -544,6 +659,7 @@ async function main(): Promise<void> {
     ["cold", coldFigure],
     ["inproc", inProcessFigure],
     ["middleware", middlewareFigure],
+    ["cache", cacheFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;

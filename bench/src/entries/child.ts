@@ -9,8 +9,8 @@ export type ChildMessage =
   | { type: "mem"; heapUsed: number; rss: number; external: number; arrayBuffers: number }
   | { type: "result"; [key: string]: unknown };
 
-/** A message from the bench runner to a child. */
-export type ParentMessage = { type: "mem" } | { type: "exit" };
+/** A message from the bench runner to a child (`stats`: entries that keep counters answer it). */
+export type ParentMessage = { type: "mem" } | { type: "exit" } | { type: "stats" };
 
 /** Sends a message to the parent (a no-op without an IPC channel). */
 export function report(message: ChildMessage): void {

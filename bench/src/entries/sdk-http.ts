@@ -1,5 +1,7 @@
 /**
- * The raw official SDK over Streamable HTTP on plain `node:http`: `node sdk-http.js <stateless|stateful>`.
+ * The raw official SDK over Streamable HTTP on plain `node:http`:
+ * `node sdk-http.js <stateless|stateful> [slow]` (`slow` adds the cache figure's `slow_echo`
+ * tool, about 0.2 ms of synchronous work per call).
  *
  * Wired the way the SDK's own examples do it (simpleStatelessStreamableHttp.ts and
  * simpleStreamableHttp.ts), with `node:http` in place of express: the body is parsed first
@@ -16,8 +18,10 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { arg, report, serveParent } from "./child.js";
+import { SLOW_ECHO_MS, spin } from "./work.js";
 
 const stateful = arg(0, "stateless") === "stateful";
+const slow = arg(1, "") === "slow";
 
 function getServer(): McpServer {
   const server = new McpServer({ name: "bench-sdk", version: "1.0.0" });
@@ -31,6 +35,20 @@ function getServer(): McpServer {
     { description: "Adds two numbers", inputSchema: { a: z.number(), b: z.number() } },
     async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
   );
+  if (slow) {
+    server.registerTool(
+      "slow_echo",
+      {
+        description: "Echoes text after a little work",
+        inputSchema: { text: z.string() },
+        annotations: { readOnlyHint: true },
+      },
+      async ({ text }) => {
+        spin(SLOW_ECHO_MS);
+        return { content: [{ type: "text", text }] };
+      },
+    );
+  }
   return server;
 }
 
