@@ -353,6 +353,25 @@ describe("responseCache: resources, prompts and lists", () => {
     expect(reads).toBe(3);
   });
 
+  it("recognises a named template by its template string without listing it", async () => {
+    const cache = responseCache({ store: memoryStore(), ttlMs: 60_000 });
+    const app = createServer({ name: "named-all", version: "1.0.0", logger: silent });
+    app.use(cache);
+    let reads = 0;
+    app.resource("docs://{slug}", { name: "doc", description: "Docs" }, ({ slug }) => {
+      reads++;
+      return `doc ${String(slug)}`;
+    });
+    await using client = await createTestClient(app);
+    await client.readResource("docs://a");
+    await client.readResource("docs://b");
+    expect(isHit(await client.readResource("docs://a"))).toBe(true);
+    await cache.invalidate({ resource: "docs://{slug}" });
+    expect(isHit(await client.readResource("docs://a"))).toBe(false);
+    expect(isHit(await client.readResource("docs://b"))).toBe(false);
+    expect(reads).toBe(4);
+  });
+
   it("resources: [names] caches only those", async () => {
     const { app, calls } = fixture({ resources: ["items://{id}"] });
     await using client = await createTestClient(app);

@@ -64,9 +64,8 @@ export interface InvalidateTarget {
   /** A tool name. */
   tool?: string;
   /**
-   * A resource's name, one URI, or a URI template (every URI read through it). A template is
-   * recognised by its own string when the template has no `name` option, or when it is listed
-   * in the `resources` option; otherwise pass the template's `name`.
+   * A resource's name, one URI, or a URI template (every URI read through it); a template is
+   * recognised by its name and by its own template string.
    */
   resource?: string;
   /** A prompt name. */
@@ -252,12 +251,13 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
         if (
           resourceNames &&
           !resourceNames.has(component.name) &&
+          !resourceNames.has(component.key) &&
           !resourceNames.has(uri) &&
           templates.length === 0
         ) {
           return undefined;
         }
-        const own = new Set([component.name, uri, ...templates]);
+        const own = new Set([component.name, component.key, uri, ...templates]);
         return [...[...own].map((r) => `resource:${r}`), ...tags];
       }
       case "prompts/get": {
