@@ -92,6 +92,12 @@ export {
 } from "./transports/run.js";
 export { StdioTransport, type StdioTransportOptions } from "./transports/stdio.js";
 export {
+  createOptionChecks,
+  describeValue,
+  MAX_TIMER_MS,
+  type OptionChecks,
+} from "./utils/option-checks.js";
+export {
   assertSafeRelativePath,
   resolveRealPathWithin,
   resolveWithin,

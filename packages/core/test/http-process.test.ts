@@ -1,18 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openSession, rpc } from "./http-helpers.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/http-server.ts", import.meta.url));
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+// tsx as a loader in the server's own process (not the tsx CLI, which runs the script in a
+// second process and relays signals to it): the signals the test sends reach the server itself.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
 async function startServer(): Promise<{
   child: ChildProcess;
   url: string;
   exited: Promise<number | null>;
 }> {
-  const child = spawn(process.execPath, [tsx, fixture, "--transport", "http"], {
+  const child = spawn(process.execPath, ["--import", tsxLoader, fixture, "--transport", "http"], {
     env: { ...process.env, PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,16 +1,18 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
 import { pickTransport } from "../src/index.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/stdio-server.ts", import.meta.url));
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+// tsx as a loader in the server's own process (not the tsx CLI, which runs the script in a
+// second process and relays signals to it): signals and stdin reach the server itself.
+const tsx = ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href];
 
 function start() {
-  const child = spawn(process.execPath, [tsx, fixture], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...tsx, fixture], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => {
@@ -38,7 +40,7 @@ describe("stdio transport", () => {
   it("serves the SDK client over a real child process; console.log goes to stderr", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [tsx, fixture],
+      args: [...tsx, fixture],
       stderr: "pipe",
     });
     let stderr = "";

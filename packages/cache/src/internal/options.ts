@@ -1,84 +1,18 @@
-/** Option checks shared by the factories: they throw a plain `Error` naming the package. */
+/** Option checks of the package's factories (core's checks, bound to `@mcpforge/cache`). */
+import { createOptionChecks, MAX_TIMER_MS } from "@mcpforge/core";
 
-const PACKAGE = "@mcpforge/cache";
+const check = createOptionChecks("@mcpforge/cache");
 
 /** The largest delay `setTimeout` honours (about 24.8 days); TTLs above it are refused. */
-export const MAX_TTL_MS = 2_147_483_647;
+export const MAX_TTL_MS = MAX_TIMER_MS;
 
-/**
- * An options error: `@mcpforge/cache: factory(): message`.
- *
- * @example
- * throw optionsError("memoryStore", "maxEntries must be a positive integer");
- */
-export function optionsError(factory: string, message: string): Error {
-  return new Error(`${PACKAGE}: ${factory}(): ${message}`);
-}
-
-/**
- * Checks that `options` is undefined or a plain object and returns it (or `{}`).
- *
- * @example
- * const opts = checkOptionsObject("memoryStore", options);
- */
-export function checkOptionsObject<T extends object>(factory: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw optionsError(factory, "options must be an object");
-  }
-  return options;
-}
-
-/**
- * Checks a positive integer option (when given).
- *
- * @example
- * checkPositiveInteger("memoryStore", "maxEntries", 1000);
- */
-export function checkPositiveInteger(
-  factory: string,
-  name: string,
-  value: unknown,
-  max = Number.MAX_SAFE_INTEGER,
-): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw optionsError(
-      factory,
-      `${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""}, got ${describe(value)}`,
-    );
-  }
-}
-
-/**
- * Checks a string option (when given), optionally non-empty.
- *
- * @example
- * checkString("redisStore", "prefix", "app:", { nonEmpty: true });
- */
-export function checkString(
-  factory: string,
-  name: string,
-  value: unknown,
-  { nonEmpty = false }: { nonEmpty?: boolean } = {},
-): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || (nonEmpty && value.length === 0)) {
-    throw optionsError(factory, `${name} must be a ${nonEmpty ? "non-empty " : ""}string`);
-  }
-}
-
-/**
- * Checks a function option (when given).
- *
- * @example
- * checkFunction("cached", "key", (id: string) => id);
- */
-export function checkFunction(factory: string, name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== "function") {
-    throw optionsError(factory, `${name} must be a function`);
-  }
-}
+export const {
+  error: optionsError,
+  object: checkOptionsObject,
+  positiveInteger: checkPositiveInteger,
+  string: checkString,
+  function: checkFunction,
+} = check;
 
 /**
  * Checks a logger option (when given): an object with the listed methods.
@@ -87,28 +21,22 @@ export function checkFunction(factory: string, name: string, value: unknown): vo
  * checkLogger("redisStore", console, ["warn", "info"]);
  */
 export function checkLogger(factory: string, value: unknown, methods: readonly string[]): void {
-  if (value === undefined) return;
-  if (
-    typeof value !== "object" ||
-    value === null ||
-    methods.some((m) => typeof (value as Record<string, unknown>)[m] !== "function")
-  ) {
-    throw optionsError(factory, `logger must have ${methods.map((m) => `${m}()`).join(" and ")}`);
-  }
+  check.methods(factory, "logger", value, methods);
 }
 
 /**
  * Checks that a value looks like a {@link CacheStore} (get/set/delete/has/clear/close methods).
  *
  * @example
- * checkStore("cached", options.store);
+ * checkStore("cached", "store", options.store);
  */
 export function checkStore(factory: string, name: string, value: unknown): void {
   const methods = ["get", "set", "delete", "has", "clear", "close"];
+  const store = value as Record<string, unknown> | null | undefined;
   if (
-    typeof value !== "object" ||
-    value === null ||
-    methods.some((m) => typeof (value as Record<string, unknown>)[m] !== "function")
+    typeof store !== "object" ||
+    store === null ||
+    methods.some((m) => typeof store[m] !== "function")
   ) {
     throw optionsError(
       factory,
@@ -117,16 +45,5 @@ export function checkStore(factory: string, name: string, value: unknown): void 
   }
 }
 
-/**
- * A short description of a value for error messages.
- *
- * @example
- * describe(-1); // "-1"
- */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value == null) {
-    return String(value);
-  }
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
+/** The checks bound to the package (for shared checks such as `checkRedisTarget`). */
+export const optionCheck = check;

@@ -1,4 +1,11 @@
 import { createStderrLogger, McpForgeError, type ServerLogger } from "@mcpforge/core";
+import {
+  checkRedisTarget,
+  closeRedisClient,
+  type RedisClientLike,
+  redisConnection,
+  withRedisTimeout,
+} from "@mcpforge/core/redis";
 import { checkKey, checkTtl, serialize } from "../internal/json.js";
 import {
   checkLogger,
@@ -6,24 +13,12 @@ import {
   checkPositiveInteger,
   checkString,
   MAX_TTL_MS,
+  optionCheck,
   optionsError,
 } from "../internal/options.js";
 import type { CacheStore, CacheStoreStats } from "../types.js";
 
-/**
- * The part of an `ioredis` client the store uses (a `Redis` instance fits). Declared here so
- * the package's types do not need `ioredis` installed.
- */
-export interface RedisClientLike {
-  /** ioredis' connection status (`ready` when commands can be sent). */
-  readonly status?: string;
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
-  on?(event: string, listener: (...args: unknown[]) => void): unknown;
-  once?(event: string, listener: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
-  /** Used for the pub/sub connection of `tieredStore` (ioredis' `duplicate()`). */
-  duplicate?(override?: Record<string, unknown>): unknown;
-}
+export type { RedisClientLike } from "@mcpforge/core/redis";
 
 /** Options of {@link redisStore}: give `url` (the store owns its connection) or `client`. */
 export interface RedisStoreOptions {
@@ -95,12 +90,6 @@ export interface RedisStore extends CacheStore {
   stats(): RedisStoreStats;
 }
 
-interface OwnedClient extends RedisClientLike {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
-
 interface SubscriberClient {
   readonly status?: string;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -109,68 +98,11 @@ interface SubscriberClient {
   disconnect(): void;
 }
 
-type RedisConstructor = new (url: string, options: Record<string, unknown>) => OwnedClient;
-
 const FACTORY = "redisStore";
 const LOGGER_NAME = "@mcpforge/cache/redis";
 
-async function loadIoRedis(): Promise<RedisConstructor> {
-  let mod: { Redis?: RedisConstructor; default?: RedisConstructor };
-  try {
-    mod = (await import("ioredis")) as unknown as typeof mod;
-  } catch (err) {
-    throw new Error(
-      `@mcpforge/cache: redisStore() needs the optional peer dependency "ioredis" (pnpm add ioredis): ${(err as Error).message}`,
-    );
-  }
-  const Redis = mod.Redis ?? mod.default;
-  if (typeof Redis !== "function") {
-    throw new Error('@mcpforge/cache: redisStore(): the "ioredis" module has no Redis class');
-  }
-  return Redis;
-}
-
-class RedisTimeoutError extends Error {
-  override readonly name = "RedisTimeoutError";
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new RedisTimeoutError(`Redis did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  // A late failure after the deadline must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** Closes a connection: QUIT when it is up, otherwise just drop it (no reconnecting). */
-async function shutDown(c: { status?: string; quit(): Promise<unknown>; disconnect(): void }) {
-  if (c.status !== "ready") {
-    c.disconnect();
-    return;
-  }
-  await withTimeout(c.quit(), 1000).catch(() => c.disconnect());
-}
-
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** The connection options every connection the store opens itself uses. */
-function commandOptions(commandTimeoutMs: number, connectTimeoutMs: number) {
-  return {
-    // Fail fast instead of queueing while disconnected: the cache is bypassed, not waited for.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
-    connectTimeout: connectTimeoutMs,
-    // Reconnect by itself, quickly at first, then every second.
-    retryStrategy: (times: number) => Math.min(times * 50, 1000),
-  };
 }
 
 /**
@@ -191,20 +123,7 @@ function commandOptions(commandTimeoutMs: number, connectTimeoutMs: number) {
 export function redisStore(options: RedisStoreOptions): RedisStore {
   if (options === undefined) throw optionsError(FACTORY, "needs { url } or { client }");
   const opts = checkOptionsObject(FACTORY, options);
-  if ((opts.url === undefined) === (opts.client === undefined)) {
-    throw optionsError(FACTORY, "needs exactly one of url and client");
-  }
-  if (opts.url !== undefined && (typeof opts.url !== "string" || !/^rediss?:\/\//.test(opts.url))) {
-    throw optionsError(FACTORY, "url must be a redis:// or rediss:// URL");
-  }
-  if (
-    opts.client !== undefined &&
-    (typeof opts.client !== "object" ||
-      opts.client === null ||
-      typeof opts.client.call !== "function")
-  ) {
-    throw optionsError(FACTORY, "client must be an ioredis client (with a call() method)");
-  }
+  checkRedisTarget(optionCheck, FACTORY, opts);
   checkString(FACTORY, "prefix", opts.prefix, { nonEmpty: true });
   checkPositiveInteger(FACTORY, "commandTimeoutMs", opts.commandTimeoutMs, MAX_TTL_MS);
   checkPositiveInteger(FACTORY, "connectTimeoutMs", opts.connectTimeoutMs, MAX_TTL_MS);
@@ -231,97 +150,32 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     skippedSets: 0,
     corrupt: 0,
   };
-  let client: RedisClientLike | undefined = opts.client;
-  let owned: OwnedClient | undefined;
-  let starting: Promise<RedisClientLike> | undefined;
-  let closed = false;
   const subscriptions = new Set<RedisSubscription>();
-  /** Set while Redis is failing: since when. */
-  let outage: { since: number; failures: number } | undefined;
-
-  const noteFailure = (err: unknown) => {
-    if (outage) {
-      outage.failures++;
-      return;
-    }
-    outage = { since: Date.now(), failures: 1 };
-    if (closed) return;
-    log().warn("Redis cache unavailable: requests bypass the cache until it is back", {
-      store: "redis",
-      prefix,
-      error: errorText(err),
-    });
-  };
-
-  const noteRecovery = (startedAt?: number) => {
-    // An answer to a command sent before the outage began proves nothing.
-    if (!outage || (startedAt !== undefined && startedAt < outage.since)) return;
-    if (!closed) {
+  const conn = redisConnection({
+    ...(opts.url === undefined ? {} : { url: opts.url }),
+    ...(opts.client === undefined ? {} : { client: opts.client }),
+    owner: "@mcpforge/cache: redisStore()",
+    connectTimeoutMs,
+    commandTimeoutMs,
+    onOutage: (err) =>
+      log().warn("Redis cache unavailable: requests bypass the cache until it is back", {
+        store: "redis",
+        prefix,
+        error: errorText(err),
+      }),
+    onRecovery: (outage) =>
       log().info("Redis cache reachable again", {
         store: "redis",
         prefix,
         outageMs: Date.now() - outage.since,
         failures: outage.failures,
-      });
-    }
-    outage = undefined;
-  };
-
-  /** Waits until the client is ready, fails, or `connectTimeoutMs` passes. */
-  const firstConnection = (c: RedisClientLike): Promise<void> => {
-    // "wait": a lazyConnect client, which connects on its first command.
-    if (c.status === undefined || c.status === "ready" || c.status === "wait") {
-      return Promise.resolve();
-    }
-    if (!c.once || !c.removeListener) return Promise.resolve();
-    const once = c.once.bind(c);
-    const off = c.removeListener.bind(c);
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        off("ready", done);
-        off("error", done);
-        off("end", done);
-        resolve();
-      };
-      const timer = setTimeout(done, connectTimeoutMs);
-      once("ready", done);
-      once("error", done);
-      once("end", done);
-    });
-  };
-
-  const start = async (): Promise<RedisClientLike> => {
-    if (client) {
-      client.on?.("ready", () => noteRecovery());
-      await firstConnection(client);
-      return client;
-    }
-    const Redis = await loadIoRedis();
-    if (closed) throw new Error("closed");
-    const c = new Redis(opts.url as string, commandOptions(commandTimeoutMs, connectTimeoutMs));
-    // Without a listener ioredis prints every connection error; outages are logged once here.
-    c.on("error", (err: unknown) => noteFailure(err));
-    c.on("close", () => {
-      if (!closed) noteFailure(new Error("connection closed"));
-    });
-    c.on("ready", () => noteRecovery());
-    owned = c;
-    client = c;
-    await firstConnection(c);
-    return c;
-  };
-
-  const connect = (): Promise<RedisClientLike> => {
-    starting ??= start().catch((err: unknown) => {
-      starting = undefined;
-      throw err;
-    });
-    return starting;
-  };
+      }),
+  });
+  const connect = () => conn.connect();
+  const noteFailure = conn.fail;
 
   const ensureOpen = () => {
-    if (closed) {
+    if (conn.closed) {
       throw new McpForgeError("unavailable", "@mcpforge/cache: this redisStore is closed");
     }
   };
@@ -337,11 +191,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       if (c.status !== undefined && c.status !== "ready" && c.status !== "wait") {
         throw new Error(`Redis connection is ${c.status}`);
       }
-      const value = await withTimeout(op(c), timeoutMs);
-      noteRecovery(startedAt);
+      const value = await withRedisTimeout(op(c), timeoutMs);
+      conn.recover(startedAt);
       return { ok: true, value };
     } catch (err) {
-      if (closed) return { ok: false };
+      if (conn.closed) return { ok: false };
       counters.errors++;
       noteFailure(err);
       return { ok: false };
@@ -410,8 +264,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       commandTimeout: undefined,
       lazyConnect: false,
     };
-    if (owned) {
-      return owned.duplicate?.(overrides) as SubscriberClient;
+    if (conn.owned) {
+      return conn.owned.duplicate?.(overrides) as SubscriberClient;
     }
     if (typeof base.duplicate !== "function") {
       throw new Error(
@@ -561,7 +415,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           subscriptions.delete(subscription);
           await ready.catch(() => false);
           if (!sub) return;
-          await shutDown(sub);
+          await closeRedisClient(sub);
         },
       };
       subscriptions.add(subscription);
@@ -569,16 +423,14 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (conn.closed) return;
+      const closing = conn.close();
       await Promise.all([...subscriptions].map((s) => s.close()));
-      await starting?.catch(() => undefined);
-      const c = owned;
-      if (c) await shutDown(c);
+      await closing;
     },
 
     stats(): RedisStoreStats {
-      return { ...counters, available: outage === undefined && client?.status !== "end" };
+      return { ...counters, available: conn.outage === undefined && conn.client?.status !== "end" };
     },
   };
   return store;

@@ -9,7 +9,6 @@ import {
   LATEST_PROTOCOL_VERSION,
   type RequestId,
   type ServerNotification,
-  type ServerRequest,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";

@@ -1,20 +1,21 @@
 import { createStderrLogger, type ServerLogger } from "@mcpforge/core";
-import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
+import {
+  checkRedisTarget,
+  type RedisClientLike,
+  redisConnection,
+  withRedisTimeout,
+} from "@mcpforge/core/redis";
+import {
+  checkOptionsObject,
+  checkPositiveInteger,
+  optionCheck,
+  optionsError,
+} from "../internal/options.js";
 import { type MemoryStore, memoryStore } from "./memory-store.js";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./rules.js";
 import { FIXED_WINDOW, type LuaScript, TOKEN_BUCKET } from "./scripts.js";
 
-/**
- * The part of an `ioredis` client the store uses (a `Redis` instance fits). Declared here so
- * that the package's types do not need `ioredis` installed.
- */
-export interface RedisClientLike {
-  /** ioredis' connection status (`ready` when commands can be sent). */
-  readonly status?: string;
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
-  once?(event: string, listener: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
-}
+export type { RedisClientLike } from "@mcpforge/core/redis";
 
 /** Options of {@link redisStore}: give `url` (the store owns its connection) or `client`. */
 export interface RedisStoreOptions {
@@ -47,48 +48,6 @@ const LOGGER_NAME = "@mcpforge/middleware/rate-limit";
 /** While Redis is reported ready but failing (timeouts), probe it at most this often. */
 const PROBE_EVERY_MS = 500;
 
-interface IoRedisModule {
-  Redis?: new (url: string, options: Record<string, unknown>) => OwnedClient;
-  default?: new (url: string, options: Record<string, unknown>) => OwnedClient;
-}
-
-interface OwnedClient extends RedisClientLike {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
-
-async function loadIoRedis(): Promise<
-  new (
-    url: string,
-    options: Record<string, unknown>,
-  ) => OwnedClient
-> {
-  let mod: IoRedisModule;
-  try {
-    mod = (await import("ioredis")) as unknown as IoRedisModule;
-  } catch (err) {
-    throw new Error(
-      `@mcpforge/middleware: redisStore() needs the optional peer dependency "ioredis" (pnpm add ioredis): ${(err as Error).message}`,
-    );
-  }
-  const Redis = mod.Redis ?? mod.default;
-  if (typeof Redis !== "function") {
-    throw new Error('@mcpforge/middleware: redisStore(): the "ioredis" module has no Redis class');
-  }
-  return Redis;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  // A late failure after the deadline must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
 function parseReply(reply: unknown): RateLimitDecision {
   if (!Array.isArray(reply) || reply.length !== 3) {
     throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
@@ -116,34 +75,11 @@ function parseReply(reply: unknown): RateLimitDecision {
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const opts = checkOptionsObject(FACTORY, options);
   if (options === undefined) throw optionsError(FACTORY, "needs { url } or { client }");
-  if ((opts.url === undefined) === (opts.client === undefined)) {
-    throw optionsError(FACTORY, "needs exactly one of url and client");
-  }
-  if (opts.url !== undefined && (typeof opts.url !== "string" || !/^rediss?:\/\//.test(opts.url))) {
-    throw optionsError(FACTORY, "url must be a redis:// or rediss:// URL");
-  }
-  if (
-    opts.client !== undefined &&
-    (typeof opts.client !== "object" ||
-      opts.client === null ||
-      typeof opts.client.call !== "function")
-  ) {
-    throw optionsError(FACTORY, "client must be an ioredis client (with a call() method)");
-  }
-  if (opts.prefix !== undefined && typeof opts.prefix !== "string") {
-    throw optionsError(FACTORY, "prefix must be a string");
-  }
+  checkRedisTarget(optionCheck, FACTORY, opts);
+  optionCheck.string(FACTORY, "prefix", opts.prefix);
   checkPositiveInteger(FACTORY, "timeoutMs", opts.timeoutMs);
   checkPositiveInteger(FACTORY, "connectTimeoutMs", opts.connectTimeoutMs);
-  if (
-    opts.logger !== undefined &&
-    (typeof opts.logger !== "object" ||
-      opts.logger === null ||
-      typeof opts.logger.warn !== "function" ||
-      typeof opts.logger.info !== "function")
-  ) {
-    throw optionsError(FACTORY, "logger must have warn() and info() methods");
-  }
+  optionCheck.methods(FACTORY, "logger", opts.logger, ["warn", "info"]);
 
   const prefix = opts.prefix ?? "mcpforge:rate-limit:";
   const timeoutMs = opts.timeoutMs ?? 100;
@@ -154,40 +90,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return logger;
   };
   const fallback: MemoryStore = memoryStore();
-  let client: RedisClientLike | undefined = opts.client;
-  let owned: OwnedClient | undefined;
-  let starting: Promise<RedisClientLike> | undefined;
-  let closed = false;
-  /** Set while Redis is failing: when it started, and when to probe next. */
-  let outage: { since: number; nextProbe: number; decisions: number } | undefined;
-
-  const noteFailure = (err: unknown) => {
-    const now = Date.now();
-    if (outage) {
-      outage.nextProbe = now + PROBE_EVERY_MS;
-      return;
-    }
-    outage = { since: now, nextProbe: now + PROBE_EVERY_MS, decisions: 0 };
-    if (closed) return;
-    log().warn("rate limit store unreachable: failing open to a per-process memory limiter", {
-      store: "redis",
-      prefix,
-      error: err instanceof Error ? err.message : String(err),
-    });
-  };
-
-  const noteRecovery = (startedAt: number) => {
-    // An answer to a command sent before the outage began proves nothing.
-    if (!outage || startedAt < outage.since) return;
-    log().info("rate limit store reachable again: shared limits resume", {
-      store: "redis",
-      prefix,
-      outageMs: Date.now() - outage.since,
-      failOpenDecisions: outage.decisions,
-    });
-    outage = undefined;
-    fallback.clear();
-  };
+  /** While Redis is failing: when to probe it next, and the decisions taken locally. */
+  let nextProbe = 0;
+  let failOpenDecisions = 0;
 
   const loadScripts = (c: RedisClientLike) => {
     for (const s of [TOKEN_BUCKET, FIXED_WINDOW]) {
@@ -197,59 +102,33 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
-  /** Waits until the client is ready, fails, or `connectTimeoutMs` passes. */
-  const firstConnection = (c: RedisClientLike): Promise<void> => {
-    // "wait": a lazyConnect client, which connects on its first command.
-    if (c.status === undefined || c.status === "ready" || c.status === "wait") {
-      return Promise.resolve();
-    }
-    if (!c.once || !c.removeListener) {
-      return Promise.resolve();
-    }
-    const once = c.once.bind(c);
-    const off = c.removeListener.bind(c);
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        off("ready", done);
-        off("error", done);
-        off("end", done);
-        resolve();
-      };
-      const timer = setTimeout(done, connectTimeoutMs);
-      once("ready", done);
-      once("error", done);
-      once("end", done);
-    });
-  };
+  const conn = redisConnection({
+    ...(opts.url === undefined ? {} : { url: opts.url }),
+    ...(opts.client === undefined ? {} : { client: opts.client }),
+    owner: "@mcpforge/middleware: redisStore()",
+    connectTimeoutMs,
+    onReady: loadScripts,
+    onOutage: (err) =>
+      log().warn("rate limit store unreachable: failing open to a per-process memory limiter", {
+        store: "redis",
+        prefix,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    onRecovery: (outage) => {
+      log().info("rate limit store reachable again: shared limits resume", {
+        store: "redis",
+        prefix,
+        outageMs: Date.now() - outage.since,
+        failOpenDecisions,
+      });
+      failOpenDecisions = 0;
+      fallback.clear();
+    },
+  });
 
-  const start = async (): Promise<RedisClientLike> => {
-    if (client) {
-      if (client.status === "ready") loadScripts(client);
-      await firstConnection(client);
-      return client;
-    }
-    const Redis = await loadIoRedis();
-    const c = new Redis(opts.url as string, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: Math.max(connectTimeoutMs, 1000),
-    });
-    // Without a listener ioredis prints every connection error; outages are logged once here.
-    c.on("error", (err: unknown) => noteFailure(err));
-    c.on("ready", () => loadScripts(c));
-    owned = c;
-    client = c;
-    await firstConnection(c);
-    return c;
-  };
-
-  const connect = (): Promise<RedisClientLike> => {
-    starting ??= start().catch((err: unknown) => {
-      starting = undefined;
-      throw err;
-    });
-    return starting;
+  const noteFailure = (err: unknown) => {
+    nextProbe = Date.now() + PROBE_EVERY_MS;
+    conn.fail(err);
   };
 
   const evaluate = async (
@@ -267,22 +146,22 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   };
 
   const viaFallback = async (key: string, rule: RateLimitRule): Promise<RateLimitDecision> => {
-    if (outage) outage.decisions++;
+    if (conn.outage) failOpenDecisions++;
     const decision = await fallback.consume(key, rule);
     return { ...decision, failOpen: true };
   };
 
   return {
     get failingOpen() {
-      return outage !== undefined;
+      return conn.outage !== undefined;
     },
     connect: async () => {
-      await connect();
+      await conn.connect();
     },
     consume: async (key, rule) => {
-      if (closed) return viaFallback(key, rule);
-      const c = await connect();
-      if (outage && (Date.now() < outage.nextProbe || (c.status ?? "ready") !== "ready")) {
+      if (conn.closed) return viaFallback(key, rule);
+      const c = await conn.connect();
+      if (conn.outage && (Date.now() < nextProbe || (c.status ?? "ready") !== "ready")) {
         return viaFallback(key, rule);
       }
       const [script, args] =
@@ -291,22 +170,15 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           : [FIXED_WINDOW, [String(rule.limit), String(rule.windowMs)]];
       const startedAt = Date.now();
       try {
-        const reply = await withTimeout(evaluate(c, script, prefix + key, args), timeoutMs);
+        const reply = await withRedisTimeout(evaluate(c, script, prefix + key, args), timeoutMs);
         const decision = parseReply(reply);
-        noteRecovery(startedAt);
+        conn.recover(startedAt);
         return decision;
       } catch (err) {
         noteFailure(err);
         return viaFallback(key, rule);
       }
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      const c = owned;
-      owned = undefined;
-      if (!c) return;
-      await withTimeout(c.quit(), 1000).catch(() => c.disconnect());
-    },
+    close: () => conn.close(),
   };
 }

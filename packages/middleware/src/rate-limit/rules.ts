@@ -1,4 +1,4 @@
-import { optionsError } from "../internal/options.js";
+import { describeValue, optionsError } from "../internal/options.js";
 
 /** A token bucket: up to `capacity` calls at once, refilled continuously at `refillPerSecond`. */
 export interface TokenBucketRule {
@@ -36,13 +36,6 @@ export interface RateLimitDecision {
 /** The longest accepted fixed window: one year. */
 const MAX_WINDOW_MS = 366 * 24 * 60 * 60 * 1000;
 
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.slice(0, 50));
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value === null) return "null";
-  return typeof value;
-}
-
 /**
  * Checks one rule given to a factory and returns a frozen copy.
  *
@@ -51,7 +44,7 @@ function describe(value: unknown): string {
  */
 export function checkRule(factory: string, path: string, value: unknown): RateLimitRule {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw optionsError(factory, `${path} must be a rule object, got ${describe(value)}`);
+    throw optionsError(factory, `${path} must be a rule object, got ${describeValue(value)}`);
   }
   const rule = value as Record<string, unknown>;
   const positiveInteger = (name: string, max = Number.MAX_SAFE_INTEGER) => {
@@ -59,7 +52,7 @@ export function checkRule(factory: string, path: string, value: unknown): RateLi
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) {
       throw optionsError(
         factory,
-        `${path}.${name} must be a positive integer${max === Number.MAX_SAFE_INTEGER ? "" : ` up to ${max}`}, got ${describe(v)}`,
+        `${path}.${name} must be a positive integer${max === Number.MAX_SAFE_INTEGER ? "" : ` up to ${max}`}, got ${describeValue(v)}`,
       );
     }
     return v;
@@ -70,7 +63,7 @@ export function checkRule(factory: string, path: string, value: unknown): RateLi
     if (typeof refill !== "number" || !Number.isFinite(refill) || refill <= 0) {
       throw optionsError(
         factory,
-        `${path}.refillPerSecond must be a finite number > 0, got ${describe(refill)}`,
+        `${path}.refillPerSecond must be a finite number > 0, got ${describeValue(refill)}`,
       );
     }
     return Object.freeze({ algorithm: "token-bucket", capacity, refillPerSecond: refill });
@@ -82,7 +75,7 @@ export function checkRule(factory: string, path: string, value: unknown): RateLi
   }
   throw optionsError(
     factory,
-    `${path}.algorithm must be "token-bucket" or "fixed-window", got ${describe(rule.algorithm)}`,
+    `${path}.algorithm must be "token-bucket" or "fixed-window", got ${describeValue(rule.algorithm)}`,
   );
 }
 
