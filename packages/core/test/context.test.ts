@@ -188,4 +188,55 @@ describe("context", () => {
     await until(() => aborted);
     expect(aborted).toBe(true);
   });
+
+  it("linkSignal: ctx.signal also aborts with a linked signal, created only when read", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    let made = 0;
+    const linked = new AbortController();
+    app.use({
+      onCallTool: (ctx, next) => {
+        ctx.linkSignal(() => {
+          made++;
+          return linked.signal;
+        });
+        return next();
+      },
+    });
+    app.tool("quiet", {}, () => "no signal read");
+    let reason: unknown;
+    app.tool("watch", {}, (_a, ctx) => {
+      const signal = ctx.signal;
+      expect(ctx.signal).toBe(signal);
+      return new Promise((resolve) => {
+        signal.addEventListener("abort", () => {
+          reason = signal.reason;
+          resolve("aborted");
+        });
+        linked.abort("time is up");
+      });
+    });
+    const { client } = await connect(app);
+    await client.callTool({ name: "quiet", arguments: {} });
+    expect(made).toBe(0);
+    const r = await client.callTool({ name: "watch", arguments: {} });
+    expect(r.content).toEqual([{ type: "text", text: "aborted" }]);
+    expect(made).toBe(1);
+    expect(reason).toBe("time is up");
+  });
+
+  it("linkSignal refuses what is not a signal", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    let message = "";
+    app.tool("bad", {}, (_a, ctx) => {
+      try {
+        ctx.linkSignal("soon" as never);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      return "ok";
+    });
+    const { client } = await connect(app);
+    await client.callTool({ name: "bad", arguments: {} });
+    expect(message).toMatch(/needs an AbortSignal or a function/);
+  });
 });

@@ -53,6 +53,20 @@ export interface ContextHost {
 
 type Extra = RequestExtra;
 
+/** `AbortSignal.any` (Node ≥ 20.3), or the same by hand. */
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any(signals);
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}
+
 /**
  * The request context every middleware and handler receives.
  *
@@ -78,6 +92,8 @@ export class Context<V extends Vars = Vars> {
   readonly #extra: Extra;
   readonly #host: ContextHost;
   #log: ContextLogger | undefined;
+  #linked: (AbortSignal | (() => AbortSignal))[] | undefined;
+  #combined: AbortSignal | undefined;
 
   constructor(host: ContextHost, session: Session, method: string, params: unknown, extra: Extra) {
     this.#host = host;
@@ -95,9 +111,38 @@ export class Context<V extends Vars = Vars> {
     return this.#extra.requestId;
   }
 
-  /** Fires when the client cancels the request or the session ends. */
+  /**
+   * Fires when the client cancels the request or the session ends — or when a signal linked
+   * with {@link Context.linkSignal} (e.g. a timeout) aborts.
+   */
   get signal(): AbortSignal {
-    return this.#extra.signal;
+    if (!this.#linked) return this.#extra.signal;
+    this.#combined ??= anySignal([
+      this.#extra.signal,
+      ...this.#linked.map((s) => (typeof s === "function" ? s() : s)),
+    ]);
+    return this.#combined;
+  }
+
+  /**
+   * Makes `ctx.signal` also abort when `signal` does (its reason becomes the reason). Pass a
+   * function to create the signal only if someone reads `ctx.signal`. Link before the handler
+   * reads `ctx.signal`: a signal already handed out does not change.
+   *
+   * @example
+   * app.use({
+   *   onCallTool: (ctx, next) => {
+   *     ctx.linkSignal(AbortSignal.timeout(5_000));
+   *     return next();
+   *   },
+   * });
+   */
+  linkSignal(signal: AbortSignal | (() => AbortSignal)): void {
+    if (typeof signal !== "function" && !(signal instanceof AbortSignal)) {
+      throw new TypeError("ctx.linkSignal() needs an AbortSignal or a function returning one");
+    }
+    (this.#linked ??= []).push(signal);
+    this.#combined = undefined;
   }
 
   /** The session: its id and per-session state. */

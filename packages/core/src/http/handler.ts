@@ -431,12 +431,22 @@ export class McpHttpHandler {
       onDone: () => this.#inflight.delete(reply),
     });
     this.#inflight.add(reply);
-    const controller = new AbortController();
+    // The abort signal is made on first use: most handlers never look at it.
+    let controller: AbortController | undefined;
+    let gone = false;
     res.once("close", () => {
-      if (!reply.done) controller.abort();
+      if (reply.done) return;
+      gone = true;
+      controller?.abort();
     });
     const extra = {
-      signal: controller.signal,
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (gone) controller.abort();
+        }
+        return controller.signal;
+      },
       requestId: request.id,
       _meta: request.params?._meta,
       authInfo: (req as { auth?: never }).auth,

@@ -201,11 +201,24 @@ const DESCRIPTIONS = {
   apiKey: "The API key is invalid",
 } as const;
 
-/** An `AuthInfo` whose `token` is not enumerable: `JSON.stringify`, spreads and loggers skip it. */
+/**
+ * An `AuthInfo` whose `token` is a getter on the prototype, not an own enumerable property:
+ * `JSON.stringify`, spreads and loggers skip it (and, unlike `defineProperty` on each object,
+ * it keeps the object fast).
+ */
+class HiddenTokenAuthInfo {
+  readonly #token: string;
+  constructor(token: string, fields: Omit<AuthInfo, "token">) {
+    Object.assign(this, fields);
+    this.#token = token;
+  }
+  get token(): string {
+    return this.#token;
+  }
+}
+
 function authInfo(token: string, fields: Omit<AuthInfo, "token">): AuthInfo {
-  const info = { ...fields } as AuthInfo;
-  Object.defineProperty(info, "token", { value: token, enumerable: false });
-  return info;
+  return new HiddenTokenAuthInfo(token, fields) as unknown as AuthInfo;
 }
 
 /**

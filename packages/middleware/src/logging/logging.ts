@@ -173,13 +173,17 @@ function addPayload(
   maxBytes: number,
 ): void {
   if (ctx.params.arguments !== undefined) {
-    const json = JSON.stringify(ctx.params.arguments, (key, value) =>
-      key !== "" && isSecret(key) ? REDACTED : value,
-    );
+    let redacted = false;
+    const json = JSON.stringify(ctx.params.arguments, (key, value) => {
+      if (key === "" || !isSecret(key)) return value;
+      redacted = true;
+      return REDACTED;
+    });
     if (json !== undefined) {
       const bytes = Buffer.byteLength(json);
       if (bytes <= maxBytes) {
-        fields.arguments = JSON.parse(json);
+        // Arguments came in as JSON, so without secrets the object itself logs the same text.
+        fields.arguments = redacted ? JSON.parse(json) : ctx.params.arguments;
       } else {
         fields.arguments = `${truncateUtf8(json, maxBytes)}…`;
         fields.argumentsTruncated = true;

@@ -1,4 +1,4 @@
-import { type Context, McpForgeError, type MiddlewareHooks } from "@mcpforge/core";
+import { McpForgeError, type MiddlewareHooks } from "@mcpforge/core";
 import { toolNameOf } from "../internal/correlation.js";
 import { checkDuration, checkOptionsObject, checkRecord } from "../internal/options.js";
 
@@ -42,10 +42,24 @@ export function timeout(options?: TimeoutOptions): MiddlewareHooks<TimeoutVars> 
     onCallTool: async (ctx, next) => {
       const tool = toolNameOf(ctx);
       const ms = perTool.get(tool) ?? defaultMs;
-      const controller = new AbortController();
-      ctx.var.timeoutSignal = controller.signal;
+      // The signals are made only when a handler or middleware reads them: most calls never do,
+      // and AbortController / AbortSignal.any are a measurable part of a fast call's cost.
+      let controller: AbortController | undefined;
+      let expiredWith: McpForgeError | undefined;
+      const timeoutSignal = () => {
+        if (!controller) {
+          controller = new AbortController();
+          if (expiredWith) controller.abort(expiredWith);
+        }
+        return controller.signal;
+      };
+      Object.defineProperty(ctx.var, "timeoutSignal", {
+        get: timeoutSignal,
+        configurable: true,
+        enumerable: true,
+      });
       if (ms === Number.POSITIVE_INFINITY) return next();
-      exposeOnContextSignal(ctx as Context, controller.signal);
+      ctx.linkSignal(timeoutSignal);
 
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_resolve, reject) => {
@@ -53,7 +67,8 @@ export function timeout(options?: TimeoutOptions): MiddlewareHooks<TimeoutVars> 
           const error = new McpForgeError("timeout", `Tool "${tool}" timed out after ${ms} ms`, {
             data: { tool, timeoutMs: ms },
           });
-          controller.abort(error);
+          expiredWith = error;
+          controller?.abort(error);
           reject(error);
         }, ms);
       });
@@ -67,30 +82,4 @@ export function timeout(options?: TimeoutOptions): MiddlewareHooks<TimeoutVars> 
       }
     },
   };
-}
-
-/**
- * Makes `ctx.signal` (the SDK's cancellation signal, a getter on core's `Context`) also abort
- * on timeout, by shadowing it with an own property on this request's context.
- */
-function exposeOnContextSignal(ctx: Context, timeoutSignal: AbortSignal): void {
-  try {
-    const combined = anySignal([ctx.signal, timeoutSignal]);
-    Object.defineProperty(ctx, "signal", { value: combined, configurable: true });
-  } catch {
-    // A future core may forbid this; handlers can still use ctx.var.timeoutSignal.
-  }
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  if (typeof AbortSignal.any === "function") return AbortSignal.any(signals);
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
 }

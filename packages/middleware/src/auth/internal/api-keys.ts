@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import { createHash, timingSafeEqual } from "node:crypto";
 
 /** Who an API key belongs to. */
@@ -23,8 +24,13 @@ export type ApiKeyOutcome =
 /** Longest API key looked at, in characters. */
 const MAX_KEY_LENGTH = 4096;
 
+/** Node ≥ 20.12's one-shot `crypto.hash` (no Hash object per call), when there is one. */
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: "buffer") => Buffer }).hash;
+
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
+  return oneShot
+    ? oneShot("sha256", value, "buffer")
+    : createHash("sha256").update(value, "utf8").digest();
 }
 
 /**
