@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { requireRedis } from "@mcpforge/testing/redis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireRedis } from "./test-utils/redis.js";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -28,7 +28,7 @@ const EXAMPLES: Record<string, RegExp[]> = {
 };
 
 describe("README examples", () => {
-  beforeAll(requireRedis);
+  beforeAll(() => requireRedis());
 
   it.each(Object.keys(EXAMPLES))("the README shows examples/%s.ts unchanged", async (name) => {
     const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");

@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { memoryStore } from "../memory/memory-store.js";
-import { redisStore } from "../redis/redis-store.js";
 import {
   deletePrefix,
   freePort,
   REDIS_URL,
   randomPrefix,
   requireRedis,
-} from "../test-utils/redis.js";
+} from "@mcpforge/testing/redis";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { memoryStore } from "../memory/memory-store.js";
+import { redisStore } from "../redis/redis-store.js";
 import { tieredStore } from "../tiered/tiered-store.js";
 import { cached } from "./cached.js";
 

@@ -6,6 +6,13 @@ import {
   ToolError,
 } from "@mcpforge/core";
 import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
+import {
+  connectRedis,
+  deletePrefix,
+  REDIS_URL,
+  randomPrefix,
+  requireRedis,
+} from "@mcpforge/testing/redis";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -13,13 +20,6 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { memoryStore } from "../memory/memory-store.js";
 import { redisStore } from "../redis/redis-store.js";
-import {
-  deletePrefix,
-  REDIS_URL,
-  randomPrefix,
-  rawClient,
-  requireRedis,
-} from "../test-utils/redis.js";
 import type { CacheStore } from "../types.js";
 import { CACHE_META_KEY, type ResponseCacheOptions, responseCache } from "./response-cache.js";
 
@@ -561,7 +561,7 @@ describe("responseCache: identity partitioning", () => {
 });
 
 describe("responseCache: keys", () => {
-  beforeAll(requireRedis);
+  beforeAll(() => requireRedis());
   const prefixes: string[] = [];
   afterEach(async () => {
     await Promise.all(prefixes.splice(0).map((p) => deletePrefix(p)));
@@ -584,7 +584,7 @@ describe("responseCache: keys", () => {
     });
     app.use(cache);
     app.tool("echo", { description: "Echo", input: { text: z.string() } }, ({ text }) => text);
-    const raw = rawClient();
+    const raw = await connectRedis();
     try {
       await using client = await createTestClient(app);
       await client.callToolRaw("echo", { text: "argument-PLAINTEXT" });

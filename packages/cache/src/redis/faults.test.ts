@@ -1,17 +1,17 @@
 import { createServer, type ServerLogger } from "@mcpforge/core";
 import { createTestClient, type TestClient } from "@mcpforge/testing";
+import {
+  connectRedis,
+  deletePrefix,
+  REDIS_URL,
+  type RedisServer,
+  randomPrefix,
+  redisServer,
+  requireRedis,
+} from "@mcpforge/testing/redis";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { CACHE_META_KEY, responseCache } from "../middleware/response-cache.js";
-import {
-  deletePrefix,
-  REDIS_URL,
-  type RedisChild,
-  randomPrefix,
-  rawClient,
-  redisChild,
-  requireRedis,
-} from "../test-utils/redis.js";
 import { tieredStore } from "../tiered/tiered-store.js";
 import { type RedisStore, redisStore } from "./redis-store.js";
 
@@ -62,8 +62,8 @@ describe("Redis faults (a private redis-server the test starts and kills)", () =
     cleanup.push(() => x.close());
     return x;
   };
-  const child = async (): Promise<RedisChild> => {
-    const c = await redisChild();
+  const child = async (): Promise<RedisServer> => {
+    const c = await redisServer();
     cleanup.push(() => c.stop());
     return c;
   };
@@ -188,14 +188,14 @@ describe("Redis faults (a private redis-server the test starts and kills)", () =
 });
 
 describe("corrupt cached responses", () => {
-  beforeAll(requireRedis);
+  beforeAll(() => requireRedis());
 
   it("a corrupt entry is a miss: the origin answers, and the entry is replaced", async () => {
     const prefix = randomPrefix("corrupt");
     const store = redisStore({ url: REDIS_URL, prefix, logger: captureLogger() });
     const { app, calls, cache } = squareApp(store);
     await using client = await createTestClient(app);
-    const raw = rawClient();
+    const raw = await connectRedis();
     try {
       await client.callToolRaw("square", { n: 4 });
       expect(isHit(await client.callToolRaw("square", { n: 4 }))).toBe(true);

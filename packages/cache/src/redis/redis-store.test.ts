@@ -1,18 +1,19 @@
 import { testCacheStore } from "@mcpforge/testing";
+import { connectRedis, deletePrefix, REDIS_URL, randomPrefix } from "@mcpforge/testing/redis";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  deletePrefix,
-  REDIS_URL,
-  randomPrefix,
-  rawClient,
-  requireRedis,
-} from "../test-utils/redis.js";
 import { type RedisStore, redisStore } from "./redis-store.js";
 
 const quiet = { warn() {}, info() {} };
 
-beforeAll(requireRedis);
+// Fails loudly without Redis; `raw` checks what the stores wrote.
+let raw: Redis;
+beforeAll(async () => {
+  raw = await connectRedis();
+});
+afterAll(() => {
+  raw?.disconnect();
+});
 
 testCacheStore("redis", () =>
   redisStore({ url: REDIS_URL, prefix: randomPrefix("contract"), logger: quiet }),
@@ -21,7 +22,6 @@ testCacheStore("redis", () =>
 describe("redisStore on a real Redis", () => {
   const stores: RedisStore[] = [];
   const prefixes: string[] = [];
-  const raw = rawClient();
   const make = (extra: Partial<Parameters<typeof redisStore>[0]> = {}) => {
     const prefix = randomPrefix("redis");
     prefixes.push(prefix);
@@ -33,9 +33,6 @@ describe("redisStore on a real Redis", () => {
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await Promise.all(prefixes.splice(0).map((p) => deletePrefix(p)));
-  });
-  afterAll(() => {
-    raw.disconnect();
   });
 
   it("writes JSON text under its prefix with a PX TTL", async () => {

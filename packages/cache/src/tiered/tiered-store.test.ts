@@ -1,13 +1,13 @@
 import { testCacheStore } from "@mcpforge/testing";
+import { deletePrefix, REDIS_URL, randomPrefix, requireRedis } from "@mcpforge/testing/redis";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { memoryStore } from "../memory/memory-store.js";
 import { redisStore } from "../redis/redis-store.js";
-import { deletePrefix, REDIS_URL, randomPrefix, requireRedis } from "../test-utils/redis.js";
 import { type TieredStore, tieredStore } from "./tiered-store.js";
 
 const quiet = { warn() {}, info() {} };
 
-beforeAll(requireRedis);
+beforeAll(() => requireRedis());
 
 testCacheStore("tiered", async () => {
   const store = tieredStore({

@@ -2,6 +2,15 @@
 // absent; the outage test also starts its own redis-server child processes.
 import { createServer } from "@mcpforge/core";
 import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
+import {
+  connectRedis,
+  deletePrefix,
+  freePort,
+  REDIS_URL,
+  type RedisServer,
+  randomPrefix,
+  redisServer,
+} from "@mcpforge/testing/redis";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,15 +19,6 @@ import { rateLimit } from "./rate-limit.js";
 import { type RedisStore, type RedisStoreOptions, redisStore } from "./redis-store.js";
 import type { RateLimitRule } from "./rules.js";
 import { FIXED_WINDOW, TOKEN_BUCKET } from "./scripts.js";
-import {
-  connectAdmin,
-  deletePrefix,
-  freePort,
-  type PrivateRedis,
-  REDIS_URL,
-  randomPrefix,
-  startPrivateRedis,
-} from "./test-utils/redis.js";
 
 const bucket = (capacity: number): RateLimitRule => ({
   algorithm: "token-bucket",
@@ -39,14 +39,14 @@ const stores: RedisStore[] = [];
 
 // Without Redis every test fails with the reason (a failing beforeAll would only skip them).
 beforeEach(async () => {
-  adminReady ??= connectAdmin();
+  adminReady ??= connectRedis();
   admin = await adminReady;
 });
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
   const used = prefixes.splice(0);
-  if (admin) for (const prefix of used) await deletePrefix(admin, prefix);
+  if (admin) for (const prefix of used) await deletePrefix(prefix);
 });
 
 afterAll(() => {
@@ -55,7 +55,7 @@ afterAll(() => {
 
 /** A store on the shared test Redis under a fresh prefix (cleaned up after the test). */
 function testStore(options: Partial<RedisStoreOptions> = {}): RedisStore {
-  const prefix = options.prefix ?? randomPrefix();
+  const prefix = options.prefix ?? randomPrefix("rate-limit");
   if (!prefixes.includes(prefix)) prefixes.push(prefix);
   const store = redisStore({
     url: REDIS_URL,
@@ -86,7 +86,7 @@ const outcome = (p: Promise<{ content?: unknown }>) =>
   );
 
 testMiddleware("rateLimit with redisStore", () => {
-  const prefix = randomPrefix();
+  const prefix = randomPrefix("rate-limit");
   prefixes.push(prefix);
   const store = redisStore({ url: REDIS_URL, prefix, timeoutMs: 2000, logger: silentLogger });
   stores.push(store);
@@ -111,7 +111,7 @@ describe("redisStore semantics", () => {
   });
 
   it("token bucket state has a TTL and lives under the prefix", async () => {
-    const prefix = randomPrefix();
+    const prefix = randomPrefix("rate-limit");
     const store = testStore({ prefix });
     await store.consume("ttl", { algorithm: "token-bucket", capacity: 2, refillPerSecond: 1 });
     const ttl = await admin.pttl(`${prefix}ttl`);
@@ -169,7 +169,7 @@ describe("redisStore shared limits", () => {
   });
 
   it("two server instances sharing one Redis allow exactly 10 in total", async () => {
-    const prefix = randomPrefix();
+    const prefix = randomPrefix("rate-limit");
     const one = appWith(testStore({ prefix }), { search: dayWindow(10) });
     const two = appWith(testStore({ prefix }), { search: dayWindow(10) });
     await using clientOne = await createTestClient(one.app);
@@ -224,7 +224,8 @@ describe("redisStore without Redis (fail open)", () => {
   });
 
   it("keeps answering when Redis goes away, logs once, and resumes shared limits when it is back", async () => {
-    const redis: PrivateRedis = await startPrivateRedis();
+    const redis: RedisServer = await redisServer();
+    await redis.start();
     try {
       const logger = recordingLogger();
       const store = redisStore({ url: redis.url, timeoutMs: 200, logger });
@@ -275,8 +276,9 @@ describe("redisStore without Redis (fail open)", () => {
   }, 60_000);
 
   it("falls back from EVALSHA to EVAL when Redis lost its script cache", async () => {
-    const redis = await startPrivateRedis();
-    const direct = await connectAdmin(redis.url);
+    const redis = await redisServer();
+    await redis.start();
+    const direct = await connectRedis(redis.url);
     try {
       const store = redisStore({ url: redis.url, timeoutMs: 2000, logger: silentLogger });
       stores.push(store);
