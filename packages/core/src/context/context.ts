@@ -141,7 +141,8 @@ export class Context<V extends Vars = Vars> {
     if (typeof signal !== "function" && !(signal instanceof AbortSignal)) {
       throw new TypeError("ctx.linkSignal() needs an AbortSignal or a function returning one");
     }
-    (this.#linked ??= []).push(signal);
+    this.#linked ??= [];
+    this.#linked.push(signal);
     this.#combined = undefined;
   }
 
