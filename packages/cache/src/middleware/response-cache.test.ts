@@ -21,7 +21,12 @@ import * as z from "zod";
 import { memoryStore } from "../memory/memory-store.js";
 import { redisStore } from "../redis/redis-store.js";
 import type { CacheStore } from "../types.js";
-import { CACHE_META_KEY, type ResponseCacheOptions, responseCache } from "./response-cache.js";
+import {
+  CACHE_META_KEY,
+  type ResponseCache,
+  type ResponseCacheOptions,
+  responseCache,
+} from "./response-cache.js";
 
 const silent: ServerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -330,19 +335,25 @@ describe("responseCache: resources, prompts and lists", () => {
     expect(calls.get("hello")).toBe(2);
   });
 
+  /** A server with one named template, `docs://{slug}` ("doc"), behind `cache`. */
+  function docsServer(cache: ResponseCache) {
+    const app = createServer({ name: "named", version: "1.0.0", logger: silent });
+    app.use(cache);
+    const reads = { count: 0 };
+    app.resource("docs://{slug}", { name: "doc", description: "Docs" }, ({ slug }) => {
+      reads.count++;
+      return `doc ${String(slug)}`;
+    });
+    return { app, reads };
+  }
+
   it("recognises a named template by the template listed in resources", async () => {
     const cache = responseCache({
       store: memoryStore(),
       ttlMs: 60_000,
       resources: ["docs://{slug}"],
     });
-    const app = createServer({ name: "named", version: "1.0.0", logger: silent });
-    app.use(cache);
-    let reads = 0;
-    app.resource("docs://{slug}", { name: "doc", description: "Docs" }, ({ slug }) => {
-      reads++;
-      return `doc ${String(slug)}`;
-    });
+    const { app, reads } = docsServer(cache);
     await using client = await createTestClient(app);
     await client.readResource("docs://a");
     expect(isHit(await client.readResource("docs://a"))).toBe(true);
@@ -350,18 +361,12 @@ describe("responseCache: resources, prompts and lists", () => {
     expect(isHit(await client.readResource("docs://a"))).toBe(false);
     await cache.invalidate({ resource: "doc" });
     expect(isHit(await client.readResource("docs://a"))).toBe(false);
-    expect(reads).toBe(3);
+    expect(reads.count).toBe(3);
   });
 
   it("recognises a named template by its template string without listing it", async () => {
     const cache = responseCache({ store: memoryStore(), ttlMs: 60_000 });
-    const app = createServer({ name: "named-all", version: "1.0.0", logger: silent });
-    app.use(cache);
-    let reads = 0;
-    app.resource("docs://{slug}", { name: "doc", description: "Docs" }, ({ slug }) => {
-      reads++;
-      return `doc ${String(slug)}`;
-    });
+    const { app, reads } = docsServer(cache);
     await using client = await createTestClient(app);
     await client.readResource("docs://a");
     await client.readResource("docs://b");
@@ -369,7 +374,7 @@ describe("responseCache: resources, prompts and lists", () => {
     await cache.invalidate({ resource: "docs://{slug}" });
     expect(isHit(await client.readResource("docs://a"))).toBe(false);
     expect(isHit(await client.readResource("docs://b"))).toBe(false);
-    expect(reads).toBe(4);
+    expect(reads.count).toBe(4);
   });
 
   it("resources: [names] caches only those", async () => {

@@ -1,4 +1,4 @@
-import { describeValue, optionsError } from "../internal/options.js";
+import { checkPositiveInteger, describeValue, optionsError } from "../internal/options.js";
 
 /** A token bucket: up to `capacity` calls at once, refilled continuously at `refillPerSecond`. */
 export interface TokenBucketRule {
@@ -47,15 +47,14 @@ export function checkRule(factory: string, path: string, value: unknown): RateLi
     throw optionsError(factory, `${path} must be a rule object, got ${describeValue(value)}`);
   }
   const rule = value as Record<string, unknown>;
-  const positiveInteger = (name: string, max = Number.MAX_SAFE_INTEGER) => {
+  const positiveInteger = (name: string, max?: number) => {
     const v = rule[name];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) {
-      throw optionsError(
-        factory,
-        `${path}.${name} must be a positive integer${max === Number.MAX_SAFE_INTEGER ? "" : ` up to ${max}`}, got ${describeValue(v)}`,
-      );
+    // A rule's fields are required (the shared check lets undefined through).
+    if (v === undefined) {
+      throw optionsError(factory, `${path}.${name} must be a positive integer, got undefined`);
     }
-    return v;
+    checkPositiveInteger(factory, `${path}.${name}`, v, max);
+    return v as number;
   };
   if (rule.algorithm === "token-bucket") {
     const capacity = positiveInteger("capacity");
