@@ -1,7 +1,8 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { compose, createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
+import { compose } from "../src/authoring.js";
+import { createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
 describe("compose", () => {
@@ -125,7 +126,7 @@ describe("middleware with HTTP parts", () => {
       name: "gate",
       setup: (a) => {
         setups++;
-        a.authenticated = true;
+        a.declareAuthentication();
         a.route("GET", "/.well-known/test", (_req, res) => res.end("meta"));
       },
       onHttpRequest: (req, res) => {
@@ -138,7 +139,6 @@ describe("middleware with HTTP parts", () => {
     });
     expect(setups).toBe(1);
     expect(app.authenticated).toBe(true);
-    expect(app.httpHooks).toHaveLength(1);
     const http = await app.listen({ port: 0, mode: "stateless" });
     try {
       const post = (auth?: string) =>
