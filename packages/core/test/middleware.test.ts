@@ -1,3 +1,5 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -155,6 +157,35 @@ describe("middleware with HTTP parts", () => {
       expect((await post("Bearer ok")).status).toBe(200);
       const meta = await fetch(http.url.replace("/mcp", "/.well-known/test"));
       expect(await meta.text()).toBe("meta");
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe("SetupApi session hooks", () => {
+  it("reports sessions opening and closing, with their duration", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    const events: string[] = [];
+    let lasted = -1;
+    app.use({
+      setup(api) {
+        api.onSessionOpen((s) => events.push(`open ${s.transport}`));
+        api.onSessionClose((s, ms) => {
+          events.push(`close ${s.transport}`);
+          lasted = ms;
+        });
+      },
+    });
+    const http = await app.listen({ port: 0 });
+    try {
+      const client = new Client({ name: "c", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+      expect(events).toEqual(["open http"]);
+      await client.close();
+      await http.handler.closeSession([...app.sessions.keys()][0] ?? "");
+      expect(events).toEqual(["open http", "close http"]);
+      expect(lasted).toBeGreaterThanOrEqual(0);
     } finally {
       await http.close();
     }

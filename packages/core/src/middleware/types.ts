@@ -1,6 +1,7 @@
 import type { ComponentInfo, Context, Vars } from "../context/context.js";
 import type { HttpHook, RouteHandler, RouteOptions } from "../http/types.js";
 import type { ServerLogger } from "../internal/logger.js";
+import type { SessionInfo } from "../protocol/session.js";
 import type { ListKind } from "../registry/types.js";
 
 /** Calls the rest of the chain; may be called at most once. */
@@ -49,6 +50,10 @@ export interface SetupApi {
   onStart(fn: () => unknown): unknown;
   /** Runs `fn` when the app closes. */
   onClose(fn: () => unknown): unknown;
+  /** Runs `fn` when a session opens (stdio, in-memory, stateful HTTP); returns a function that stops it. */
+  onSessionOpen(fn: (session: SessionInfo) => void): () => void;
+  /** Runs `fn` when a session closes, with how long it lasted; returns a function that stops it. */
+  onSessionClose(fn: (session: SessionInfo, durationMs: number) => void): () => void;
   /** Runs `fn` whenever a list changes; returns a function that stops it. */
   onListChanged(fn: (kind: ListKind) => void): () => void;
   /** Every registered component of one type (enabled or not). */

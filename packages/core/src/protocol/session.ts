@@ -19,6 +19,8 @@ export interface SessionInfo {
   readonly protocolVersion: string | undefined;
   /** The transport serving the session: `stdio`, `memory`, `http` or a custom name. */
   readonly transport: string;
+  /** When the session opened (`Date.now()` milliseconds). */
+  readonly openedAt: number;
 }
 
 const LEVELS: readonly LoggingLevel[] = [
@@ -53,10 +55,13 @@ export class Session implements SessionInfo {
   #state: Map<string, unknown> | undefined;
   #subscriptions: Set<string> | undefined;
 
+  readonly openedAt: number;
+
   constructor(id: string, protocol: ProtocolSession | undefined, transport: string) {
     this.id = id;
     this.protocol = protocol;
     this.transport = transport;
+    this.openedAt = Date.now();
   }
 
   get state(): Map<string, unknown> {

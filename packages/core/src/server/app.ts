@@ -113,6 +113,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #routes = new Map<string, RouteEntry>();
   readonly #httpHooks: HttpHook[] = [];
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
+  readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
+  readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
   #ready = false;
   #authenticated = false;
   readonly #contextHost: ContextHost = {
@@ -453,14 +455,45 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     return () => this.#listWatchers.delete(fn);
   }
 
-  #listChanged(kind: ListKind): void {
-    for (const fn of this.#listWatchers) {
+  /**
+   * Runs `fn` when a session opens (stdio, in-memory, stateful HTTP). Returns a function that
+   * stops it.
+   *
+   * @example
+   * app.onSessionOpen((session) => console.error(`session ${session.id} over ${session.transport}`));
+   */
+  onSessionOpen(fn: (session: SessionInfo) => void): () => void {
+    this.#sessionOpenWatchers.add(fn);
+    return () => this.#sessionOpenWatchers.delete(fn);
+  }
+
+  /**
+   * Runs `fn` when a session closes, with how long it lasted. Returns a function that stops it.
+   *
+   * @example
+   * app.onSessionClose((session, ms) => console.error(`session ${session.id} lasted ${ms} ms`));
+   */
+  onSessionClose(fn: (session: SessionInfo, durationMs: number) => void): () => void {
+    this.#sessionCloseWatchers.add(fn);
+    return () => this.#sessionCloseWatchers.delete(fn);
+  }
+
+  #notifyWatchers<A extends unknown[]>(
+    watchers: Set<(...args: A) => void>,
+    what: string,
+    ...args: A
+  ) {
+    for (const fn of watchers) {
       try {
-        fn(kind);
+        fn(...args);
       } catch (err) {
-        this.logger.error("list_changed watcher failed", { kind, error: String(err) });
+        this.logger.error(`${what} watcher failed`, { error: String(err) });
       }
     }
+  }
+
+  #listChanged(kind: ListKind): void {
+    this.#notifyWatchers(this.#listWatchers, "list_changed", kind);
     if (this.#sessions.size === 0) return;
     if (this.#pending.size === 0) queueMicrotask(() => this.#flushListChanged());
     this.#pending.add(kind);
@@ -516,8 +549,11 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     protocol.onclose = () => {
       this.#sessions.delete(id);
       session.dispose();
+      const ms = Date.now() - session.openedAt;
+      this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
     };
     await protocol.start();
+    this.#notifyWatchers(this.#sessionOpenWatchers, "session open", session);
     return session;
   }
 
