@@ -15,6 +15,7 @@ export { logLevelRank } from "./protocol/session.js";
 export { isUriTemplate, UriTemplate, type UriVariables } from "./resources/uri-template.js";
 export { isContentBlock } from "./results/content.js";
 export { isCallToolResult, toCallToolResult } from "./results/tool-result.js";
+export { becomesToolError } from "./server/dispatch.js";
 export { parseDotEnv } from "./settings/define-settings.js";
 export {
   createOptionChecks,

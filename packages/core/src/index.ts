@@ -7,6 +7,8 @@ export type {
   ComponentInfo,
   ContextLogger,
   ElicitResult,
+  OutgoingRequest,
+  OutgoingWrapper,
   SampleOptions,
   Vars,
 } from "./context/context.js";

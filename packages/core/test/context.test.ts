@@ -1,8 +1,18 @@
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { JSONRPCMessage, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type JSONRPCMessage,
+  ListRootsRequestSchema,
+  type McpError,
+} from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { createServer, isMcpForgeError, McpForgeError } from "../src/index.js";
+import {
+  type Context,
+  createServer,
+  isMcpForgeError,
+  McpForgeError,
+  type OutgoingWrapper,
+} from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
 describe("context", () => {
@@ -261,5 +271,100 @@ describe("context", () => {
     const { client } = await connect(app);
     await client.callTool({ name: "bad", arguments: {} });
     expect(message).toMatch(/needs an AbortSignal or a function/);
+  });
+
+  it("wrapOutgoing: wrappers see and change sampling, elicitation and roots requests, in order", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    const seen: string[] = [];
+    const tag =
+      (name: string): OutgoingWrapper =>
+      async (request, send) => {
+        seen.push(`${name}>${request.method}`);
+        const _meta = { ...(request.params?._meta as object | undefined), [`test.dev/${name}`]: 1 };
+        const answer = await send({ ...request, params: { ...request.params, _meta } });
+        seen.push(`${name}<${request.method}`);
+        return answer;
+      };
+    app.use(async (ctx, next) => {
+      ctx.wrapOutgoing(tag("outer"));
+      ctx.wrapOutgoing(tag("inner"));
+      return next();
+    });
+    app.tool("all", {}, async (_a, ctx) => {
+      const s = await ctx.sample("ping");
+      const e = await ctx.elicit("name?", z.object({ name: z.string() }));
+      const roots = await ctx.roots();
+      return [(s.content as { text: string }).text, e.action, roots.length].join(" ");
+    });
+    const metas: Record<string, unknown>[] = [];
+    const { client } = await connect(app, {
+      sampling: (p) => {
+        metas.push((p as { _meta: Record<string, unknown> })._meta);
+        return { role: "assistant", model: "m", content: { type: "text", text: "pong" } };
+      },
+      elicitation: (p) => {
+        metas.push((p as { _meta: Record<string, unknown> })._meta);
+        return { action: "accept", content: { name: "Ada" } };
+      },
+      roots: [{ uri: "file:///work" }],
+    });
+    client.setRequestHandler(ListRootsRequestSchema, (r) => {
+      metas.push(r.params?._meta as Record<string, unknown>);
+      return { roots: [{ uri: "file:///work" }] };
+    });
+    const r = await client.callTool({ name: "all", arguments: {} });
+    expect(r.content).toEqual([{ type: "text", text: "pong accept 1" }]);
+    const both = { "test.dev/outer": 1, "test.dev/inner": 1 };
+    expect(metas).toEqual([both, both, both]);
+    expect(seen).toEqual(
+      ["sampling/createMessage", "elicitation/create", "roots/list"].flatMap((m) => [
+        `outer>${m}`,
+        `inner>${m}`,
+        `inner<${m}`,
+        `outer<${m}`,
+      ]),
+    );
+  });
+
+  it("outgoing: runs a custom send through the wrappers, or straight when there are none", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    app.use(async (ctx, next) => {
+      if (ctx.params.name === "wrapped") {
+        ctx.wrapOutgoing(async (request, send) => {
+          const answer = (await send({
+            ...request,
+            params: { ...request.params, added: true },
+          })) as string;
+          return `${answer}!`;
+        });
+      }
+      if (ctx.params.name === "twice")
+        ctx.wrapOutgoing(async (r, send) => [await send(r), await send(r)]);
+      return next();
+    });
+    const forward = (_a: unknown, ctx: Context) =>
+      ctx.outgoing({ method: "tools/call", params: { name: "x" } }, async (r) => JSON.stringify(r));
+    app.tool("wrapped", {}, forward);
+    app.tool("plain", {}, forward);
+    app.tool("twice", {}, (a, ctx) => forward(a, ctx).catch((err: Error) => err.message));
+    const { client } = await connect(app);
+    const text = async (name: string) =>
+      ((await client.callTool({ name, arguments: {} })).content as { text: string }[])[0]?.text;
+    expect(await text("wrapped")).toBe(
+      '{"method":"tools/call","params":{"name":"x","added":true}}!',
+    );
+    expect(await text("plain")).toBe('{"method":"tools/call","params":{"name":"x"}}');
+    expect(await text("twice")).toBe("send() called multiple times");
+    let message = "";
+    app.tool("bad", {}, (_a, ctx) => {
+      try {
+        ctx.wrapOutgoing("nope" as never);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      return "ok";
+    });
+    await client.callTool({ name: "bad", arguments: {} });
+    expect(message).toMatch(/needs a function/);
   });
 });

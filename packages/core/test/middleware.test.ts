@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { compose } from "../src/authoring.js";
+import { becomesToolError, compose } from "../src/authoring.js";
 import { createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
@@ -119,6 +119,44 @@ function silent() {
   const noop = () => {};
   return { debug: noop, info: noop, warn: noop, error: noop };
 }
+
+describe("becomesToolError", () => {
+  it("tells middleware which thrown failures reach the client as isError results", async () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const app = createServer({ name: "t", version: "1", logger });
+    const seen: Record<string, boolean> = {};
+    app.use(async (ctx, next) => {
+      try {
+        return await next();
+      } catch (err) {
+        seen[String(ctx.params.name ?? ctx.method)] = becomesToolError(ctx, err);
+        throw err;
+      }
+    });
+    app.use({
+      onCallTool: (ctx, next) => {
+        if (ctx.params.name === "guarded") throw new McpForgeError("forbidden", "no");
+        return next();
+      },
+    });
+    app.tool("boom", {}, () => {
+      throw new Error("handler failed");
+    });
+    app.tool("guarded", {}, () => "never");
+    app.tool("typed", { output: z.object({ n: z.number() }) }, () => ({ n: "x" }) as never);
+    const { client } = await connect(app);
+    const boom = await client.callTool({ name: "boom", arguments: {} });
+    expect(boom.isError).toBe(true);
+    await expect(client.callTool({ name: "guarded", arguments: {} })).rejects.toThrow(/no/);
+    await expect(client.callTool({ name: "missing", arguments: {} })).rejects.toThrow(
+      /Unknown tool/,
+    );
+    await expect(client.callTool({ name: "typed", arguments: {} })).rejects.toThrow(
+      /output schema/,
+    );
+    expect(seen).toEqual({ boom: true, guarded: false, missing: false, typed: false });
+  });
+});
 
 describe("middleware with HTTP parts", () => {
   it("registers onHttpRequest hooks and runs setup() once from app.use()", async () => {

@@ -13,7 +13,7 @@ import {
 import * as z from "zod";
 import { McpForgeError } from "../errors/errors.js";
 import type { Session, SessionInfo } from "../protocol/session.js";
-import type { RequestExtra, RequestInfo } from "../protocol/types.js";
+import type { RequestExtra, RequestInfo, ResultSchema } from "../protocol/types.js";
 
 /** The shape of `ctx.var`: values middleware adds for later handlers. */
 export type Vars = Record<string, unknown>;
@@ -58,6 +58,21 @@ export interface ContextHost {
 
 type Extra = RequestExtra;
 
+/** A request sent on behalf of the current one (to the client, or to a backend), as {@link OutgoingWrapper}s see it. */
+export interface OutgoingRequest {
+  method: string;
+  params?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Wraps the requests sent on behalf of the current one: may pass `send` a changed request (say,
+ * with entries added to `params._meta`) and observe the answer. Calls `send` at most once.
+ */
+export type OutgoingWrapper = (
+  request: OutgoingRequest,
+  send: (request: OutgoingRequest) => Promise<unknown>,
+) => Promise<unknown>;
+
 /** `AbortSignal.any` (Node ≥ 20.3), or the same by hand. */
 function anySignal(signals: AbortSignal[]): AbortSignal {
   if (typeof AbortSignal.any === "function") return AbortSignal.any(signals);
@@ -99,6 +114,7 @@ export class Context<V extends Vars = Vars> {
   #log: ContextLogger | undefined;
   #linked: (AbortSignal | (() => AbortSignal))[] | undefined;
   #combined: AbortSignal | undefined;
+  #wrappers: OutgoingWrapper[] | undefined;
 
   constructor(host: ContextHost, session: Session, method: string, params: unknown, extra: Extra) {
     this.#host = host;
@@ -223,6 +239,57 @@ export class Context<V extends Vars = Vars> {
     });
   }
 
+  /**
+   * Wraps every request sent on behalf of this one: the server-to-client requests of
+   * `ctx.sample()`, `ctx.elicit()` and `ctx.roots()`, and whatever goes through
+   * {@link Context.outgoing}. The first wrapper added is the outermost.
+   *
+   * @example
+   * app.use(async (ctx, next) => {
+   *   ctx.wrapOutgoing((request, send) =>
+   *     send({ ...request, params: { ...request.params, _meta: { "example.com/origin": "gateway" } } }),
+   *   );
+   *   return next();
+   * });
+   */
+  wrapOutgoing(wrapper: OutgoingWrapper): void {
+    if (typeof wrapper !== "function") throw new TypeError("ctx.wrapOutgoing() needs a function");
+    this.#wrappers ??= [];
+    this.#wrappers.push(wrapper);
+  }
+
+  /**
+   * Sends a request on behalf of this one through the wrappers added with
+   * {@link Context.wrapOutgoing}; `send` does the sending (e.g. a proxy's call to its backend).
+   *
+   * @example
+   * const result = await ctx.outgoing({ method: "tools/call", params }, (r) => backend.request(r, schema));
+   */
+  outgoing<T>(
+    request: OutgoingRequest,
+    send: (request: OutgoingRequest) => Promise<T>,
+  ): Promise<T> {
+    const wrappers = this.#wrappers;
+    if (!wrappers) return send(request);
+    const run = (i: number, r: OutgoingRequest): Promise<unknown> => {
+      const wrapper = wrappers[i];
+      if (!wrapper) return send(r);
+      let called = false;
+      return wrapper(r, (next) => {
+        if (called) return Promise.reject(new Error("send() called multiple times"));
+        called = true;
+        return run(i + 1, next);
+      });
+    };
+    return run(0, request) as Promise<T>;
+  }
+
+  #sendRequest<T>(request: OutgoingRequest, schema: ResultSchema): Promise<T> {
+    return this.outgoing(request, (r) =>
+      this.#extra.sendRequest<T>(r, schema, { signal: this.signal }),
+    );
+  }
+
   #require(capability: "sampling" | "elicitation" | "roots", what: string): void {
     if (!this.#session.clientCapabilities?.[capability]) {
       throw new McpForgeError(
@@ -248,11 +315,10 @@ export class Context<V extends Vars = Vars> {
         ? [{ role: "user" as const, content: { type: "text" as const, text: prompt } }]
         : prompt;
     const params = { maxTokens: 1000, ...options, messages } as CreateMessageRequest["params"];
-    return this.#extra.sendRequest(
+    return this.#sendRequest<CreateMessageResult>(
       { method: "sampling/createMessage", params },
       CreateMessageResultSchema,
-      { signal: this.signal },
-    ) as Promise<CreateMessageResult>;
+    );
   }
 
   /**
@@ -279,10 +345,9 @@ export class Context<V extends Vars = Vars> {
     } else {
       requestedSchema = schema as ElicitRequestFormParams["requestedSchema"];
     }
-    const result = await this.#extra.sendRequest<z.output<typeof ElicitResultSchema>>(
+    const result = await this.#sendRequest<z.output<typeof ElicitResultSchema>>(
       { method: "elicitation/create", params: { message, requestedSchema } },
       ElicitResultSchema,
-      { signal: this.signal },
     );
     if (result.action !== "accept") return { action: result.action };
     if (!isZod) return { action: "accept", content: (result.content ?? {}) as never };
@@ -306,12 +371,9 @@ export class Context<V extends Vars = Vars> {
    */
   async roots(): Promise<Root[]> {
     this.#require("roots", "roots");
-    const result = await this.#extra.sendRequest<z.output<typeof ListRootsResultSchema>>(
+    const result = await this.#sendRequest<z.output<typeof ListRootsResultSchema>>(
       { method: "roots/list" },
       ListRootsResultSchema,
-      {
-        signal: this.signal,
-      },
     );
     return result.roots;
   }

@@ -99,6 +99,20 @@ function exposedMessage(err: unknown): string | undefined {
 }
 
 /**
+ * Whether a failure of this request reaches the client as an `isError: true` tool result (it
+ * was thrown once the tool's handler had started) rather than as a JSON-RPC error. Middleware
+ * that reports outcomes (telemetry, logging) sees the thrown value; this tells what it becomes.
+ *
+ * @example
+ * try { return await next(); } catch (err) { outcome = becomesToolError(ctx, err) ? "tool_error" : "error"; throw err; }
+ */
+export function becomesToolError(ctx: Context, err: unknown): boolean {
+  return (
+    ctx.method === "tools/call" && toolHandlerStarted(ctx) && !(err instanceof OutputSchemaError)
+  );
+}
+
+/**
  * Turns a failure into what the client gets: an `isError` result for failures inside a
  * tool's handler, a JSON-RPC error otherwise; unexpected errors are masked.
  *
@@ -108,11 +122,7 @@ function exposedMessage(err: unknown): string | undefined {
 export function failure(app: AppInternals, ctx: Context, err: unknown): unknown {
   const exposed = exposedMessage(err);
   const fields = { method: ctx.method, sessionId: ctx.session.id, component: ctx.component?.name };
-  if (
-    ctx.method === "tools/call" &&
-    toolHandlerStarted(ctx) &&
-    !(err instanceof OutputSchemaError)
-  ) {
+  if (becomesToolError(ctx, err)) {
     if (exposed !== undefined) return errorResult(exposed);
     return errorResult(maskError(err, app.logger, fields).message);
   }
