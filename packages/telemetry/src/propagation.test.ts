@@ -95,7 +95,10 @@ describe("outgoing requests carry the trace context in _meta", () => {
     const forwarded: { method: string; params?: Record<string, unknown> }[] = [];
     app.tool("forward", { description: "Forwards to a backend" }, (_args, ctx) =>
       ctx.outgoing(
-        { method: "tools/call", params: { name: "remote", _meta: { ...ctx.params._meta } } },
+        {
+          method: "tools/call",
+          params: { name: "remote", _meta: { ...(ctx.params._meta as object) } },
+        },
         async (request) => {
           forwarded.push(request);
           return "forwarded";

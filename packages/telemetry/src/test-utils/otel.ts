@@ -82,7 +82,7 @@ export async function takeHistogram(
           points.push({
             attributes: p.attributes,
             count: p.value.count,
-            sum: p.value.sum,
+            sum: p.value.sum ?? 0,
             boundaries: p.value.buckets.boundaries,
           });
         }
