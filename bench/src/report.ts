@@ -80,6 +80,13 @@ export interface Results {
     /** Heap used (after a full GC) by the cache-miss server before and after its runs. */
     missHeap: { before: number; after: number };
   };
+  telemetry?: {
+    none: Agg;
+    api: Agg;
+    sdk: Agg;
+    /** Spans the SDK server's exporter received (and dropped), warm-ups included. */
+    spans: number;
+  };
   /** Average CPU use of other processes on the machine during each figure, in cores. */
   background: Record<string, number>;
   elapsedSeconds?: number;
@@ -393,6 +400,32 @@ export function render(r: Results): string {
         `miss server — hits ${n(ms2.hits)}, misses ${n(ms2.misses)}, stored ${n(ms2.sets)}, evicted ${n(ms2.evictions)} — heap used after a full GC ${mib(missHeap.before)} before its runs, ${mib(missHeap.after)} after (the store stays bounded).`,
       "",
     );
+  }
+
+  if (r.telemetry) {
+    const { none, api, sdk, spans } = r.telemetry;
+    L.push("## 8. Telemetry overhead (stateless, 16 connections)", "");
+    L.push(
+      "MCP Forge stateless with `telemetry()` from `@mcpforge/telemetry` and without it. **No SDK**: the middleware installed and only `@opentelemetry/api` present (no tracer or meter provider registered) — what a server pays for shipping telemetry switched off. " +
+        "**SDK**: `NodeTracerProvider` (AsyncLocalStorage context, W3C propagators) with a `BatchSpanProcessor` whose exporter drops every batch (exporting to nowhere: the SDK's own cost, no network) and a `MeterProvider` with a periodic reader doing the same; every call records a SERVER span and the operation-duration histogram. " +
+        `Checked: the SDK server's exporter received ${n(spans)} spans (warm-ups included).`,
+      "",
+    );
+    L.push(
+      "| | req/s | p50 / p99 ms | vs no telemetry | Target | Result |",
+      "|---|---:|---:|---:|---|---|",
+    );
+    L.push(`| MCP Forge, no telemetry | ${n(none.rps)}${errs(none)} | ${lat(none)} | 1.00× | | |`);
+    L.push(
+      `| MCP Forge, telemetry, no OTel SDK | ${n(api.rps)}${errs(api)} | ${lat(api)} | **${ratio(api.rps, none.rps)}** | ≥ 0.95× | ${pass(api.rps / none.rps >= 0.95)} |`,
+    );
+    L.push(
+      `| MCP Forge, telemetry, SDK + batch processor | ${n(sdk.rps)}${errs(sdk)} | ${lat(sdk)} | **${ratio(sdk.rps, none.rps)}** | ≥ 0.6× | ${pass(sdk.rps / none.rps >= 0.6)} |`,
+    );
+    L.push(
+      `| rounds (req/s): none / no SDK / SDK | ${none.runs.map(n).join(", ")} / ${api.runs.map(n).join(", ")} / ${sdk.runs.map(n).join(", ")} | | | | |`,
+    );
+    L.push("");
   }
 
   L.push("## Method", "");

@@ -28,7 +28,16 @@ import {
 } from "./report.js";
 import { concat, median, percentile } from "./stats.js";
 
-const FIGURES = ["http", "sessions", "memory", "cold", "inproc", "middleware", "cache"] as const;
+const FIGURES = [
+  "http",
+  "sessions",
+  "memory",
+  "cold",
+  "inproc",
+  "middleware",
+  "cache",
+  "telemetry",
+] as const;
 type Figure = (typeof FIGURES)[number];
 
 const { values: opts } = parseArgs({
@@ -60,7 +69,7 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core, testing, middleware and cache from a git revision (e.g. HEAD)
+  --ref=REV       build @mcpforge/core, testing, middleware, cache and telemetry from a git revision (e.g. HEAD)
                   instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
@@ -575,6 +584,46 @@ async function cacheFigure(placement: Placement, results: Results): Promise<void
   });
 }
 
+async function telemetryFigure(placement: Placement, results: Results): Promise<void> {
+  log("\n[8] Telemetry overhead (MCP Forge stateless, c=16)");
+  const none = await startChild(placement, "forge-http-telemetry", ["stateless", "none"]);
+  const api = await startChild(placement, "forge-http-telemetry", ["stateless", "api"]);
+  const sdk = await startChild(placement, "forge-http-telemetry", ["stateless", "sdk"]);
+  await withChildren([none, api, sdk], async () => {
+    for (const c of [none, api, sdk]) await verifyServer(c.url, false);
+    const sides = {
+      none: { url: none.url, label: "forge no telemetry" },
+      api: { url: api.url, label: "forge telemetry, no OTel SDK" },
+      sdk: { url: sdk.url, label: "forge telemetry, SDK + batch" },
+    };
+    const runs = { none: [] as LoadRun[], api: [] as LoadRun[], sdk: [] as LoadRun[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotate(["none", "api", "sdk"] as const, round)) {
+        const { url, label } = sides[which];
+        runs[which].push(await measure(label, url, 16, undefined, undefined));
+      }
+    }
+    // the SDK side really traced: its exporter got a span per call (give the batch a moment)
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const stats = sdk.next("result");
+    sdk.proc.send({ type: "stats" });
+    const spans = Number((await stats).spans);
+    const calls = runs.sdk.reduce((a, r) => a + r.rps * SECONDS, 0);
+    if (!(spans >= calls * 0.5)) {
+      throw new Error(`telemetry sdk server exported ${spans} spans for about ${calls} calls`);
+    }
+    log(
+      `  sdk server: ${fmt(spans)} spans exported (dropped) for about ${fmt(calls)} measured calls`,
+    );
+    results.telemetry = {
+      none: aggregate(runs.none),
+      api: aggregate(runs.api),
+      sdk: aggregate(runs.sdk),
+      spans,
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function machine(): Results["machine"] {
@@ -597,10 +646,11 @@ function machine(): Results["machine"] {
         "../packages/testing",
         "../packages/middleware",
         "../packages/cache",
+        "../packages/telemetry",
       );
       if (dirty) {
         commit +=
-          ", with uncommitted changes in packages/core, packages/testing, packages/middleware or packages/cache";
+          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache or packages/telemetry";
       }
     }
   } catch {
@@ -660,6 +710,7 @@ async function main(): Promise<void> {
     ["inproc", inProcessFigure],
     ["middleware", middlewareFigure],
     ["cache", cacheFigure],
+    ["telemetry", telemetryFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;

@@ -1,0 +1,72 @@
+/**
+ * MCP Forge over Streamable HTTP with `telemetry()` from `@mcpforge/telemetry`:
+ * `node forge-http-telemetry.js <stateless|stateful> <none|api|sdk>`.
+ *
+ * - `none`: no telemetry (the baseline).
+ * - `api`: `telemetry()` installed, no OpenTelemetry SDK registered (only `@opentelemetry/api`).
+ * - `sdk`: a real SDK as a production server has it — `NodeTracerProvider` (AsyncLocalStorage
+ *   context, W3C propagators) with a `BatchSpanProcessor` whose exporter drops every batch
+ *   ("exporting to nowhere": no network), and a `MeterProvider` whose periodic reader does the
+ *   same. Answers `{ type: "stats" }` with the number of spans exported (dropped).
+ */
+import { createServer } from "@mcpforge/core";
+import { telemetry } from "@mcpforge/telemetry";
+import { metrics } from "@opentelemetry/api";
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-node";
+import * as z from "zod";
+import { arg, report, serveParent } from "./child.js";
+
+const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
+const variant = arg(1, "api");
+
+let exportedSpans = 0;
+if (variant === "sdk") {
+  const nowhere: SpanExporter = {
+    export(spans, done) {
+      exportedSpans += spans.length;
+      done({ code: 0 }); // ExportResultCode.SUCCESS
+    },
+    shutdown: async () => {},
+  };
+  new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(nowhere)] }).register();
+  const noMetrics: PushMetricExporter = {
+    export: (_metrics, done) => done({ code: 0 }),
+    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  metrics.setGlobalMeterProvider(
+    new MeterProvider({
+      readers: [
+        new PeriodicExportingMetricReader({ exporter: noMetrics, exportIntervalMillis: 1000 }),
+      ],
+    }),
+  );
+}
+
+const app = createServer({ name: "bench-forge-telemetry", version: "1.0.0" });
+if (variant !== "none") app.use(telemetry());
+app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
+app.tool(
+  "add",
+  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
+  ({ a, b }) => String(a + b),
+);
+
+process.on("message", (m: { type?: string }) => {
+  if (m.type === "stats") report({ type: "result", spans: exportedSpans });
+});
+
+const http = await app.listen({ port: 0, mode });
+serveParent(() => http.close());
+report({ type: "ready", url: http.url });
