@@ -134,8 +134,9 @@ export function telemetry(options?: TelemetryOptions): MiddlewareHooks<Telemetry
 
   async function onRequest(ctx: McpContext<TelemetryVars>, next: () => Promise<unknown>) {
     const started = performance.now();
-    const facts = describeRequest(ctx, uriTarget);
-    const parent = requestParent(ctx.params._meta, ctx.http?.headers);
+    const http = ctx.http;
+    const facts = describeRequest(ctx, http, uriTarget);
+    const parent = requestParent(ctx.params._meta, http?.headers);
     const spanOptions = { kind: SpanKind.SERVER, attributes: facts.span } as {
       kind: SpanKind;
       attributes: Attributes;

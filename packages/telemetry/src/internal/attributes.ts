@@ -62,9 +62,13 @@ export function transportAttributes(transport: string): Attributes {
  * blow up their cardinality), or the resource URI when `resourceUriTarget` is set.
  *
  * @example
- * const { name, span, metric } = describeRequest(ctx, false);
+ * const { name, span, metric } = describeRequest(ctx, ctx.http, false);
  */
-export function describeRequest(ctx: Context, resourceUriTarget: boolean): RequestFacts {
+export function describeRequest(
+  ctx: Context,
+  http: Context["http"],
+  resourceUriTarget: boolean,
+): RequestFacts {
   const method = ctx.method;
   const shared: Attributes = { [MCP_METHOD_NAME]: method };
   const span: Attributes = { [JSONRPC_REQUEST_ID]: String(ctx.requestId) };
@@ -84,7 +88,6 @@ export function describeRequest(ctx: Context, resourceUriTarget: boolean): Reque
     if (resourceUriTarget) target = metric[MCP_RESOURCE_URI] = ctx.params.uri;
   }
   const session = ctx.session;
-  const http = ctx.http;
   const version =
     session.protocolVersion ?? (http ? header(http.headers, "mcp-protocol-version") : undefined);
   if (version !== undefined) shared[MCP_PROTOCOL_VERSION] = version;
