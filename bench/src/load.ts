@@ -55,7 +55,8 @@ export function toolCallBodies(
 /**
  * Runs autocannon against an MCP endpoint. With `sessions`, connection i sends
  * `Mcp-Session-Id: sessions[i % sessions.length]` (one session per connection); `headers` go
- * with every request (e.g. an API key); `body` makes each request's body (default: `echoBody`).
+ * with every request (e.g. an API key); `body` makes each request's body (default: `echoBody`);
+ * `rate` caps the requests per second over all connections (default: as fast as answered).
  *
  * @example
  * const run = await loadTest({ url, connections: 16, seconds: 3 });
@@ -67,6 +68,7 @@ export function loadTest(options: {
   sessions?: readonly string[];
   headers?: Readonly<Record<string, string>>;
   body?: () => string;
+  rate?: number;
 }): Promise<LoadRun> {
   const { url, connections, seconds, sessions } = options;
   const makeBody = options.body ?? echoBody;
@@ -93,6 +95,7 @@ export function loadTest(options: {
           },
         ],
         timeout: 10,
+        ...(options.rate ? { overallRate: options.rate } : {}),
         ...(sessions && sessions.length > 0
           ? {
               setupClient: (client: autocannon.Client) => {

@@ -584,42 +584,81 @@ async function cacheFigure(placement: Placement, results: Results): Promise<void
   });
 }
 
+/** A telemetry server's counters: `echo` calls served, CPU time (µs), spans exported. */
+async function serverStats(child: Child): Promise<{ calls: number; cpu: number; spans: number }> {
+  const reply = child.next("result");
+  child.proc.send({ type: "stats" });
+  const m = await reply;
+  return { calls: Number(m.calls), cpu: Number(m.cpuMicros), spans: Number(m.spans) };
+}
+
+/** The fixed request rate at which the telemetry figure compares servers' CPU time per call. */
+const TELEMETRY_RATE = 2500;
+
 async function telemetryFigure(placement: Placement, results: Results): Promise<void> {
   log("\n[8] Telemetry overhead (MCP Forge stateless, c=16)");
-  const none = await startChild(placement, "forge-http-telemetry", ["stateless", "none"]);
-  const api = await startChild(placement, "forge-http-telemetry", ["stateless", "api"]);
-  const sdk = await startChild(placement, "forge-http-telemetry", ["stateless", "sdk"]);
-  await withChildren([none, api, sdk], async () => {
-    for (const c of [none, api, sdk]) await verifyServer(c.url, false);
-    const sides = {
-      none: { url: none.url, label: "forge no telemetry" },
-      api: { url: api.url, label: "forge telemetry, no OTel SDK" },
-      sdk: { url: sdk.url, label: "forge telemetry, SDK + batch" },
-    };
-    const runs = { none: [] as LoadRun[], api: [] as LoadRun[], sdk: [] as LoadRun[] };
+  const variants = ["none", "api", "sdk", "sdkOnly"] as const;
+  type Variant = (typeof variants)[number];
+  const arg = { none: "none", api: "api", sdk: "sdk", sdkOnly: "sdk-only" } as const;
+  const labels = {
+    none: "forge no telemetry",
+    api: "forge telemetry, no OTel SDK",
+    sdk: "forge telemetry, SDK + batch",
+    sdkOnly: "forge SDK registered, no telemetry",
+  };
+  const children: Child[] = [];
+  for (const v of variants) {
+    children.push(await startChild(placement, "forge-http-telemetry", ["stateless", arg[v]]));
+  }
+  const child = (v: Variant) => children[variants.indexOf(v)] as Child;
+  await withChildren(children, async () => {
+    for (const c of children) await verifyServer(c.url, false);
+    const runs = { none: [], api: [], sdk: [], sdkOnly: [] } as Record<Variant, LoadRun[]>;
+    const cpuPerCall = { none: [], api: [], sdk: [], sdkOnly: [] } as Record<Variant, number[]>;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const which of rotate(["none", "api", "sdk"] as const, round)) {
-        const { url, label } = sides[which];
-        runs[which].push(await measure(label, url, 16, undefined, undefined));
+      for (const which of rotate(variants, round)) {
+        runs[which].push(await measure(labels[which], child(which).url, 16));
+        // the same fixed rate for every server: CPU time per call, comparable across servers
+        const url = child(which).url;
+        const cpu = await quietly(`${labels[which]} at ${TELEMETRY_RATE}/s`, async () => {
+          await loadTest({ url, connections: 16, seconds: 1, rate: TELEMETRY_RATE });
+          const before = await serverStats(child(which));
+          const run = await loadTest({
+            url,
+            connections: 16,
+            seconds: SECONDS,
+            rate: TELEMETRY_RATE,
+          });
+          const after = await serverStats(child(which));
+          if (run.rps < TELEMETRY_RATE * 0.9) {
+            log(
+              `  ⚠ ${labels[which]} kept up with only ${fmt(run.rps)} of ${TELEMETRY_RATE} req/s`,
+            );
+          }
+          return (after.cpu - before.cpu) / (after.calls - before.calls);
+        });
+        cpuPerCall[which].push(cpu);
+        log(
+          `  ${`${labels[which]} at ${TELEMETRY_RATE}/s`.padEnd(34)} ${cpu.toFixed(1)} µs CPU per call`,
+        );
       }
     }
     // the SDK side really traced: its exporter got a span per call (give the batch a moment)
     await new Promise((resolve) => setTimeout(resolve, 6000));
-    const stats = sdk.next("result");
-    sdk.proc.send({ type: "stats" });
-    const spans = Number((await stats).spans);
-    const calls = runs.sdk.reduce((a, r) => a + r.rps * SECONDS, 0);
+    const { calls, spans } = await serverStats(child("sdk"));
     if (!(spans >= calls * 0.5)) {
-      throw new Error(`telemetry sdk server exported ${spans} spans for about ${calls} calls`);
+      throw new Error(`telemetry sdk server exported ${spans} spans for ${calls} calls`);
     }
-    log(
-      `  sdk server: ${fmt(spans)} spans exported (dropped) for about ${fmt(calls)} measured calls`,
-    );
+    log(`  sdk server: ${fmt(spans)} spans exported (dropped) for ${fmt(calls)} calls`);
+    const side = (v: Variant) => ({ ...aggregate(runs[v]), cpuPerCall: cpuPerCall[v] });
     results.telemetry = {
-      none: aggregate(runs.none),
-      api: aggregate(runs.api),
-      sdk: aggregate(runs.sdk),
+      none: side("none"),
+      api: side("api"),
+      sdk: side("sdk"),
+      sdkOnly: side("sdkOnly"),
+      rate: TELEMETRY_RATE,
       spans,
+      calls,
     };
   });
 }

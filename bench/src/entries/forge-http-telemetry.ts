@@ -1,13 +1,19 @@
 /**
  * MCP Forge over Streamable HTTP with `telemetry()` from `@mcpforge/telemetry`:
- * `node forge-http-telemetry.js <stateless|stateful> <none|api|sdk>`.
+ * `node forge-http-telemetry.js <stateless|stateful> <none|api|sdk|sdk-only>`.
  *
  * - `none`: no telemetry (the baseline).
  * - `api`: `telemetry()` installed, no OpenTelemetry SDK registered (only `@opentelemetry/api`).
  * - `sdk`: a real SDK as a production server has it — `NodeTracerProvider` (AsyncLocalStorage
  *   context, W3C propagators) with a `BatchSpanProcessor` whose exporter drops every batch
  *   ("exporting to nowhere": no network), and a `MeterProvider` whose periodic reader does the
- *   same. Answers `{ type: "stats" }` with the number of spans exported (dropped).
+ *   same.
+ * - `sdk-only`: the same SDK registered, but no `telemetry()`: what the SDK costs by itself
+ *   (its AsyncLocalStorage context manager slows every promise of the process on Node 20).
+ *
+ * Answers `{ type: "stats" }` with the `echo` calls served, the process's CPU time so far (µs)
+ * and the spans exported (dropped): CPU time per call, unlike req/s, hardly moves when other
+ * processes share the machine.
  */
 import { createServer } from "@mcpforge/core";
 import { telemetry } from "@mcpforge/telemetry";
@@ -30,7 +36,7 @@ const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
 const variant = arg(1, "api");
 
 let exportedSpans = 0;
-if (variant === "sdk") {
+if (variant === "sdk" || variant === "sdk-only") {
   const nowhere: SpanExporter = {
     export(spans, done) {
       exportedSpans += spans.length;
@@ -55,8 +61,12 @@ if (variant === "sdk") {
 }
 
 const app = createServer({ name: "bench-forge-telemetry", version: "1.0.0" });
-if (variant !== "none") app.use(telemetry());
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
+if (variant === "api" || variant === "sdk") app.use(telemetry());
+let calls = 0;
+app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
+  calls++;
+  return text;
+});
 app.tool(
   "add",
   { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
@@ -64,7 +74,9 @@ app.tool(
 );
 
 process.on("message", (m: { type?: string }) => {
-  if (m.type === "stats") report({ type: "result", spans: exportedSpans });
+  if (m.type !== "stats") return;
+  const cpu = process.cpuUsage();
+  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: exportedSpans });
 });
 
 const http = await app.listen({ port: 0, mode });

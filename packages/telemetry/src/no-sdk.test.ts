@@ -1,6 +1,7 @@
 import { createServer } from "@mcpforge/core";
 import { createTestClient } from "@mcpforge/testing";
-import { metrics, trace } from "@opentelemetry/api";
+import { metrics, propagation, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -18,7 +19,7 @@ import { telemetry } from "./index.js";
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-// This file registers no SDK until its last test: @opentelemetry/api alone is in use.
+// This file registers no SDK until its last tests: @opentelemetry/api alone is in use.
 describe("telemetry without an OpenTelemetry SDK", () => {
   const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(telemetry());
   const seen: Record<string, unknown>[] = [];
@@ -44,6 +45,23 @@ describe("telemetry without an OpenTelemetry SDK", () => {
     expect(result.content).toEqual([{ type: "text", text: "ok" }]);
     expect(seen).toEqual([{ recording: false, active: undefined }]);
     expect(metas).toEqual([undefined]);
+  });
+
+  it("with only a propagator registered, passes the caller's context on to outgoing requests", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const metas: unknown[] = [];
+    await using client = await createTestClient(app, {
+      sampling: (params) => {
+        metas.push(params._meta);
+        return { role: "assistant", model: "m", content: { type: "text", text: "ok" } };
+      },
+    });
+    await client.client.callTool({
+      name: "ask",
+      arguments: {},
+      _meta: { traceparent: TRACEPARENT },
+    });
+    expect(metas).toEqual([{ traceparent: TRACEPARENT }]);
   });
 
   it("starts recording once an SDK is registered, even though the server was built before", async () => {

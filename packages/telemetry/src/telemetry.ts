@@ -5,6 +5,7 @@ import { createOptionChecks } from "@mcpforge/core/authoring";
 import {
   type Attributes,
   context,
+  INVALID_SPAN_CONTEXT,
   type Meter,
   type Context as OtelContext,
   type Span,
@@ -26,6 +27,7 @@ import {
 } from "./internal/attributes.js";
 import { captureJson } from "./internal/capture.js";
 import { createInstruments } from "./internal/instruments.js";
+import { noPropagator, noTracerProvider } from "./internal/noop.js";
 import { type Failure, resultFailure, thrownFailure, unlessCancelled } from "./internal/outcome.js";
 import { traceOutgoing } from "./internal/outgoing.js";
 import { extractTraceContext, requestParent } from "./propagation.js";
@@ -69,6 +71,9 @@ export interface TelemetryOptions {
 }
 
 const check = createOptionChecks("@mcpforge/telemetry");
+
+/** `ctx.var.span` while OpenTelemetry is off: records nothing, like the API's own no-op spans. */
+const NON_RECORDING_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== "boolean") {
@@ -132,7 +137,20 @@ export function telemetry(options?: TelemetryOptions): MiddlewareHooks<Telemetry
   const captureResults = opts.captureResults === true;
   const uriTarget = opts.resourceUriAsTarget === true;
 
-  async function onRequest(ctx: McpContext<TelemetryVars>, next: () => Promise<unknown>) {
+  /** OpenTelemetry is off (the API alone): nothing would be recorded or propagated. */
+  const off = () =>
+    !opts.tracer && noTracerProvider() && !instruments.recording() && noPropagator();
+
+  function onRequest(ctx: McpContext<TelemetryVars>, next: () => Promise<unknown>) {
+    if (off()) {
+      ctx.var.span = NON_RECORDING_SPAN;
+      ctx.var.traceContext = context.active();
+      return next();
+    }
+    return traced(ctx, next);
+  }
+
+  async function traced(ctx: McpContext<TelemetryVars>, next: () => Promise<unknown>) {
     const started = performance.now();
     const http = ctx.http;
     const facts = describeRequest(ctx, http, uriTarget);
@@ -176,6 +194,7 @@ export function telemetry(options?: TelemetryOptions): MiddlewareHooks<Telemetry
   }
 
   async function onNotification(info: NotificationInfo, next: () => Promise<void>) {
+    if (off()) return next();
     const started = performance.now();
     const attributes: Attributes = { [MCP_METHOD_NAME]: info.method };
     const parent = extractTraceContext(info.params._meta);

@@ -3,6 +3,7 @@
  * their advised bucket boundaries (seconds).
  */
 import { type Attributes, type Histogram, type Meter, metrics } from "@opentelemetry/api";
+import { isNoopMeter } from "./noop.js";
 
 /** The advised `ExplicitBucketBoundaries` of both MCP duration histograms, in seconds. */
 export const DURATION_BUCKETS = [
@@ -12,11 +13,14 @@ export const DURATION_BUCKETS = [
 interface Histograms {
   readonly operation: Histogram;
   readonly session: Histogram;
+  /** False for the API's no-op meter. */
+  readonly recording: boolean;
 }
 
 function create(meter: Meter): Histograms {
   const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS] };
   return {
+    recording: !isNoopMeter(meter),
     operation: meter.createHistogram("mcp.server.operation.duration", {
       unit: "s",
       description:
@@ -37,6 +41,8 @@ export interface Instruments {
   operation(seconds: number, attributes: Attributes): void;
   /** Records one session's duration. */
   session(seconds: number, attributes: Attributes): void;
+  /** False while the histograms are the API's no-ops (no meter provider registered). */
+  recording(): boolean;
 }
 
 /**
@@ -68,5 +74,6 @@ export function createInstruments(
   return {
     operation: (seconds, attributes) => histograms().operation.record(seconds, attributes),
     session: (seconds, attributes) => histograms().session.record(seconds, attributes),
+    recording: () => histograms().recording,
   };
 }
