@@ -1,6 +1,6 @@
 /**
  * MCP Forge over Streamable HTTP with `telemetry()` from `@mcpforge/telemetry`:
- * `node forge-http-telemetry.js <stateless|stateful> <none|api|sdk|sdk-only>`.
+ * `node forge-http-telemetry.js <stateless|stateful> <none|api|sdk|sdk-basic>`.
  *
  * - `none`: no telemetry (the baseline).
  * - `api`: `telemetry()` installed, no OpenTelemetry SDK registered (only `@opentelemetry/api`).
@@ -8,8 +8,10 @@
  *   context, W3C propagators) with a `BatchSpanProcessor` whose exporter drops every batch
  *   ("exporting to nowhere": no network), and a `MeterProvider` whose periodic reader does the
  *   same.
- * - `sdk-only`: the same SDK registered, but no `telemetry()`: what the SDK costs by itself
- *   (its AsyncLocalStorage context manager slows every promise of the process on Node 20).
+ * - `sdk-basic`: `telemetry()` with the least SDK there is — `BasicTracerProvider` from
+ *   `@opentelemetry/sdk-trace-base` with the same `BatchSpanProcessor`, no context manager, no
+ *   metrics SDK — to show what `sdk` spends on AsyncLocalStorage (whose promise hooks slow every
+ *   promise of the process on Node 20) and metrics.
  *
  * Answers `{ type: "stats" }` with the `echo` calls served, the process's CPU time so far (µs)
  * and the spans exported (dropped): CPU time per call, unlike req/s, hardly moves when other
@@ -17,7 +19,7 @@
  */
 import { createServer } from "@mcpforge/core";
 import { telemetry } from "@mcpforge/telemetry";
-import { metrics } from "@opentelemetry/api";
+import { metrics, trace } from "@opentelemetry/api";
 import {
   AggregationTemporality,
   MeterProvider,
@@ -25,6 +27,7 @@ import {
   type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
 import {
+  BasicTracerProvider,
   BatchSpanProcessor,
   NodeTracerProvider,
   type SpanExporter,
@@ -36,14 +39,14 @@ const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
 const variant = arg(1, "api");
 
 let exportedSpans = 0;
-if (variant === "sdk" || variant === "sdk-only") {
-  const nowhere: SpanExporter = {
-    export(spans, done) {
-      exportedSpans += spans.length;
-      done({ code: 0 }); // ExportResultCode.SUCCESS
-    },
-    shutdown: async () => {},
-  };
+const nowhere: SpanExporter = {
+  export(spans, done) {
+    exportedSpans += spans.length;
+    done({ code: 0 }); // ExportResultCode.SUCCESS
+  },
+  shutdown: async () => {},
+};
+if (variant === "sdk") {
   new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(nowhere)] }).register();
   const noMetrics: PushMetricExporter = {
     export: (_metrics, done) => done({ code: 0 }),
@@ -58,10 +61,14 @@ if (variant === "sdk" || variant === "sdk-only") {
       ],
     }),
   );
+} else if (variant === "sdk-basic") {
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(nowhere)] }),
+  );
 }
 
 const app = createServer({ name: "bench-forge-telemetry", version: "1.0.0" });
-if (variant === "api" || variant === "sdk") app.use(telemetry());
+if (variant !== "none") app.use(telemetry());
 let calls = 0;
 app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
   calls++;
