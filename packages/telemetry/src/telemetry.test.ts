@@ -1,5 +1,5 @@
 import { createServer, McpForgeError, ToolError } from "@mcpforge/core";
-import { createTestClient } from "@mcpforge/testing";
+import { createTestClient, testMiddleware } from "@mcpforge/testing";
 import { metrics, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -26,6 +26,8 @@ function weatherApp(options?: Parameters<typeof telemetry>[0]) {
   );
   return app;
 }
+
+testMiddleware("telemetry", () => telemetry({ captureArguments: true, captureResults: true }));
 
 beforeEach(() => resetTelemetry());
 
