@@ -124,8 +124,22 @@ describe("resources", () => {
 
   it("rejects malformed templates and URIs at registration", () => {
     const a = createServer({ name: "t", version: "1" });
-    expect(() => a.resource("not a uri", {}, () => "")).toThrow(/not a valid absolute URI/);
+    expect(() => a.resource("not a uri", {}, () => "")).toThrow(/has no scheme/);
+    expect(() => a.resource("x://a b\u0000", {}, () => "")).toThrow(/not a valid absolute URI/);
     expect(() => a.resource("x://{unclosed", {}, () => "")).toThrow();
+  });
+
+  it("checks templates at registration: a scheme, params and unsafeRaw naming real variables", () => {
+    const a = createServer({ name: "t", version: "1" });
+    expect(() => a.resource("users/{id}", {}, () => "")).toThrow(
+      /resource template "users\/\{id\}" has no scheme: write it as a URI, e.g. "docs:\/\/users\/\{id\}"/,
+    );
+    expect(() => a.resource("users://{id}", { params: { user: z.string() } }, () => "")).toThrow(
+      /params names "user", which is not one of its variables \(id\)/,
+    );
+    expect(() => a.resource("users://{id}", { unsafeRaw: ["nope"] }, () => "")).toThrow(
+      /unsafeRaw names "nope"/,
+    );
   });
 });
 

@@ -225,13 +225,20 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     });
   };
 
-  /** The dependencies of a cacheable request, or undefined when it is not cached. */
+  /**
+   * The dependencies of a cacheable request, or undefined when it is not cached. A component's
+   * answers also depend on its list: whenever a component of that kind is added, removed,
+   * enabled or disabled, they are dropped — a hidden or replaced component is never served.
+   */
   const dependenciesOf = (ctx: Context): string[] | undefined => {
     const kind = LIST_KIND[ctx.method];
     if (kind) return lists ? [`list:${kind}`] : undefined;
     const component = ctx.component;
-    if (!component) return undefined;
+    if (!component) return undefined; // unknown, disabled or removed: never from the cache
     const tags = [...component.tags].sort().map((t) => `tag:${t}`);
+    tags.push(
+      `list:${component.type === "tool" ? "tools" : component.type === "prompt" ? "prompts" : "resources"}`,
+    );
     switch (ctx.method) {
       case "tools/call": {
         if (component.type !== "tool") return undefined;

@@ -4,6 +4,7 @@ import { McpForgeError } from "../errors/errors.js";
 import type { Session } from "../protocol/session.js";
 import type { ResourceDef, TemplateDef } from "../registry/define.js";
 import type { ResourceContentInput, ResourceReturn } from "../registry/types.js";
+import { unsafeVariable } from "../resources/variable-safety.js";
 import { formatIssues } from "../schema/schema.js";
 import { type AppInternals, requireString } from "./internals.js";
 import { paginate } from "./pagination.js";
@@ -61,9 +62,20 @@ export function resolveResource(app: AppInternals, uri: unknown): ResolvedResour
   if (uri.length > MAX_TEMPLATE_URI) return undefined;
   for (const t of app.templates.list()) {
     const vars = t.template.match(uri);
-    if (vars) return { kind: "template", def: t, vars };
+    if (vars && safeVariables(t, vars)) return { kind: "template", def: t, vars };
   }
   return undefined;
+}
+
+/** Whether every variable of a match may reach the handler (see `unsafeVariable`). */
+function safeVariables(def: TemplateDef, vars: Record<string, string | string[]>): boolean {
+  for (const [name, value] of Object.entries(vars)) {
+    if (def.unsafeRaw.has(name)) continue;
+    const slash = def.template.allowsSlash(name);
+    const values = typeof value === "string" ? [value] : value;
+    for (const v of values) if (unsafeVariable(v, slash) !== undefined) return false;
+  }
+  return true;
 }
 
 function notFound(uri: string): McpForgeError {

@@ -16,7 +16,15 @@ export interface EventStore {
   ): (string | undefined) | Promise<string | undefined>;
   /** Forgets every stream whose id starts with `prefix` (called when a session ends). */
   forget?(prefix: string): void | Promise<void>;
+  /**
+   * Whether `id` has the shape of an event id this store issues (not whether it still exists).
+   * A `Last-Event-ID` without that shape is answered with 400.
+   */
+  isEventId?(id: string): boolean;
 }
+
+/** The shape of the memory store's event ids: `<stream id>_<sequence>`, stream ids `<session>.<n|get>`. */
+const MEMORY_EVENT_ID = /^[A-Za-z0-9_-]{1,64}\.(?:\d{1,15}|get)_\d{1,15}$/;
 
 /** Options of {@link memoryEventStore}. */
 export interface MemoryEventStoreOptions {
@@ -69,6 +77,9 @@ export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventSt
         if (e.message !== undefined) await send(e.id, e.message);
       }
       return streamId;
+    },
+    isEventId(id) {
+      return MEMORY_EVENT_ID.test(id);
     },
     forget(prefix) {
       for (const key of streams.keys()) if (key.startsWith(prefix)) streams.delete(key);

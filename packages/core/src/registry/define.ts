@@ -127,6 +127,8 @@ export interface TemplateDef {
   readonly template: UriTemplate;
   readonly params: CompiledSchema | undefined;
   readonly complete: Record<string, Completer>;
+  /** Variables the template lets through unchecked (`unsafeRaw`). */
+  readonly unsafeRaw: ReadonlySet<string>;
   readonly handler: (params: unknown, ctx: Context, uri: string) => MaybePromise<ResourceReturn>;
 }
 
@@ -149,6 +151,7 @@ export function defineResourceDef(
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: ResourceHandler,
 ): ResourceDef {
+  checkScheme("resource", uri);
   if (!URL.canParse(uri)) {
     throw new Error(
       `@mcpforge/core: resource URI ${JSON.stringify(uri)} is not a valid absolute URI`,
@@ -175,8 +178,23 @@ export function defineTemplateDef(
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: TemplateDef["handler"],
 ): TemplateDef {
+  checkScheme("resource template", uriTemplate);
   const template = new UriTemplate(uriTemplate);
   const name = options.name ?? uriTemplate;
+  const variable = (what: string, key: string) => {
+    if (!template.variableNames.includes(key)) {
+      throw new Error(
+        `@mcpforge/core: resource template "${uriTemplate}": ${what} names "${key}", which is not one of its variables (${template.variableNames.join(", ") || "none"})`,
+      );
+    }
+  };
+  for (const key of Object.keys(options.params ?? {})) variable("params", key);
+  if (options.unsafeRaw !== undefined && !Array.isArray(options.unsafeRaw)) {
+    throw new Error(
+      `@mcpforge/core: resource template "${uriTemplate}": unsafeRaw must be an array of variable names`,
+    );
+  }
+  for (const key of options.unsafeRaw ?? []) variable("unsafeRaw", key);
   const params =
     options.params === undefined
       ? undefined
@@ -197,8 +215,18 @@ export function defineTemplateDef(
     template,
     params,
     complete: options.complete ?? {},
+    unsafeRaw: new Set(options.unsafeRaw ?? []),
     handler,
   };
+}
+
+/** A URI (or template) must start with a scheme (`docs://`, `file:///`, `urn:`). */
+function checkScheme(what: string, uri: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) {
+    throw new Error(
+      `@mcpforge/core: ${what} "${uri}" has no scheme: write it as a URI, e.g. "docs://${uri.replace(/^\/+/, "")}"`,
+    );
+  }
 }
 
 /** A registered prompt. */

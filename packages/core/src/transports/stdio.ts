@@ -1,6 +1,9 @@
 import type { Readable, Writable } from "node:stream";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { McpForgeError } from "../errors/errors.js";
+import { toJsonRpcError } from "../errors/json-rpc.js";
+import { checkMessage } from "../protocol/validate.js";
 
 /** Options of {@link StdioTransport}. */
 export interface StdioTransportOptions {
@@ -10,9 +13,9 @@ export interface StdioTransportOptions {
   maxLineBytes?: number;
 }
 
-function errorLine(id: unknown, code: number, message: string): string {
-  const validId = typeof id === "string" || typeof id === "number" ? id : null;
-  return `${JSON.stringify({ jsonrpc: "2.0", id: validId, error: { code, message } })}\n`;
+function errorLine(kind: "parse_error" | "invalid_request", message: string): string {
+  const error = toJsonRpcError(new McpForgeError(kind, message));
+  return `${JSON.stringify({ jsonrpc: "2.0", id: null, error })}\n`;
 }
 
 /**
@@ -71,7 +74,7 @@ export class StdioTransport implements Transport {
       this.#chunks = [];
       this.#size = 0;
       this.#discarding = true;
-      this.#write(errorLine(null, -32600, "Message too large"));
+      this.#write(errorLine("invalid_request", "Message too large"));
       return;
     }
     this.#chunks.push(part);
@@ -84,18 +87,19 @@ export class StdioTransport implements Transport {
     try {
       value = JSON.parse(line);
     } catch {
-      this.#write(errorLine(null, -32700, "Parse error"));
+      this.#write(errorLine("parse_error", "Parse error"));
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) {
-      const id =
-        typeof value === "object" && value !== null ? (value as { id?: unknown }).id : null;
-      this.#write(errorLine(id, -32600, "Invalid Request"));
+    const checked = checkMessage(value);
+    if (!checked.ok) {
+      if (checked.answer) {
+        const reply = { jsonrpc: "2.0", id: checked.id, error: checked.error };
+        this.#write(`${JSON.stringify(reply)}\n`);
+      }
       return;
     }
     try {
-      this.onmessage?.(parsed.data);
+      this.onmessage?.(checked.message);
     } catch (err) {
       this.onerror?.(err as Error);
     }
