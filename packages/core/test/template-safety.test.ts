@@ -134,7 +134,7 @@ describe("resource templates are safe by default", () => {
           params: { uri: "files://..%2F..%2Fetc%2Fpasswd" },
         }),
       });
-      const body = await res.json();
+      const body = (await res.json()) as { error: { code: number } };
       expect(body.error.code).toBe(-32002);
       expect(calls.simple).toBe(before);
     });

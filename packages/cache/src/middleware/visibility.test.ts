@@ -1,4 +1,3 @@
-import type { MiddlewareHooks } from "@mcpforge/core";
 import { createServer, type HttpServerHandle } from "@mcpforge/core";
 import { auth } from "@mcpforge/middleware/auth";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -32,8 +31,8 @@ async function start(order: "cache-first" | "auth-first") {
   const app = createServer({ name: "vis", version: "1.0.0", logger: silent });
   const cache = responseCache({ store: memoryStore(), ttlMs: 60_000, tools: ["admin_report"] });
   const gate = auth({ apiKeys: { keys: KEYS }, require: { tags: { admin: ["admin"] } } });
-  const stack: MiddlewareHooks[] = order === "cache-first" ? [cache, gate] : [gate, cache];
-  for (const m of stack) app.use(m);
+  if (order === "cache-first") app.use(cache).use(gate);
+  else app.use(gate).use(cache);
   app.prompt("secret_prompt", { description: "Admins only", tags: ["admin"] }, () => {
     calls.secret++;
     return "the launch codes";
