@@ -1,0 +1,37 @@
+import { readCatalog } from "../client/catalog.js";
+import { connectTarget } from "../client/connect.js";
+import { formatCatalog } from "../client/format.js";
+import { collect, examples, parseHeaders, type RegisterCommand } from "../internal/command.js";
+import { print } from "../internal/ui.js";
+
+/** `mcpforge inspect <file|url>`: server info, capabilities and every component. */
+export const registerInspect: RegisterCommand = (program, outcomes) => {
+  program
+    .command("inspect")
+    .description("Show a server's info, capabilities, tools (with schemas), resources and prompts")
+    .argument("<target>", "server file (started over stdio) or http(s) URL (Streamable HTTP)")
+    .option("--json", "print stable JSON instead of text")
+    .option(
+      "-H, --header <header>",
+      'HTTP header for a URL target, "Name: value" (repeatable)',
+      collect,
+    )
+    .addHelpText(
+      "after",
+      examples([
+        "mcpforge inspect server.ts",
+        "mcpforge inspect http://127.0.0.1:3000/mcp --json",
+        'mcpforge inspect https://example.com/mcp -H "Authorization: Bearer $TOKEN"',
+      ]),
+    )
+    .action(async (target: string, flags: { json?: boolean; header?: string[] }) => {
+      const connection = await connectTarget(target, { headers: parseHeaders(flags.header) });
+      try {
+        const catalog = await readCatalog(connection.client);
+        print(flags.json ? JSON.stringify(catalog, null, 2) : formatCatalog(catalog));
+      } finally {
+        await connection.close();
+      }
+      outcomes.value = 0;
+    });
+};
