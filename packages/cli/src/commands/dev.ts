@@ -10,10 +10,16 @@ import { c, say } from "../internal/ui.js";
 import { parseFileTarget } from "../load/target.js";
 
 /** The MCP Inspector's minimum Node.js version. */
-const INSPECTOR_NODE = [22, 19] as const;
+export const INSPECTOR_NODE = [22, 19] as const;
 
-function nodeAtLeast([major, minor]: readonly [number, number]): boolean {
-  const [m = 0, n = 0] = process.versions.node.split(".").map(Number);
+/**
+ * Whether a Node.js version is at least `major.minor`.
+ *
+ * @example
+ * nodeAtLeast("20.20.2", [22, 19]); // false
+ */
+export function nodeAtLeast(version: string, [major, minor]: readonly [number, number]): boolean {
+  const [m = 0, n = 0] = version.split(".").map(Number);
   return m > major || (m === major && n >= minor);
 }
 
@@ -58,7 +64,7 @@ is reported and the last good server keeps running.
       const { file, exportName } = parseFileTarget(target);
       const absolute = resolve(file) + (exportName ? `:${exportName}` : "");
       if (flags.inspector) {
-        if (!nodeAtLeast(INSPECTOR_NODE)) {
+        if (!nodeAtLeast(process.versions.node, INSPECTOR_NODE)) {
           const self = selfCommand("dev", absolute);
           throw new CliError(
             `The MCP Inspector needs Node.js ${INSPECTOR_NODE.join(".")} or newer; this is ${process.versions.node}.\n` +
@@ -76,6 +82,10 @@ is reported and the last good server keeps running.
             shell: process.platform === "win32",
           },
         );
+        child.on("error", (err) => {
+          say(`${c.red("error:")} Cannot start the MCP Inspector (${npx}): ${err.message}`);
+          process.exit(EXIT.load);
+        });
         child.on("exit", (code) => process.exit(code ?? 0));
         outcomes.value = "running";
         return;
