@@ -31,7 +31,9 @@ export const noShellExec: CheckRule = {
       const cp = moduleBindings(ast, "child_process");
       if (cp.sites.length === 0) continue;
       const hits: { node: AstNode; fn: string }[] = [];
+      const declarations = new Set(cp.sites);
       walk(ast, (node, parent, key) => {
+        if (declarations.has(node)) return false;
         // `exec` imported by name: any use (a call, promisify(exec), an alias).
         if (node.type === "Identifier" && isReference(node, parent, key)) {
           const fn = cp.named.get(node.name as string);
