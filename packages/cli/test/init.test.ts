@@ -19,8 +19,8 @@ let tarballs: string;
 let project: string;
 
 /** The environment of a user: no workspace source condition, no tsx preloaded. */
-const userEnv = () => {
-  const env = { ...process.env, NO_COLOR: "1" };
+const userEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.NODE_OPTIONS;
   return env;
 };
