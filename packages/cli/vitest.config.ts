@@ -1,3 +1,4 @@
 import { project } from "@mcpforge/config/vitest";
 
-export default project("cli");
+// Every test starts the cli (and often a server) as child processes: give them room on 2 cores.
+export default project("cli", { test: { testTimeout: 60_000 } });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, type RunningCli, runCli, startCli } from "./helpers/cli.js";
+import { DEMO, type RunningCli, runCli, startHttp } from "./helpers/cli.js";
 
 let http: RunningCli;
 let url: string;
 
 beforeAll(async () => {
-  http = startCli(["run", DEMO, "--transport", "http", "--port", "0"]);
-  url = (await http.waitForStderr(/listening on (http:\/\/\S+)/))[1] as string;
+  ({ server: http, url } = await startHttp(DEMO));
 });
 
 afterAll(() => http.stop());

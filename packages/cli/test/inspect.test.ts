@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, type RunningCli, runCli, startCli } from "./helpers/cli.js";
+import { DEMO, type RunningCli, runCli, startHttp } from "./helpers/cli.js";
 
 const DEMO_TOOLS = [
   "greet",
@@ -16,8 +16,7 @@ let http: RunningCli;
 let url: string;
 
 beforeAll(async () => {
-  http = startCli(["run", DEMO, "--transport", "http", "--port", "0"]);
-  url = (await http.waitForStderr(/listening on (http:\/\/\S+)/))[1] as string;
+  ({ server: http, url } = await startHttp(DEMO));
 });
 
 afterAll(() => http.stop());

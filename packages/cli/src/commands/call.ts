@@ -1,7 +1,7 @@
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { connectTarget } from "../client/connect.js";
 import { toolArguments } from "../client/tool-arguments.js";
-import { collect, examples, parseHeaders, type RegisterCommand } from "../internal/command.js";
+import { examples, parseHeaders, type RegisterCommand, withTarget } from "../internal/command.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { c, print, say } from "../internal/ui.js";
 
@@ -43,19 +43,12 @@ interface CallFlags {
 
 /** `mcpforge call <file|url> <tool> [key=value ...]`: calls one tool and prints the result. */
 export const registerCall: RegisterCommand = (program, outcomes) => {
-  program
-    .command("call")
+  withTarget(program.command("call"))
     .description("Call a tool; arguments are parsed against its input schema")
-    .argument("<target>", "server file (started over stdio) or http(s) URL (Streamable HTTP)")
     .argument("<tool>", "tool name")
     .argument("[arguments...]", "key=value pairs (numbers, booleans, JSON for objects and arrays)")
     .option("--input-json <json>", "all arguments as one JSON object (key=value pairs override)")
     .option("--json", "print the raw CallToolResult as JSON")
-    .option(
-      "-H, --header <header>",
-      'HTTP header for a URL target, "Name: value" (repeatable)',
-      collect,
-    )
     .addHelpText(
       "after",
       `${examples([

@@ -1,21 +1,14 @@
 import { readCatalog } from "../client/catalog.js";
 import { connectTarget } from "../client/connect.js";
 import { formatCatalog } from "../client/format.js";
-import { collect, examples, parseHeaders, type RegisterCommand } from "../internal/command.js";
+import { examples, parseHeaders, type RegisterCommand, withTarget } from "../internal/command.js";
 import { print } from "../internal/ui.js";
 
 /** `mcpforge inspect <file|url>`: server info, capabilities and every component. */
 export const registerInspect: RegisterCommand = (program, outcomes) => {
-  program
-    .command("inspect")
+  withTarget(program.command("inspect"))
     .description("Show a server's info, capabilities, tools (with schemas), resources and prompts")
-    .argument("<target>", "server file (started over stdio) or http(s) URL (Streamable HTTP)")
     .option("--json", "print stable JSON instead of text")
-    .option(
-      "-H, --header <header>",
-      'HTTP header for a URL target, "Name: value" (repeatable)',
-      collect,
-    )
     .addHelpText(
       "after",
       examples([

@@ -1,23 +1,16 @@
 import { readCatalog } from "../client/catalog.js";
 import { connectTarget } from "../client/connect.js";
 import { formatCatalog } from "../client/format.js";
-import { collect, examples, parseHeaders, type RegisterCommand } from "../internal/command.js";
+import { examples, parseHeaders, type RegisterCommand, withTarget } from "../internal/command.js";
 import { print } from "../internal/ui.js";
 
 /** `mcpforge list <file|url>`: names and descriptions of every tool, resource and prompt. */
 export const registerList: RegisterCommand = (program, outcomes) => {
-  program
-    .command("list")
+  withTarget(program.command("list"))
     .description("List a server's tools, resources, resource templates and prompts")
-    .argument("<target>", "server file (started over stdio) or http(s) URL (Streamable HTTP)")
     .option(
       "--json",
       "print JSON: { tools, resources, resourceTemplates, prompts } with names and descriptions",
-    )
-    .option(
-      "-H, --header <header>",
-      'HTTP header for a URL target, "Name: value" (repeatable)',
-      collect,
     )
     .addHelpText(
       "after",

@@ -36,3 +36,20 @@ export function parseHeaders(lines: string[] = []): Record<string, string> {
   }
   return headers;
 }
+
+/**
+ * Adds what every command that talks to a server takes: the `<target>` (a file started over
+ * stdio, or an http(s) URL) and repeatable `--header`s for a URL.
+ *
+ * @example
+ * withTarget(program.command("list")).option("--json", "…");
+ */
+export function withTarget(command: Command): Command {
+  return command
+    .argument("<target>", "server file (started over stdio) or http(s) URL (Streamable HTTP)")
+    .option(
+      "-H, --header <header>",
+      'HTTP header for a URL target, "Name: value" (repeatable)',
+      collect,
+    );
+}

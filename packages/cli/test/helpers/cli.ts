@@ -44,28 +44,38 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs the cli as a child process to the end. */
-export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+/** Starts the cli with pipes, collecting its stdout and stderr text. */
+function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+  onStderr = () => {},
+) {
   const { command, args: argv } = cliCommand(...args);
   const child = spawn(command, argv, {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
+  const text = { stdout: "", stderr: "" };
   child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString("utf8");
+    text.stdout += d.toString("utf8");
   });
   child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString("utf8");
+    text.stderr += d.toString("utf8");
+    onStderr();
   });
+  return { child, text };
+}
+
+/** Runs the cli as a child process to the end. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const { child, text } = spawnCli(args, options);
   child.stdin.end(options.input ?? "");
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
   return new Promise((resolve) => {
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: text.stdout, stderr: text.stderr });
     });
   });
 }
@@ -84,26 +94,18 @@ export function startCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): RunningCli {
-  const { command, args: argv } = cliCommand(...args);
-  const child = spawn(command, argv, {
-    cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stderr = "";
   const waiters = new Set<() => void>();
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString("utf8");
+  const { child, text } = spawnCli(args, options, () => {
     for (const w of waiters) w();
   });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   return {
     child,
-    stderr: () => stderr,
+    stderr: () => text.stderr,
     waitForStderr(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = stderr.match(pattern);
+          const m = text.stderr.match(pattern);
           if (!m) return;
           waiters.delete(check);
           clearTimeout(timer);
@@ -111,7 +113,7 @@ export function startCli(
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`stderr never matched ${pattern}:\n${stderr}`));
+          reject(new Error(`stderr never matched ${pattern}:\n${text.stderr}`));
         }, timeoutMs);
         waiters.add(check);
         check();
@@ -122,4 +124,11 @@ export function startCli(
       await exited;
     },
   };
+}
+
+/** Starts `mcpforge run <file> --transport http --port 0` and waits for its URL. */
+export async function startHttp(file: string): Promise<{ server: RunningCli; url: string }> {
+  const server = startCli(["run", file, "--transport", "http", "--port", "0"]);
+  const [, url] = await server.waitForStderr(/listening on (http:\/\/\S+)/);
+  return { server, url: url as string };
 }
