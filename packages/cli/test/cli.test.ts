@@ -1,5 +1,19 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { cliCommand, DEMO, runCli } from "./helpers/cli.js";
+
+const run = promisify(execFile);
+
+/** Runs the cli on a pseudo-terminal (util-linux \`script\`) and returns what the terminal showed. */
+async function onTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { command, args: argv } = cliCommand(...args);
+  const line = [command, ...argv].map((a) => `'${a}'`).join(" ");
+  const { stdout } = await run("script", ["-qec", line, "/dev/null"], {
+    env: { ...process.env, TERM: "xterm", ...env },
+  });
+  return stdout;
+}
 
 const COMMANDS = ["run", "dev", "inspect", "list", "call", "check", "install", "init"];
 
@@ -38,5 +52,13 @@ describe("mcpforge", () => {
     const r = await runCli(["run", "missing-file.ts"], { env: { NO_COLOR: "" } });
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain("\x1b[");
+  });
+
+  it("colors a terminal, but not with NO_COLOR", async () => {
+    const colored = await onTerminal(["list", DEMO], { NO_COLOR: "" });
+    expect(colored).toContain("\x1b[1mgreet\x1b[22m");
+    const plain = await onTerminal(["list", DEMO], { NO_COLOR: "1" });
+    expect(plain).toContain("greet");
+    expect(plain).not.toMatch(/\x1b\[\d+m/);
   });
 });

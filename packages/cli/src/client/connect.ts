@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { selfCommand } from "../internal/self.js";
+import { progress } from "../internal/ui.js";
 import { isUrl, parseFileTarget } from "../load/target.js";
 
 /** A connected SDK client and how to let it go. */
@@ -56,9 +57,14 @@ export async function connectTarget(
     transport = stdio;
   }
   const client = new Client({ name: "mcpforge-cli", version: "0.0.0" });
+  const step = progress(isUrl(target) ? `Connecting to ${target}` : `Starting ${target}`, {
+    quietWhenPiped: true,
+  });
   try {
     await client.connect(transport);
+    step.done("");
   } catch (err) {
+    step.fail();
     await client.close().catch(() => {});
     const detail = stderr.trim() ? `\n${stderr.trim()}` : "";
     throw new CliError(

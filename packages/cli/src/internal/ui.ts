@@ -33,13 +33,15 @@ export interface Progress {
 }
 
 /**
- * Shows progress of a long step on stderr.
+ * Shows progress of a long step on stderr (`done("")` clears the line; `quietWhenPiped` shows
+ * nothing when stderr is not a TTY, for steps scripts do not need to hear about).
  *
  * @example
  * const p = progress("Installing dependencies"); await install(); p.done();
  */
-export function progress(label: string): Progress {
+export function progress(label: string, options: { quietWhenPiped?: boolean } = {}): Progress {
   const tty = Boolean(process.stderr.isTTY) && process.env.TERM !== "dumb";
+  if (!tty && options.quietWhenPiped) return { done: () => {}, fail: () => {} };
   if (!tty) {
     say(`${label}…`);
     return {
@@ -54,7 +56,7 @@ export function progress(label: string): Progress {
   const timer = setInterval(draw, 80);
   const end = (mark: string, m: string) => {
     clearInterval(timer);
-    process.stderr.write(`\r\x1b[2K${mark} ${m}\n`);
+    process.stderr.write(m === "" ? "\r\x1b[2K" : `\r\x1b[2K${mark} ${m}\n`);
   };
   return {
     done: (m) => end(c.green("✔"), m ?? label),
