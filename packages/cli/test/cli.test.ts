@@ -59,6 +59,8 @@ describe("mcpforge", () => {
     expect(colored).toContain("\x1b[1mgreet\x1b[22m");
     const plain = await onTerminal(["list", DEMO], { NO_COLOR: "1" });
     expect(plain).toContain("greet");
-    expect(plain).not.toMatch(/\x1b\[\d+m/);
+    const SGR = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`);
+    expect(colored).toMatch(SGR);
+    expect(plain).not.toMatch(SGR);
   });
 });
