@@ -1,4 +1,13 @@
 export {
+  type CheckReport,
+  type CheckServerOptions,
+  checkRules,
+  checkServer,
+  type Finding,
+  type FindingComponent,
+  type Severity,
+} from "./check/index.js";
+export {
   type CacheStoreLike,
   type TestCacheStoreOptions,
   testCacheStore,

@@ -1,0 +1,81 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type {
+  Implementation,
+  Prompt,
+  Resource,
+  ResourceTemplate,
+  ServerCapabilities,
+  Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** Everything a server lists, as `inspect --json` prints it. */
+export interface Catalog {
+  server: Implementation | undefined;
+  instructions: string | undefined;
+  capabilities: ServerCapabilities;
+  tools: Tool[];
+  resources: Resource[];
+  resourceTemplates: ResourceTemplate[];
+  prompts: Prompt[];
+}
+
+async function all<T>(
+  page: (cursor?: string) => Promise<{ items: T[]; next?: string | undefined }>,
+) {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await page(cursor);
+    items.push(...r.items);
+    cursor = r.next;
+  } while (cursor);
+  return items;
+}
+
+const params = (cursor?: string) => (cursor ? { cursor } : undefined);
+
+/**
+ * Reads server info, capabilities and every list (all pages) from a connected client.
+ *
+ * @example
+ * const { tools } = await readCatalog(client);
+ */
+export async function readCatalog(client: Client): Promise<Catalog> {
+  const capabilities = client.getServerCapabilities() ?? {};
+  const none = async () => [];
+  const [tools, resources, resourceTemplates, prompts] = await Promise.all([
+    capabilities.tools
+      ? all(async (c) => {
+          const r = await client.listTools(params(c));
+          return { items: r.tools, next: r.nextCursor };
+        })
+      : none(),
+    capabilities.resources
+      ? all(async (c) => {
+          const r = await client.listResources(params(c));
+          return { items: r.resources, next: r.nextCursor };
+        })
+      : none(),
+    capabilities.resources
+      ? all(async (c) => {
+          const r = await client.listResourceTemplates(params(c));
+          return { items: r.resourceTemplates, next: r.nextCursor };
+        })
+      : none(),
+    capabilities.prompts
+      ? all(async (c) => {
+          const r = await client.listPrompts(params(c));
+          return { items: r.prompts, next: r.nextCursor };
+        })
+      : none(),
+  ]);
+  return {
+    server: client.getServerVersion(),
+    instructions: client.getInstructions(),
+    capabilities,
+    tools,
+    resources,
+    resourceTemplates,
+    prompts,
+  };
+}
