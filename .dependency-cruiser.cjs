@@ -58,12 +58,12 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)dist/" },
+    exclude: { path: "^(packages|apps|bench|tooling)/[^/]+/dist/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.depcruise.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["@mcpforge/source", "import", "types", "default"],
+      conditionNames: ["@mcpforge/source", "import", "default"],
       extensions: [".ts", ".js", ".d.ts", ".json"],
     },
     reporterOptions: { text: { highlightFocused: true } },

@@ -1,12 +1,12 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type {
+  Client,
   Implementation,
   Prompt,
   Resource,
   ResourceTemplate,
   ServerCapabilities,
   Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@mcpforge/core/client";
 
 /** Everything a server lists, as `inspect --json` prints it. */
 export interface Catalog {

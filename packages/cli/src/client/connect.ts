@@ -1,8 +1,6 @@
 import { resolve } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Transport } from "@mcpforge/core/client";
+import { Client, StdioClientTransport, StreamableHTTPClientTransport } from "@mcpforge/core/client";
 import { CliError, EXIT } from "../internal/errors.js";
 import { selfCommand } from "../internal/self.js";
 import { progress } from "../internal/ui.js";

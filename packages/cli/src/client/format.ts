@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@mcpforge/core/client";
 import { out } from "../internal/ui.js";
 import type { Catalog } from "./catalog.js";
 

@@ -1,4 +1,4 @@
-import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ContentBlock } from "@mcpforge/core/client";
 import { connectTarget } from "../client/connect.js";
 import { toolArguments } from "../client/tool-arguments.js";
 import { examples, parseHeaders, type RegisterCommand, withTarget } from "../internal/command.js";
