@@ -1,7 +1,10 @@
+import { testRateLimitStore } from "@mcpforge/testing";
 import { describe, expect, it } from "vitest";
 import { sleep } from "../test-utils/fixtures.js";
 import { memoryRateLimitStore } from "./memory-store.js";
 import type { FixedWindowRule, TokenBucketRule } from "./rules.js";
+
+testRateLimitStore("memory", () => memoryRateLimitStore());
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000) {

@@ -1,7 +1,7 @@
 // These tests use a real Redis (REDIS_URL, default redis://127.0.0.1:6379) and fail when it is
 // absent; the outage test also starts its own redis-server child processes.
 import { createServer } from "@mcpforge/core";
-import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
+import { createTestClient, testMiddleware, testRateLimitStore, textOf } from "@mcpforge/testing";
 import {
   connectRedis,
   deletePrefix,
@@ -88,6 +88,13 @@ const outcome = (p: Promise<{ content?: unknown }>) =>
     (r) => textOf(r),
     (e: unknown) => (e instanceof McpError ? e.code : String(e)),
   );
+
+// The shared contract, against the real Redis: a fresh prefix per store, deleted after each test.
+testRateLimitStore("redis", () => {
+  const prefix = randomPrefix("rate-limit-contract");
+  prefixes.push(prefix);
+  return redisRateLimitStore({ url: REDIS_URL, prefix, timeoutMs: 2000, logger: silentLogger });
+});
 
 testMiddleware("rateLimit with redisRateLimitStore", () => {
   const prefix = randomPrefix("rate-limit");
