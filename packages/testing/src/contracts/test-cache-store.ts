@@ -1,4 +1,4 @@
-import { vitestFor } from "./vitest-peer.js";
+import { storeTracker, vitestFor } from "../internal/suite.js";
 
 /**
  * The cache store contract `testCacheStore` checks (the `CacheStore` of `@mcpforge/cache`,
@@ -61,31 +61,17 @@ export function testCacheStore(
   factory: () => CacheStoreLike | Promise<CacheStoreLike>,
   options: TestCacheStoreOptions = {},
 ): void {
-  if (typeof factory !== "function") {
-    throw new Error("@mcpforge/testing: testCacheStore() needs a factory function");
-  }
+  const stores = storeTracker("testCacheStore", factory);
   const { afterEach, describe, expect, it } = vitestFor("testCacheStore");
   const ttlMs = options.ttlMs ?? 60;
   const slackMs = options.ttlSlackMs ?? 150;
   const largeBytes = options.largeValueBytes ?? 512 * 1024;
   const concurrent = options.concurrentSets ?? 100;
-  const made: { store: CacheStoreLike; closed: boolean }[] = [];
-
-  const fresh = async () => {
-    const store = await factory();
-    const entry = { store, closed: false };
-    made.push(entry);
-    const markClosed = () => {
-      entry.closed = true;
-    };
-    return { store, markClosed };
-  };
+  const fresh = stores.fresh;
 
   describe(`cache store contract: ${name}`, () => {
     afterEach(async () => {
-      const all = made.splice(0);
-      for (const { store, closed } of all) {
-        if (closed) continue;
+      for (const store of stores.takeOpen()) {
         await store.clear();
         await store.close();
       }

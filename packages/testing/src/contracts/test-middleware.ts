@@ -10,8 +10,8 @@ import {
   type Vars,
 } from "@mcpforge/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { vitestFor } from "../internal/suite.js";
 import { createTestClient, type TestClient, textOf } from "../test-client.js";
-import { vitestFor } from "./vitest-peer.js";
 
 /** Options of {@link testMiddleware}. */
 export interface TestMiddlewareOptions {

@@ -1,4 +1,4 @@
-import { vitestFor } from "./vitest-peer.js";
+import { storeTracker, vitestFor } from "../internal/suite.js";
 
 /** A rate-limit rule (the `RateLimitRule` of `@mcpforge/middleware/rate-limit`, structurally). */
 export type RateLimitRuleLike =
@@ -71,24 +71,12 @@ export function testRateLimitStore(
   factory: () => RateLimitStoreLike | Promise<RateLimitStoreLike>,
   options: TestRateLimitStoreOptions = {},
 ): void {
-  if (typeof factory !== "function") {
-    throw new Error("@mcpforge/testing: testRateLimitStore() needs a factory function");
-  }
+  const stores = storeTracker("testRateLimitStore", factory);
   const { afterEach, describe, expect, it } = vitestFor("testRateLimitStore");
   const periodMs = options.periodMs ?? 250;
   const slackMs = options.slackMs ?? 100;
   const concurrent = options.concurrentConsumes ?? 50;
-  const made: { store: RateLimitStoreLike; closed: boolean }[] = [];
-
-  const fresh = async () => {
-    const store = await factory();
-    const entry = { store, closed: false };
-    made.push(entry);
-    const markClosed = () => {
-      entry.closed = true;
-    };
-    return { store, markClosed };
-  };
+  const fresh = stores.fresh;
 
   /** One attempt, which the store itself must decide (no fail-open fallback). */
   const consume = async (store: RateLimitStoreLike, key: string, rule: RateLimitRuleLike) => {
@@ -99,8 +87,7 @@ export function testRateLimitStore(
 
   describe(`rate-limit store contract: ${name}`, () => {
     afterEach(async () => {
-      const all = made.splice(0);
-      for (const { store, closed } of all) if (!closed) await store.close?.();
+      for (const store of stores.takeOpen()) await store.close?.();
     });
 
     it("allows the first attempt of a fresh key", async () => {
