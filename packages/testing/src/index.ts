@@ -13,6 +13,13 @@ export {
   testCacheStore,
 } from "./contracts/test-cache-store.js";
 export { type TestMiddlewareOptions, testMiddleware } from "./contracts/test-middleware.js";
+export {
+  type RateLimitDecisionLike,
+  type RateLimitRuleLike,
+  type RateLimitStoreLike,
+  type TestRateLimitStoreOptions,
+  testRateLimitStore,
+} from "./contracts/test-rate-limit-store.js";
 export { mcpMatchers } from "./matchers.js";
 export {
   type CallOptions,

@@ -2,7 +2,6 @@ import { McpForgeError, type ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
 import {
   checkRedisTarget,
-  closeRedisClient,
   type RedisClientLike,
   redisConnection,
   withRedisTimeout,
@@ -18,6 +17,7 @@ import {
   optionsError,
 } from "../internal/options.js";
 import type { CacheStore, CacheStoreStats } from "../types.js";
+import { RedisPubSub, type RedisSubscription, type RedisSubscriptionHandlers } from "./pubsub.js";
 
 export type { RedisClientLike } from "@mcpforge/core/redis";
 
@@ -54,26 +54,6 @@ export interface RedisStoreStats extends CacheStoreStats {
   available: boolean;
 }
 
-/** Callbacks of {@link RedisStore.subscribe}. */
-export interface RedisSubscriptionHandlers {
-  /** A message published on the channel. */
-  message(text: string): void;
-  /** The subscription is live again after a disconnection (messages may have been missed). */
-  reconnect?(): void;
-  /** The subscription connection was lost. */
-  disconnect?(): void;
-}
-
-/** A live pub/sub subscription of a {@link RedisStore}. */
-export interface RedisSubscription {
-  /** Resolves once subscribed (true) or when the first attempt gave up (false). */
-  readonly ready: Promise<boolean>;
-  /** Whether messages are being received right now. */
-  readonly active: boolean;
-  /** Unsubscribes and closes the subscription's connection. */
-  close(): Promise<void>;
-}
-
 /** A {@link CacheStore} in Redis, shared by every process that uses the same prefix. */
 export interface RedisStore extends CacheStore {
   /** The key prefix. */
@@ -89,14 +69,6 @@ export interface RedisStore extends CacheStore {
   /** Subscribes to a channel on a connection of its own, which reconnects by itself. */
   subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription;
   stats(): RedisStoreStats;
-}
-
-interface SubscriberClient {
-  readonly status?: string;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  subscribe(...channels: string[]): Promise<unknown>;
-  quit(): Promise<unknown>;
-  disconnect(): void;
 }
 
 const FACTORY = "redisStore";
@@ -151,7 +123,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     skippedSets: 0,
     corrupt: 0,
   };
-  const subscriptions = new Set<RedisSubscription>();
   const conn = redisConnection({
     ...(opts.url === undefined ? {} : { url: opts.url }),
     ...(opts.client === undefined ? {} : { client: opts.client }),
@@ -256,25 +227,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, "\\$&");
 
-  const subscriberFor = (base: RedisClientLike): SubscriberClient => {
-    const overrides = {
-      // The subscription waits for its connection and is renewed by us on every "ready".
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      autoResubscribe: false,
-      commandTimeout: undefined,
-      lazyConnect: false,
-    };
-    if (conn.owned) {
-      return conn.owned.duplicate?.(overrides) as SubscriberClient;
-    }
-    if (typeof base.duplicate !== "function") {
-      throw new Error(
-        "@mcpforge/cache: redisStore(): subscribe() needs an ioredis client with duplicate()",
-      );
-    }
-    return base.duplicate(overrides) as SubscriberClient;
-  };
+  const pubsub = new RedisPubSub({ conn, connectTimeoutMs, command: (op) => run(op) });
 
   const store: RedisStore = {
     prefix,
@@ -347,86 +300,18 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     async publish(channel: string, message: string): Promise<boolean> {
       ensureOpen();
-      const reply = await run((c) => c.call("PUBLISH", channel, message));
-      return reply.ok;
+      return pubsub.publish(channel, message);
     },
 
     subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription {
       ensureOpen();
-      let sub: SubscriberClient | undefined;
-      let active = false;
-      let everActive = false;
-      let stopped = false;
-      let settle: (ok: boolean) => void = () => {};
-      const first = new Promise<boolean>((resolve) => {
-        settle = resolve;
-      });
-      const renew = () => {
-        sub?.subscribe(channel).then(
-          () => {
-            if (stopped) return;
-            const again = everActive;
-            active = true;
-            everActive = true;
-            if (again) handlers.reconnect?.();
-            settle(true);
-          },
-          () => {
-            // The next "ready" tries again.
-          },
-        );
-      };
-      const ready = (async () => {
-        try {
-          const base = await connect();
-          if (stopped) return false;
-          sub = subscriberFor(base);
-          sub.on("error", () => {
-            // Outages are logged once by the command connection.
-          });
-          sub.on("message", (ch: unknown, text: unknown) => {
-            if (ch === channel && typeof text === "string") handlers.message(text);
-          });
-          sub.on("ready", renew);
-          sub.on("close", () => {
-            if (!active) return;
-            active = false;
-            handlers.disconnect?.();
-          });
-          if (sub.status === "ready") renew();
-          const timer = setTimeout(() => settle(false), connectTimeoutMs);
-          const ok = await first;
-          clearTimeout(timer);
-          return ok;
-        } catch (err) {
-          noteFailure(err);
-          return false;
-        }
-      })();
-      const subscription: RedisSubscription = {
-        ready,
-        get active() {
-          return active;
-        },
-        async close() {
-          if (stopped) return;
-          stopped = true;
-          active = false;
-          settle(false);
-          subscriptions.delete(subscription);
-          await ready.catch(() => false);
-          if (!sub) return;
-          await closeRedisClient(sub);
-        },
-      };
-      subscriptions.add(subscription);
-      return subscription;
+      return pubsub.subscribe(channel, handlers);
     },
 
     async close(): Promise<void> {
       if (conn.closed) return;
       const closing = conn.close();
-      await Promise.all([...subscriptions].map((s) => s.close()));
+      await pubsub.closeAll();
       await closing;
     },
 

@@ -5,7 +5,8 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../test-utils/fixtures.js";
-import { auth, requireScopes } from "./auth.js";
+import { auth } from "./auth.js";
+import { requireScopes } from "./scopes.js";
 import type { AuthOptions } from "./types.js";
 
 const KEY = "contract-key-0123456789abcdef";

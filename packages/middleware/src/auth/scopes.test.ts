@@ -6,7 +6,8 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { silentLogger } from "../test-utils/fixtures.js";
-import { auth, requireScopes } from "./auth.js";
+import { auth } from "./auth.js";
+import { requireScopes } from "./scopes.js";
 import { call, post, request } from "./test-utils/mcp-http.js";
 import type { AuthOptions } from "./types.js";
 

@@ -12,14 +12,14 @@ import {
   optionCheck,
   optionsError,
 } from "../internal/options.js";
-import { type MemoryStore, memoryStore } from "./memory-store.js";
+import { type MemoryRateLimitStore, memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./rules.js";
 import { FIXED_WINDOW, type LuaScript, TOKEN_BUCKET } from "./scripts.js";
 
 export type { RedisClientLike } from "@mcpforge/core/redis";
 
-/** Options of {@link redisStore}: give `url` (the store owns its connection) or `client`. */
-export interface RedisStoreOptions {
+/** Options of {@link redisRateLimitStore}: give `url` (the store owns its connection) or `client`. */
+export interface RedisRateLimitStoreOptions {
   /** A Redis URL such as `redis://user:pass@host:6379/0`; the store opens and closes the connection. */
   url?: string;
   /** An existing ioredis client; the store neither configures nor closes it. */
@@ -35,7 +35,7 @@ export interface RedisStoreOptions {
 }
 
 /** A store keeping limiter state in Redis, shared by every instance that uses the same keys. */
-export interface RedisStore extends RateLimitStore {
+export interface RedisRateLimitStore extends RateLimitStore {
   /** True while Redis is unreachable and decisions come from the local fallback. */
   readonly failingOpen: boolean;
   /** Loads ioredis and waits (up to `connectTimeoutMs`) for the first connection. */
@@ -44,7 +44,7 @@ export interface RedisStore extends RateLimitStore {
   close(): Promise<void>;
 }
 
-const FACTORY = "redisStore";
+const FACTORY = "redisRateLimitStore";
 const LOGGER_NAME = "@mcpforge/middleware/rate-limit";
 /** While Redis is reported ready but failing (timeouts), probe it at most this often. */
 const PROBE_EVERY_MS = 500;
@@ -68,12 +68,12 @@ function parseReply(reply: unknown): RateLimitDecision {
  * Redis answers again. Needs the optional peer dependency `ioredis`, loaded on first use.
  *
  * @example
- * import { rateLimit, redisStore } from "@mcpforge/middleware/rate-limit";
- * const store = redisStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+ * import { rateLimit, redisRateLimitStore } from "@mcpforge/middleware/rate-limit";
+ * const store = redisRateLimitStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
  * app.use(rateLimit({ store, global: { algorithm: "token-bucket", capacity: 60, refillPerSecond: 1 } }));
  * app.onClose(() => store.close());
  */
-export function redisStore(options: RedisStoreOptions): RedisStore {
+export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisRateLimitStore {
   const opts = checkOptionsObject(FACTORY, options);
   if (options === undefined) throw optionsError(FACTORY, "needs { url } or { client }");
   checkRedisTarget(optionCheck, FACTORY, opts);
@@ -90,7 +90,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     logger ??= createStderrLogger(LOGGER_NAME);
     return logger;
   };
-  const fallback: MemoryStore = memoryStore();
+  const fallback: MemoryRateLimitStore = memoryRateLimitStore();
   /** While Redis is failing: when to probe it next, and the decisions taken locally. */
   let nextProbe = 0;
   let failOpenDecisions = 0;
@@ -106,7 +106,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const conn = redisConnection({
     ...(opts.url === undefined ? {} : { url: opts.url }),
     ...(opts.client === undefined ? {} : { client: opts.client }),
-    owner: "@mcpforge/middleware: redisStore()",
+    owner: "@mcpforge/middleware: redisRateLimitStore()",
     connectTimeoutMs,
     onReady: loadScripts,
     onOutage: (err) =>

@@ -1,9 +1,4 @@
-// vitest is an optional peer, loaded only inside a vitest run (VITEST is set by vitest), so
-// importing @mcpforge/testing elsewhere neither needs nor pays for it; testCacheStore()
-// explains what is missing when it is called outside vitest.
-const vitest: typeof import("vitest") | undefined = process.env.VITEST
-  ? await import("vitest").catch(() => undefined)
-  : undefined;
+import { storeTracker, vitestFor } from "../internal/suite.js";
 
 /**
  * The cache store contract `testCacheStore` checks (the `CacheStore` of `@mcpforge/cache`,
@@ -66,36 +61,17 @@ export function testCacheStore(
   factory: () => CacheStoreLike | Promise<CacheStoreLike>,
   options: TestCacheStoreOptions = {},
 ): void {
-  if (!vitest) {
-    throw new Error(
-      "@mcpforge/testing: testCacheStore() needs vitest installed (pnpm add -D vitest)",
-    );
-  }
-  if (typeof factory !== "function") {
-    throw new Error("@mcpforge/testing: testCacheStore() needs a factory function");
-  }
-  const { afterEach, describe, expect, it } = vitest;
+  const stores = storeTracker("testCacheStore", factory);
+  const { afterEach, describe, expect, it } = vitestFor("testCacheStore");
   const ttlMs = options.ttlMs ?? 60;
   const slackMs = options.ttlSlackMs ?? 150;
   const largeBytes = options.largeValueBytes ?? 512 * 1024;
   const concurrent = options.concurrentSets ?? 100;
-  const made: { store: CacheStoreLike; closed: boolean }[] = [];
-
-  const fresh = async () => {
-    const store = await factory();
-    const entry = { store, closed: false };
-    made.push(entry);
-    const markClosed = () => {
-      entry.closed = true;
-    };
-    return { store, markClosed };
-  };
+  const fresh = stores.fresh;
 
   describe(`cache store contract: ${name}`, () => {
     afterEach(async () => {
-      const all = made.splice(0);
-      for (const { store, closed } of all) {
-        if (closed) continue;
+      for (const store of stores.takeOpen()) {
         await store.clear();
         await store.close();
       }

@@ -10,14 +10,8 @@ import {
   type Vars,
 } from "@mcpforge/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { vitestFor } from "../internal/suite.js";
 import { createTestClient, type TestClient, textOf } from "../test-client.js";
-
-// vitest is an optional peer, loaded only inside a vitest run (VITEST is set by vitest), so
-// importing @mcpforge/testing elsewhere neither needs nor pays for it; testMiddleware()
-// explains what is missing when it is called outside vitest.
-const vitest: typeof import("vitest") | undefined = process.env.VITEST
-  ? await import("vitest").catch(() => undefined)
-  : undefined;
 
 /** Options of {@link testMiddleware}. */
 export interface TestMiddlewareOptions {
@@ -243,15 +237,10 @@ export function testMiddleware<V extends Vars = Vars>(
   factory: () => Middleware<V>,
   options: TestMiddlewareOptions = {},
 ): void {
-  if (!vitest) {
-    throw new Error(
-      "@mcpforge/testing: testMiddleware() needs vitest installed (pnpm add -D vitest)",
-    );
-  }
   if (typeof factory !== "function") {
     throw new Error("@mcpforge/testing: testMiddleware() needs a factory function");
   }
-  const { describe, expect, it } = vitest;
+  const { describe, expect, it } = vitestFor("testMiddleware");
   // A middleware declaring ctx.var fields is still a Middleware for the fixture app.
   const make = factory as () => Middleware;
   const ms = options.deadlineMs ?? 5000;

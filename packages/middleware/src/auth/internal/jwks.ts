@@ -1,12 +1,11 @@
-import {
-  type CryptoKey,
-  createLocalJWKSet,
-  errors,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-  type LocalJWKSet,
+import type {
+  CryptoKey,
+  FlattenedJWSInput,
+  JSONWebKeySet,
+  JWSHeaderParameters,
+  LocalJWKSet,
 } from "jose";
+import { loadJose } from "./jose.js";
 
 /** The largest JWKS document accepted, in bytes. */
 const MAX_JWKS_BYTES = 512 * 1024;
@@ -96,7 +95,7 @@ export class RemoteJwks {
       return await (this.#keys as LocalJWKSet)(header, token);
     } catch (err) {
       // An unknown kid may be a rotated key: refetch, at most once per cool-down window.
-      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      if (!(err instanceof (await loadJose()).errors.JWKSNoMatchingKey)) throw err;
       if (!this.#pending && !this.#mayFetch()) throw err;
       await this.#refresh();
       return (this.#keys as LocalJWKSet)(header, token);
@@ -112,8 +111,8 @@ export class RemoteJwks {
     this.#attemptedAt = Date.now();
     const pending = this.#fetch()
       .then(
-        (jwks) => {
-          this.#keys = createLocalJWKSet(jwks);
+        (keys) => {
+          this.#keys = keys;
           this.#fetchedAt = Date.now();
         },
         (err: unknown) => {
@@ -129,7 +128,8 @@ export class RemoteJwks {
     return pending;
   }
 
-  async #fetch(): Promise<JSONWebKeySet> {
+  async #fetch(): Promise<LocalJWKSet> {
+    const { createLocalJWKSet } = await loadJose();
     const res = await fetch(this.#url, {
       redirect: "error",
       signal: AbortSignal.timeout(this.#o.timeoutMs),
@@ -147,7 +147,6 @@ export class RemoteJwks {
       throw new Error("the JWKS document is not JSON");
     }
     // Validates the document shape now, so a bad document counts as a failed fetch.
-    createLocalJWKSet(json as JSONWebKeySet);
-    return json as JSONWebKeySet;
+    return createLocalJWKSet(json as JSONWebKeySet);
   }
 }

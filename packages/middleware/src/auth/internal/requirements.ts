@@ -213,3 +213,13 @@ export function missingScopes(need: Need, held: ReadonlySet<string>): string[] |
   if (need.unknownTags) return undefined;
   return need.scopes.filter((s) => !held.has(s));
 }
+
+/**
+ * Scopes as a quoted, comma-separated list for error messages.
+ *
+ * @example
+ * scopeList(["a", "b"]); // '"a", "b"'
+ */
+export function scopeList(scopes: readonly string[]): string {
+  return scopes.map((s) => `"${s}"`).join(", ");
+}
