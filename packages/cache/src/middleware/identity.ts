@@ -11,7 +11,7 @@ export const ANONYMOUS = "anonymous";
  * by a hash of its token. `undefined` means "unknown": such a request is not cached.
  *
  * @example
- * app.use(responseCache({ store, ttlMs: 60_000, identity: (ctx) => callerIdentity(ctx) }));
+ * app.use(responseCache({ store: memoryStore(), ttlMs: 60_000, identity: (ctx) => callerIdentity(ctx) }));
  */
 export function callerIdentity(ctx: Pick<Context, "auth">): string | undefined {
   const auth = ctx.auth;

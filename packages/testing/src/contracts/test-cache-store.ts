@@ -57,8 +57,8 @@ const SAMPLES: Record<string, unknown> = {
  *
  * @example
  * // memory-store.test.ts
+ * import { memoryStore } from "@mcpforge/cache/memory";
  * import { testCacheStore } from "@mcpforge/testing";
- * import { memoryStore } from "./memory-store.js";
  * testCacheStore("memory", () => memoryStore({ maxEntries: 10_000 }));
  */
 export function testCacheStore(
