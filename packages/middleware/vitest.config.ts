@@ -1,3 +1,6 @@
 import { project } from "@mcpforge/config/vitest";
 
-export default project("middleware");
+// examples/*.test.ts are the README's test examples: they run with the package's tests.
+export default project("middleware", {
+  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"] },
+});
