@@ -56,10 +56,10 @@ const SAMPLES: Record<string, unknown> = {
  * closes every store it made.
  *
  * @example
- * // memory-store.test.ts
- * import { memoryStore } from "@mcpforge/cache/memory";
+ * // my-store.test.ts (a complete store: examples/cache-store-contract.test.ts)
  * import { testCacheStore } from "@mcpforge/testing";
- * testCacheStore("memory", () => memoryStore({ maxEntries: 10_000 }));
+ * declare function myStore(options: { prefix: string }): CacheStoreLike; // the store under test
+ * testCacheStore("my-store", () => myStore({ prefix: `test:${crypto.randomUUID()}:` }));
  */
 export function testCacheStore(
   name: string,
