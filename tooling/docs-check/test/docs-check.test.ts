@@ -21,6 +21,7 @@ const EXPECTED = [
   'packages/widget/README.md:7:1 - README block 1: differs from examples/demo.ts at its line 3: the README shows "console.log(widget(7).size);", the file has "console.log(widget(5).size);"',
   "packages/widget/README.md:16:1 - README block 3: invalid JSON: Expected double-quoted property name in JSON at position 13",
   "packages/widget/README.md:12:7 - README block 2: Type 'number' is not assignable to type 'string'.",
+  "packages/widget/README.md:32:1 - README block 6: is not an excerpt of src/extra.ts (its lines do not appear there in this order)",
 ];
 
 describe("docs-check on a fixture repository", () => {
@@ -46,14 +47,14 @@ describe("docs-check on a fixture repository", () => {
     const lines = failure?.stderr.split("\n").filter((line) => line.includes(" - ")) ?? [];
     expect(lines.sort()).toEqual([...EXPECTED].sort());
     expect(failure?.stderr).toContain(
-      "5 problems in 5 examples or blocks — 4 JSDoc examples in packages/widget; 3 code blocks in 1 READMEs (skipped: packages/skipped)",
+      "6 problems in 6 examples or blocks — 4 JSDoc examples in packages/widget; 5 code blocks in 1 READMEs (skipped: packages/skipped)",
     );
   });
 
   it("leaves out unexported declarations, files outside tsconfig.build.json and skipped folders", () => {
     const result = checkDocs(fixture, fixtureConfig);
     const text = result.problems.map((p) => formatProblem(p, fixture)).join("\n");
-    expect(text).not.toMatch(/helper|widget\.spec|skipped|extra\.ts|widget\.ts:1[0-2]:/);
+    expect(text).not.toMatch(/helper|widget\.spec|skipped|extra\.ts:|widget\.ts:1[0-2]:/);
     expect(result.packages).toEqual(["packages/widget"]);
   });
 
