@@ -62,8 +62,8 @@ describe("README examples", () => {
     expect(stored).toMatch(/^<p>stored as [^<>]+<\/p>$/);
     const loopback = await call(client, "fetch_page", { url: "http://127.0.0.1/" });
     expect(loopback.isError).toBe(true);
-    const escape = await call(client, "read_doc", { path: "../../etc/passwd" });
-    expect(escape.isError).toBe(true);
+    const outside = await call(client, "read_doc", { path: "../../etc/passwd" });
+    expect(outside.isError).toBe(true);
     const tooLong = await refusal(call(client, "fetch_page", { url: "x".repeat(10_001) }));
     expect(tooLong.code).toBe(-32602);
     expect(tooLong.message).toMatch(/url is 10001 characters long, over the limit of 10000/);
