@@ -97,7 +97,7 @@ function typeCheck(
   ownFile: boolean,
 ): Problem[] {
   if (snippets.length === 0) return [];
-  const compiler = new Compiler(pkg.dir, compilerOptionsFor(pkg.dir, config.conditions));
+  const compiler = new Compiler(pkg.dir, compilerOptionsFor(pkg.dir, config.conditions), root);
   const packages = [pkg, ...workspaceDependencies(pkg, root).filter((dep) => !dep.private)];
   const entries = packages.flatMap((p) => p.entries.map((specifier) => ({ specifier })));
   const ownFiles = ownFile ? [...new Set(snippets.map((s) => s.file))] : [];

@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import ts from "typescript";
 import type { ExampleModule, NameSource } from "./example-module.js";
 import type { Problem, Snippet } from "./snippet.js";
@@ -13,9 +14,12 @@ export interface VirtualModule {
 /**
  * One TypeScript compiler setup for a folder: resolves module specifiers, lists what modules
  * export, and type-checks generated modules. Parsed files are shared by every instance.
+ * The `dist/` folders of the repository are invisible to it: TypeScript always matches the
+ * `types` condition, which points at `dist/`, so hiding them makes workspace packages resolve
+ * to their source (the next condition) whether or not they were built, and whatever is stale.
  *
  * @example
- * const compiler = new Compiler("/repo/packages/cache", options);
+ * const compiler = new Compiler("/repo/packages/cache", options, "/repo");
  * const [cache] = compiler.exportsOf([{ specifier: "@mcpforge/cache" }]);
  * cache.get("cached"); // { from: "@mcpforge/cache", typeOnly: false }
  */
@@ -23,15 +27,17 @@ export class Compiler {
   static readonly #parsed = new Map<string, ts.SourceFile>();
   readonly #dir: string;
   readonly #options: ts.CompilerOptions;
+  readonly #hidden: (file: string) => boolean;
 
-  constructor(dir: string, options: ts.CompilerOptions) {
+  constructor(dir: string, options: ts.CompilerOptions, root: string) {
     this.#dir = dir;
     this.#options = options;
+    this.#hidden = (file) => file.includes("/dist/") && isBuildOutput(file, root);
   }
 
   /** The file a specifier resolves to from this folder, or `undefined`. */
   resolve(specifier: string, fromFile = `${this.#dir}/__docs_check__.mts`): string | undefined {
-    return ts.resolveModuleName(specifier, fromFile, this.#options, ts.sys).resolvedModule
+    return ts.resolveModuleName(specifier, fromFile, this.#options, this.#host()).resolvedModule
       ?.resolvedFileName;
   }
 
@@ -93,7 +99,7 @@ export class Compiler {
     const getSourceFile = host.getSourceFile.bind(host);
     return {
       ...host,
-      fileExists: (file) => virtual.has(file) || host.fileExists(file),
+      fileExists: (file) => virtual.has(file) || (!this.#hidden(file) && host.fileExists(file)),
       readFile: (file) => virtual.get(file)?.module.text ?? host.readFile(file),
       getSourceFile: (file, languageVersion, onError, shouldCreate) => {
         const generated = virtual.get(file);
@@ -110,6 +116,17 @@ export class Compiler {
       },
     };
   }
+}
+
+/** Whether a path is (through symlinks or not) in a `dist/` folder of the repository. */
+function isBuildOutput(file: string, root: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return false;
+  }
+  return real.startsWith(`${root}/`) && !real.includes("/node_modules/") && real.includes("/dist/");
 }
 
 /** Whether an exported symbol can be imported as a value (not only as a type). */

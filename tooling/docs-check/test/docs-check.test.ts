@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -56,6 +56,21 @@ describe("docs-check on a fixture repository", () => {
     const text = result.problems.map((p) => formatProblem(p, fixture)).join("\n");
     expect(text).not.toMatch(/helper|widget\.spec|skipped|extra\.ts:|widget\.ts:1[0-2]:/);
     expect(result.packages).toEqual(["packages/widget"]);
+  });
+
+  it("resolves packages to their source, even with a stale dist/ beside it", () => {
+    const dist = `${fixture}/packages/widget/dist`;
+    mkdirSync(dist, { recursive: true });
+    // What `types` points at: a build from before `widget` took a number.
+    writeFileSync(`${dist}/index.d.ts`, "export declare function widget(size: string): never;\n");
+    try {
+      const result = checkDocs(fixture, fixtureConfig);
+      expect(result.problems.map((p) => formatProblem(p, fixture)).sort()).toEqual(
+        [...EXPECTED].sort(),
+      );
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 
   it("checks a skipped folder when it is named", () => {
