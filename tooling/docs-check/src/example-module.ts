@@ -21,7 +21,9 @@ export interface ExampleModule {
 /**
  * Wraps a snippet into a module of its own: every name the snippet uses without declaring or
  * importing it is imported from `names` (first match wins), or else declared from `preamble`
- * (`name` → a type). The module is ESM (`.mts`), so top-level `await` needs no wrapping.
+ * (`name` → a type). The module is ESM (`.mts`), so top-level `await` needs no wrapping; a
+ * snippet that `return`s (the body of a handler) becomes the body of an async function, its
+ * imports moved out (their lines left blank, so that line numbers stay true).
  *
  * @example
  * const names = new Map([["timing", { from: "@mcpforge/middleware/timing", typeOnly: false }]]);
@@ -55,7 +57,25 @@ export function exampleModule(
     header.push(`import { ${list.join(", ")} } from ${JSON.stringify(from)};`);
   }
   header.push(...declarations);
-  return { text: [...header, code].join("\n"), headerLines: header.length };
+  if (!returns(parsed)) return { text: [...header, code].join("\n"), headerLines: header.length };
+  const lines = code.split("\n");
+  for (const statement of parsed.statements) {
+    if (!ts.isImportDeclaration(statement)) continue;
+    header.push(statement.getText(parsed).replace(/\s*\n\s*/g, " "));
+    const first = parsed.getLineAndCharacterOfPosition(statement.getStart(parsed)).line;
+    const last = parsed.getLineAndCharacterOfPosition(statement.end).line;
+    for (let line = first; line <= last; line++) lines[line] = "";
+  }
+  header.push("export async function docsCheckExample() {");
+  return { text: [...header, ...lines, "}"].join("\n"), headerLines: header.length };
+}
+
+/** Whether the snippet has a `return` outside any function: it is the body of one. */
+function returns(sourceFile: ts.SourceFile): boolean {
+  const visit = (node: ts.Node): boolean =>
+    ts.isReturnStatement(node) ||
+    (!ts.isFunctionLike(node) && !ts.isClassLike(node) && (ts.forEachChild(node, visit) ?? false));
+  return sourceFile.statements.some(visit);
 }
 
 /** Every identifier the code refers to (not property names), sorted. */
