@@ -7,19 +7,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type CallToolResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { INIT } from "./auth/test-utils/mcp-http.js";
 import { httpExample, packageDir, stdioExample } from "./test-utils/examples.js";
+import { refusal } from "./test-utils/fixtures.js";
 
 const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
   (await client.callTool({ name, arguments: args })) as CallToolResult;
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
-}
 
 describe("README examples", () => {
   it("the README shows every file of examples/ unchanged", async () => {
@@ -164,17 +157,7 @@ interface RawAnswer {
 
 /** An `initialize` POST with a chosen Host header (fetch cannot set one). */
 function post(port: string, host: string, headers: Record<string, string>): Promise<RawAnswer> {
-  const body = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-11-25",
-      capabilities: {},
-      clientInfo: { name: "readme-test", version: "1.0.0" },
-    },
-  });
-  return raw(port, "POST", "/mcp", body, {
+  return raw(port, "POST", "/mcp", JSON.stringify(INIT), {
     host,
     "content-type": "application/json",
     accept: "application/json, text/event-stream",

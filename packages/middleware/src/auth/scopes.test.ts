@@ -2,10 +2,9 @@ import { createServer, type HttpServerHandle } from "@mcpforge/core";
 import { textOf } from "@mcpforge/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { silentLogger } from "../test-utils/fixtures.js";
+import { refusal, silentLogger } from "../test-utils/fixtures.js";
 import { type AuthOptions, auth, requireScopes } from "./auth.js";
 import { call, post, request } from "./test-utils/mcp-http.js";
 
@@ -73,15 +72,6 @@ async function connect(h: HttpServerHandle, key: string): Promise<Client> {
   );
   cleanup.push(() => client.close());
   return client;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
 }
 
 /** Every page of a list: the names on each page and whether a cursor followed it. */
