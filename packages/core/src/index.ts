@@ -1,6 +1,10 @@
+/**
+ * `@mcpforge/core` for app authors: create a server, register components, run it.
+ * Helpers for package authors live in `@mcpforge/core/authoring`; transport plumbing in
+ * `@mcpforge/core/transport`; the shared Redis connection in `@mcpforge/core/redis`.
+ */
 export type {
   ComponentInfo,
-  ContextHost,
   ContextLogger,
   ElicitResult,
   SampleOptions,
@@ -15,20 +19,11 @@ export {
   type McpForgeErrorOptions,
   ToolError,
 } from "./errors/errors.js";
-export { type MaskedError, maskError } from "./errors/mask.js";
-export {
-  type EventStore,
-  type MemoryEventStoreOptions,
-  memoryEventStore,
-  type ReplaySend,
-} from "./http/event-store.js";
-export { type HttpHook, McpHttpHandler, type RouteHandler, rpcError } from "./http/handler.js";
-export { type HttpServerHandle, listenHttp } from "./http/listen.js";
+export type { HttpServerHandle } from "./http/listen.js";
 export type { ListenOptions } from "./http/options.js";
 export type { ResponseMode } from "./http/reply.js";
-export { type CorsOptions, isLoopback } from "./http/security.js";
-export { createStderrLogger, type LogLevel, type ServerLogger } from "./internal/logger.js";
-export { compose, middlewareFor } from "./middleware/compose.js";
+export type { CorsOptions } from "./http/security.js";
+export type { LogLevel, ServerLogger } from "./internal/logger.js";
 export type {
   Middleware,
   MiddlewareFn,
@@ -36,9 +31,12 @@ export type {
   Next,
   NotificationInfo,
 } from "./middleware/types.js";
+export type { SessionInfo } from "./protocol/session.js";
 export type {
   Completer,
+  ComponentHandle,
   ComponentOptions,
+  ListKind,
   PromptHandler,
   PromptOptions,
   PromptReturn,
@@ -49,20 +47,16 @@ export type {
   TemplateHandler,
   ToolHandler,
   ToolOptions,
-} from "./registry/components.js";
-export type { ComponentHandle, ListKind } from "./registry/registry.js";
-export { isUriTemplate, UriTemplate, type UriVariables } from "./resources/uri-template.js";
+} from "./registry/types.js";
 export {
   audio,
   type BinaryInput,
   type EmbeddedResourceInput,
   embeddedResource,
   image,
-  isContentBlock,
   resourceLink,
   text,
 } from "./results/content.js";
-export { isCallToolResult, toCallToolResult } from "./results/tool-result.js";
 export {
   type InferSchema,
   type JsonSchemaInput,
@@ -75,28 +69,12 @@ export {
   McpForgeApp,
   type ServerOptions,
 } from "./server/app.js";
-export { logLevelRank, Session, type SessionInfo } from "./server/session.js";
 export {
   defineSettings,
-  parseDotEnv,
   SettingsError,
   type SettingsOptions,
 } from "./settings/define-settings.js";
-export {
-  pickTransport,
-  type RunOptions,
-  registerTransport,
-  runApp,
-  runStdio,
-  type TransportRunner,
-} from "./transports/run.js";
-export { StdioTransport, type StdioTransportOptions } from "./transports/stdio.js";
-export {
-  createOptionChecks,
-  describeValue,
-  MAX_TIMER_MS,
-  type OptionChecks,
-} from "./utils/option-checks.js";
+export type { RunOptions } from "./transports/run.js";
 export {
   assertSafeRelativePath,
   resolveRealPathWithin,

@@ -2,7 +2,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { JSONRPCMessage, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { createServer } from "../src/index.js";
+import { createServer, isMcpForgeError, McpForgeError } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
 describe("context", () => {
@@ -128,6 +128,29 @@ describe("context", () => {
     expect(JSON.stringify(s.content)).toContain('did not declare the \\"sampling\\" capability');
     const e = await client.callTool({ name: "e", arguments: {} });
     expect(JSON.stringify(e.content)).toContain("elicitation");
+  });
+
+  it("a failed ctx.sample() throws core's error class, never the SDK's McpError", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    let seen: unknown;
+    app.tool("s", {}, async (_a, ctx) => {
+      try {
+        await ctx.sample("x");
+        return "no";
+      } catch (err) {
+        seen = err;
+        return isMcpForgeError(err) ? `${err.kind} ${err.code}` : "other";
+      }
+    });
+    const { client } = await connect(app, {
+      sampling: () => {
+        throw new Error("the user declined");
+      },
+    });
+    const r = await client.callTool({ name: "s", arguments: {} });
+    expect(r.content).toEqual([{ type: "text", text: "internal -32603" }]);
+    expect(seen).toBeInstanceOf(McpForgeError);
+    expect((seen as Error).message).toContain("the user declined");
   });
 
   it("lists roots, reads own resources, and exposes session and request ids", async () => {

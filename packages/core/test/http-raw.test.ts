@@ -478,7 +478,7 @@ describe("graceful shutdown", () => {
     expect(a.ready).toBe(false);
     const [q, s] = await Promise.all([quick, slow]);
     expect(JSON.parse(q.body).result.content[0].text).toBe("waited");
-    expect(JSON.parse(s.body).error).toEqual({ code: -32603, message: "Server is shutting down" });
+    expect(JSON.parse(s.body).error).toEqual({ code: -32010, message: "Server is shutting down" });
     await closing;
     await expect(rpc(h.url, INIT)).rejects.toThrow();
   });

@@ -1,7 +1,10 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { compose, createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
+import { compose } from "../src/authoring.js";
+import { createServer, McpForgeError, type MiddlewareHooks } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
 describe("compose", () => {
@@ -125,7 +128,7 @@ describe("middleware with HTTP parts", () => {
       name: "gate",
       setup: (a) => {
         setups++;
-        a.authenticated = true;
+        a.declareAuthentication();
         a.route("GET", "/.well-known/test", (_req, res) => res.end("meta"));
       },
       onHttpRequest: (req, res) => {
@@ -138,7 +141,6 @@ describe("middleware with HTTP parts", () => {
     });
     expect(setups).toBe(1);
     expect(app.authenticated).toBe(true);
-    expect(app.httpHooks).toHaveLength(1);
     const http = await app.listen({ port: 0, mode: "stateless" });
     try {
       const post = (auth?: string) =>
@@ -155,6 +157,35 @@ describe("middleware with HTTP parts", () => {
       expect((await post("Bearer ok")).status).toBe(200);
       const meta = await fetch(http.url.replace("/mcp", "/.well-known/test"));
       expect(await meta.text()).toBe("meta");
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe("SetupApi session hooks", () => {
+  it("reports sessions opening and closing, with their duration", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    const events: string[] = [];
+    let lasted = -1;
+    app.use({
+      setup(api) {
+        api.onSessionOpen((s) => events.push(`open ${s.transport}`));
+        api.onSessionClose((s, ms) => {
+          events.push(`close ${s.transport}`);
+          lasted = ms;
+        });
+      },
+    });
+    const http = await app.listen({ port: 0 });
+    try {
+      const client = new Client({ name: "c", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+      expect(events).toEqual(["open http"]);
+      await client.close();
+      await http.handler.closeSession([...app.sessions.keys()][0] ?? "");
+      expect(events).toEqual(["open http", "close http"]);
+      expect(lasted).toBeGreaterThanOrEqual(0);
     } finally {
       await http.close();
     }

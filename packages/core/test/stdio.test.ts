@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
-import { pickTransport } from "../src/index.js";
+import { pickTransport } from "../src/transport.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/stdio-server.ts", import.meta.url));
 // tsx as a loader in the server's own process (not the tsx CLI, which runs the script in a

@@ -1,5 +1,5 @@
 /** Option checks of the package's factories (core's checks, bound to `@mcpforge/cache`). */
-import { createOptionChecks, MAX_TIMER_MS } from "@mcpforge/core";
+import { createOptionChecks, MAX_TIMER_MS } from "@mcpforge/core/authoring";
 
 const check = createOptionChecks("@mcpforge/cache");
 

@@ -1,14 +1,12 @@
 import {
   type Context,
-  createStderrLogger,
   type ListKind,
-  type McpForgeApp,
   McpForgeError,
   type MiddlewareFn,
   type MiddlewareHooks,
   type ServerLogger,
-  UriTemplate,
 } from "@mcpforge/core";
+import { createStderrLogger, type SetupApi, UriTemplate } from "@mcpforge/core/authoring";
 import { Generations, isCurrent, isEntry, makeEntry } from "../internal/generations.js";
 import { byteLength, canonicalJson, sha256 } from "../internal/json.js";
 import {
@@ -435,7 +433,7 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     onListResources: handle,
     onListResourceTemplates: handle,
     onListPrompts: handle,
-    setup(app: McpForgeApp<never>) {
+    setup(app: SetupApi) {
       // At once, not batched: a request may already be on its way in the same tick.
       app.onListChanged((kind) => {
         invalidateList(kind).catch((err: unknown) => storeFailed(err));

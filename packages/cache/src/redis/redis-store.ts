@@ -1,4 +1,5 @@
-import { createStderrLogger, McpForgeError, type ServerLogger } from "@mcpforge/core";
+import { McpForgeError, type ServerLogger } from "@mcpforge/core";
+import { createStderrLogger } from "@mcpforge/core/authoring";
 import {
   checkRedisTarget,
   closeRedisClient,

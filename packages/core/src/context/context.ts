@@ -12,8 +12,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { McpForgeError } from "../errors/errors.js";
-import type { RequestExtra } from "../server/protocol-session.js";
-import type { Session, SessionInfo } from "../server/session.js";
+import type { Session, SessionInfo } from "../protocol/session.js";
+import type { RequestExtra, RequestInfo } from "../protocol/types.js";
 
 /** The shape of `ctx.var`: values middleware adds for later handlers. */
 export type Vars = Record<string, unknown>;
@@ -48,7 +48,12 @@ export type ElicitResult<T> =
 
 /** Host services the context calls back into (implemented by the app). */
 export interface ContextHost {
-  readResource(uri: string, ctx: Context): Promise<ReadResourceResult>;
+  /** Reads one of the server's resources on behalf of a request (its session, signal, auth). */
+  readResource<V2 extends Vars>(
+    uri: string,
+    ctx: Context<V2>,
+    session: Session,
+  ): Promise<ReadResourceResult>;
 }
 
 type Extra = RequestExtra;
@@ -157,24 +162,10 @@ export class Context<V extends Vars = Vars> {
   }
 
   /** HTTP request details (headers, client address), when served over HTTP. */
-  get http():
-    | { headers: Record<string, string | string[] | undefined>; url?: URL; remoteAddress?: string }
-    | undefined {
-    const info = this.#extra.requestInfo as
-      | {
-          headers: Record<string, string | string[] | undefined>;
-          url?: URL;
-          remoteAddress?: string;
-        }
-      | undefined;
+  get http(): RequestInfo | undefined {
+    const info = this.#extra.requestInfo;
     if (!info) return undefined;
-    const out: {
-      headers: Record<string, string | string[] | undefined>;
-      url?: URL;
-      remoteAddress?: string;
-    } = {
-      headers: info.headers,
-    };
+    const out: RequestInfo = { headers: info.headers };
     if (info.url) out.url = info.url;
     if (info.remoteAddress) out.remoteAddress = info.remoteAddress;
     return out;
@@ -333,7 +324,7 @@ export class Context<V extends Vars = Vars> {
    * ctx.closeSSEStream();
    */
   closeSSEStream(): boolean {
-    const close = this.#extra.closeSSEStream as (() => boolean | undefined) | undefined;
+    const close = this.#extra.closeSSEStream;
     if (!close) return false;
     return close() !== false;
   }
@@ -345,6 +336,6 @@ export class Context<V extends Vars = Vars> {
    * const { contents } = await ctx.readResource("config://app");
    */
   readResource(uri: string): Promise<ReadResourceResult> {
-    return this.#host.readResource(uri, this as unknown as Context);
+    return this.#host.readResource(uri, this, this.#session);
   }
 }

@@ -1,9 +1,9 @@
 import type { Context } from "../context/context.js";
 import { McpForgeError } from "../errors/errors.js";
 import type { ServerLogger } from "../internal/logger.js";
-import type { PromptDef, ResourceDef, TemplateDef, ToolDef } from "../registry/components.js";
+import type { Session } from "../protocol/session.js";
+import type { PromptDef, ResourceDef, TemplateDef, ToolDef } from "../registry/define.js";
 import type { Registry } from "../registry/registry.js";
-import type { Session } from "../server/session.js";
 
 /** What the method handlers need from the app. */
 export interface AppInternals {

@@ -1,7 +1,8 @@
 import type { GetPromptResult, PromptMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import { McpForgeError } from "../errors/errors.js";
-import type { PromptDef, PromptReturn } from "../registry/components.js";
+import type { PromptDef } from "../registry/define.js";
+import type { PromptReturn } from "../registry/types.js";
 import { formatIssues } from "../schema/schema.js";
 import { type AppInternals, optionalRecord, requireString } from "./internals.js";
 import { paginate } from "./pagination.js";

@@ -1,14 +1,10 @@
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import { McpForgeError } from "../errors/errors.js";
-import type {
-  ResourceContentInput,
-  ResourceDef,
-  ResourceReturn,
-  TemplateDef,
-} from "../registry/components.js";
+import type { Session } from "../protocol/session.js";
+import type { ResourceDef, TemplateDef } from "../registry/define.js";
+import type { ResourceContentInput, ResourceReturn } from "../registry/types.js";
 import { formatIssues } from "../schema/schema.js";
-import type { Session } from "../server/session.js";
 import { type AppInternals, requireString } from "./internals.js";
 import { paginate } from "./pagination.js";
 

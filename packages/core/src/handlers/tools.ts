@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import { McpForgeError } from "../errors/errors.js";
-import type { ToolDef } from "../registry/components.js";
+import type { ToolDef } from "../registry/define.js";
 import { toCallToolResult } from "../results/tool-result.js";
 import { formatIssues } from "../schema/schema.js";
 import { type AppInternals, optionalRecord, requireString } from "./internals.js";

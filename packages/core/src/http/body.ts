@@ -1,13 +1,14 @@
 import type { IncomingMessage } from "node:http";
+import type { ErrorKind } from "../errors/errors.js";
 
-/** Why reading a body failed. */
+/** Why reading a body failed: the HTTP status and the JSON-RPC error kind to answer with. */
 export class BodyError extends Error {
   readonly status: number;
-  readonly rpcCode: number;
-  constructor(status: number, rpcCode: number, message: string) {
+  readonly kind: ErrorKind;
+  constructor(status: number, kind: ErrorKind, message: string) {
     super(message);
     this.status = status;
-    this.rpcCode = rpcCode;
+    this.kind = kind;
   }
 }
 
@@ -24,7 +25,9 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(new BodyError(413, -32600, `Request body exceeds ${limit} bytes`));
+    return Promise.reject(
+      new BodyError(413, "invalid_request", `Request body exceeds ${limit} bytes`),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -36,14 +39,15 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
         failed = true;
         req.off("data", onData);
         req.resume();
-        reject(new BodyError(413, -32600, `Request body exceeds ${limit} bytes`));
+        reject(new BodyError(413, "invalid_request", `Request body exceeds ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
     };
     req.on("data", onData);
     req.once("error", (err) => {
-      if (!failed) reject(new BodyError(400, -32700, `Could not read the body: ${err.message}`));
+      if (!failed)
+        reject(new BodyError(400, "parse_error", `Could not read the body: ${err.message}`));
       failed = true;
     });
     req.once("end", () => {
@@ -52,13 +56,13 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       try {
         text = decoder.decode(Buffer.concat(chunks, size));
       } catch {
-        reject(new BodyError(400, -32700, "Parse error: the body is not valid UTF-8"));
+        reject(new BodyError(400, "parse_error", "Parse error: the body is not valid UTF-8"));
         return;
       }
       try {
         resolve(JSON.parse(text));
       } catch {
-        reject(new BodyError(400, -32700, "Parse error: the body is not valid JSON"));
+        reject(new BodyError(400, "parse_error", "Parse error: the body is not valid JSON"));
       }
     });
   });

@@ -1,9 +1,9 @@
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpForgeApp } from "../server/app.js";
 import { McpHttpHandler } from "./handler.js";
-import { type ListenOptions, resolveListenOptions } from "./options.js";
+import type { ResolvedListenOptions } from "./options.js";
 import { isLoopback } from "./security.js";
+import type { HttpHost } from "./types.js";
 
 /** A running Streamable HTTP server. */
 export interface HttpServerHandle {
@@ -16,30 +16,30 @@ export interface HttpServerHandle {
   /** The request handler (session counts, reaping). */
   readonly handler: McpHttpHandler;
   /**
-   * Graceful shutdown: stop accepting, mark not ready, let in-flight calls finish until the
-   * deadline (then answer them with an error), close SSE streams and sessions.
+   * Graceful shutdown: stop accepting, let in-flight calls finish until the deadline (then
+   * answer them with an error), close SSE streams and sessions, then close the app.
    */
   close(): Promise<void>;
 }
 
 /**
- * Serves an app over Streamable HTTP on `node:http` with secure defaults.
+ * Serves a host over Streamable HTTP on `node:http` with secure defaults. Closing stops the
+ * listener and drains calls; the caller (the app) owns readiness, signals and its own hooks.
  *
  * @example
- * const http = await listenHttp(app, { port: 3000 });
+ * const http = await listenHttp(host, resolveListenOptions({ port: 3000 }));
  * console.error(`listening on ${http.url}`);
  */
 export async function listenHttp(
-  app: McpForgeApp,
-  options: ListenOptions = {},
+  host: HttpHost,
+  o: ResolvedListenOptions,
 ): Promise<HttpServerHandle> {
-  const o = resolveListenOptions(options);
-  if (!isLoopback(o.host) && !o.allowedHosts && !o.dangerouslyAllowAnyHost && !app.authenticated) {
+  if (!isLoopback(o.host) && !o.allowedHosts && !o.dangerouslyAllowAnyHost && !host.authenticated) {
     throw new Error(
       `@mcpforge/core: refusing to bind ${o.host}: a non-loopback address needs allowedHosts (DNS-rebinding protection) or an auth middleware. Set dangerouslyAllowAnyHost: true to override.`,
     );
   }
-  const handler = new McpHttpHandler(app, o);
+  const handler = new McpHttpHandler(host, o);
   const server = createHttpServer((req, res) => {
     void handler.handle(req, res);
   });
@@ -55,34 +55,18 @@ export async function listenHttp(
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  app.ready = true;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      app.ready = false;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await handler.drain(o.shutdownTimeoutMs);
       await handler.close();
       server.closeAllConnections();
       await stopped;
-      await app.close();
     })();
     return closing;
   };
-  if (o.handleSignals) {
-    let signals = 0;
-    const onSignal = () => {
-      signals++;
-      if (signals > 1) process.exit(1);
-      void close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  }
   return {
     url: `http://${hostForUrl}:${address.port}${o.path}`,
     port: address.port,

@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { type ErrorKind, McpForgeError } from "../errors/errors.js";
+import { toJsonRpcError } from "../errors/json-rpc.js";
 import type { EventStore } from "./event-store.js";
 import { keepAlive, startSse, writeEvent, writePriming } from "./sse.js";
 
@@ -162,8 +164,9 @@ export class Reply {
   }
 
   /** Answers the request with a JSON-RPC error (used at the shutdown deadline). */
-  fail(code: number, message: string): Promise<void> {
-    return this.send({ jsonrpc: "2.0", id: this.requestId, error: { code, message } });
+  fail(kind: ErrorKind, message: string): Promise<void> {
+    const error = toJsonRpcError(new McpForgeError(kind, message));
+    return this.send({ jsonrpc: "2.0", id: this.requestId, error });
   }
 
   /** Ends the connection without an answer (session closed). */

@@ -8,6 +8,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { IncomingExtra } from "../protocol/types.js";
 import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
@@ -93,11 +94,8 @@ export class HttpSessionTransport implements Transport {
     this.#get = undefined;
   }
 
-  /** Hands an incoming message to the SDK server. */
-  deliver(
-    message: JSONRPCMessage,
-    extra: MessageExtraInfo & { responseHeaders?: Record<string, string> },
-  ): void {
+  /** Hands an incoming message to the session's protocol layer. */
+  deliver(message: JSONRPCMessage, extra: IncomingExtra): void {
     this.onmessage?.(message, extra);
   }
 

@@ -1,30 +1,31 @@
-import type { Context, Vars } from "../context/context.js";
-import { HOOK_FOR_METHOD, type Middleware, type MiddlewareFn, type Next } from "./types.js";
+import type { Context } from "../context/context.js";
+import { HOOK_FOR_METHOD, type Middleware, type MiddlewareFn } from "./types.js";
 
 /**
- * Composes onion middleware into one function. Each middleware may call `next()` once;
- * a second call rejects with an error.
+ * Composes onion middleware into one function (the one onion runner of core: requests and
+ * notifications both run through it). Each middleware may call `next()` once; a second call
+ * rejects with an error.
  *
  * @example
  * const run = compose([timing, logging]);
  * const result = await run(ctx, () => handler(ctx));
  */
-export function compose<V extends Vars = Vars>(
-  fns: readonly MiddlewareFn<V>[],
-): (ctx: Context<V>, last: Next) => Promise<unknown> {
-  if (fns.length === 0) return (_ctx, last) => last();
-  return (ctx, last) => {
-    const dispatch = (i: number): Promise<unknown> => {
+export function compose<C = Context, R = unknown>(
+  fns: readonly ((c: C, next: () => Promise<R>) => Promise<R>)[],
+): (c: C, last: () => Promise<R>) => Promise<R> {
+  if (fns.length === 0) return (_c, last) => last();
+  return (c, last) => {
+    const dispatch = (i: number): Promise<R> => {
       if (i === fns.length) return last();
-      const fn = fns[i] as MiddlewareFn<V>;
+      const fn = fns[i] as (c: C, next: () => Promise<R>) => Promise<R>;
       let called = false;
-      const next: Next = () => {
+      const next = (): Promise<R> => {
         if (called) return Promise.reject(new Error("next() called multiple times"));
         called = true;
         return dispatch(i + 1);
       };
       try {
-        return Promise.resolve(fn(ctx, next));
+        return Promise.resolve(fn(c, next));
       } catch (err) {
         return Promise.reject(err);
       }

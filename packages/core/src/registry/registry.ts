@@ -1,20 +1,4 @@
-/** The three kinds of lists that send `notifications/<kind>/list_changed`. */
-export type ListKind = "tools" | "resources" | "prompts";
-
-/** A registered component: keyed, and enabled or not. */
-export interface Registered {
-  readonly key: string;
-  enabled: boolean;
-}
-
-/** A handle on one registered component to change it at runtime. */
-export interface ComponentHandle {
-  readonly name: string;
-  readonly enabled: boolean;
-  enable(): void;
-  disable(): void;
-  remove(): boolean;
-}
+import type { ComponentHandle, Registered } from "./types.js";
 
 /**
  * An ordered registry of components with a cached list of the enabled ones; every change

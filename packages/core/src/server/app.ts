@@ -1,48 +1,57 @@
 import { randomUUID } from "node:crypto";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  type Icon,
-  type JSONRPCRequest,
-  LATEST_PROTOCOL_VERSION,
-  type Notification,
-  type ReadResourceResult,
-  type ServerCapabilities,
-  SUPPORTED_PROTOCOL_VERSIONS,
+import type {
+  Icon,
+  JSONRPCRequest,
+  Notification,
+  ReadResourceResult,
+  ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
 import { type ComponentInfo, Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
 import { readResource, resolveResource } from "../handlers/resources.js";
-import type { HttpHook, RouteHandler } from "../http/handler.js";
 import { type HttpServerHandle, listenHttp } from "../http/listen.js";
-import type { ListenOptions } from "../http/options.js";
+import { type ListenOptions, resolveListenOptions } from "../http/options.js";
+import type { HttpHook, HttpHost, RouteEntry, RouteHandler, RouteOptions } from "../http/types.js";
 import { createStderrLogger, type ServerLogger } from "../internal/logger.js";
 import { compose, middlewareFor } from "../middleware/compose.js";
-import type { Middleware, MiddlewareHooks, Next, NotificationInfo } from "../middleware/types.js";
+import type {
+  ComponentEntry,
+  Middleware,
+  Next,
+  NotificationInfo,
+  SetupApi,
+} from "../middleware/types.js";
+import { ProtocolSession } from "../protocol/protocol-session.js";
+import { Session, type SessionInfo } from "../protocol/session.js";
+import type { RequestExtra } from "../protocol/types.js";
 import {
   definePromptDef,
   defineResourceDef,
   defineTemplateDef,
   defineToolDef,
   type PromptDef,
-  type PromptHandler,
-  type PromptOptions,
   type ResourceDef,
-  type ResourceHandler,
-  type ResourceOptions,
   type TemplateDef,
-  type TemplateHandler,
   type ToolDef,
-  type ToolHandler,
-  type ToolOptions,
-} from "../registry/components.js";
-import { type ComponentHandle, type ListKind, Registry } from "../registry/registry.js";
+} from "../registry/define.js";
+import { Registry } from "../registry/registry.js";
+import type {
+  ComponentHandle,
+  ListKind,
+  PromptHandler,
+  PromptOptions,
+  ResourceHandler,
+  ResourceOptions,
+  TemplateHandler,
+  ToolHandler,
+  ToolOptions,
+} from "../registry/types.js";
 import { isUriTemplate } from "../resources/uri-template.js";
 import type { SchemaInput } from "../schema/schema.js";
-import { type RunOptions, runApp } from "../transports/run.js";
+import { pickTransport, type RunOptions, runStdio } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
-import { ProtocolSession, type RequestExtra } from "./protocol-session.js";
-import { Session } from "./session.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -66,6 +75,7 @@ export interface ConnectOptions {
 }
 
 type Chain = (ctx: Context, last: Next) => Promise<unknown>;
+type NotificationChain = (info: NotificationInfo, last: () => Promise<void>) => Promise<void>;
 type EmptyVars = Record<never, never>;
 
 const CAPABILITIES: ServerCapabilities = {
@@ -77,34 +87,39 @@ const CAPABILITIES: ServerCapabilities = {
 };
 
 /**
- * An MCP server: its components, middleware and connected sessions.
+ * An MCP server: its components, middleware and connected sessions. The composition root of
+ * core: it implements the small host interfaces the layers below it see (`SetupApi` for
+ * middleware, `HttpHost` for the HTTP transport, `ProtocolHost` per session, `ContextHost`).
  *
  * @example
  * const app = createServer({ name: "demo", version: "1.0.0" });
  * app.tool("add", { description: "Add", input: { a: z.number(), b: z.number() } }, ({ a, b }) => a + b);
  * await app.run();
  */
-export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
+export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly name: string;
   readonly version: string;
   readonly options: Readonly<ServerOptions>;
   readonly logger: ServerLogger;
-  /** Connected sessions by id. */
-  readonly sessions = new Map<string, Session>();
+  readonly #sessions = new Map<string, Session>();
   readonly #internals: AppInternals;
   readonly #middleware: Middleware[] = [];
   readonly #chains = new Map<string, Chain>();
+  #notificationChain: NotificationChain | undefined;
   readonly #pending = new Set<ListKind>();
   readonly #onStart: (() => unknown)[] = [];
   readonly #onClose: (() => unknown)[] = [];
-  #started = false;
-  readonly #routes = new Map<string, RouteHandler>();
+  #started: Promise<void> | undefined;
+  readonly #routes = new Map<string, RouteEntry>();
   readonly #httpHooks: HttpHook[] = [];
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
-  /** False while starting or shutting down (readiness). */
-  ready = false;
-  /** Set by auth middleware: the HTTP endpoint is protected (allows binding non-loopback addresses). */
-  authenticated = false;
+  readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
+  readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
+  #ready = false;
+  #authenticated = false;
+  readonly #contextHost: ContextHost = {
+    readResource: (uri, ctx, session) => this.#readResource(uri, ctx, session),
+  };
 
   constructor(options: ServerOptions) {
     if (!options || typeof options.name !== "string" || options.name.length === 0) {
@@ -133,6 +148,32 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     };
   }
 
+  /** Connected sessions by id (stdio, in-memory and stateful HTTP). */
+  get sessions(): ReadonlyMap<string, SessionInfo> {
+    return this.#sessions;
+  }
+
+  /** True while serving: false while starting and as soon as shutdown begins (readiness). */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** True when an auth layer declared that it protects the HTTP endpoint. */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /**
+   * Declares that this server authenticates its HTTP requests (auth middleware calls it from
+   * `setup`), which allows binding a non-loopback address without `allowedHosts`.
+   *
+   * @example
+   * app.use({ setup: (api) => api.declareAuthentication(), onHttpRequest: checkToken });
+   */
+  declareAuthentication(): void {
+    this.#authenticated = true;
+  }
+
   /**
    * Adds middleware (an onion function or an object of hooks). Runs in the order added.
    *
@@ -148,11 +189,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     }
     this.#middleware.push(middleware as Middleware);
     this.#chains.clear();
+    this.#notificationChain = undefined;
     if (typeof middleware === "object") {
       if (middleware.onHttpRequest) this.useHttp(middleware.onHttpRequest);
-      middleware.setup?.(this as unknown as McpForgeApp<never>);
+      middleware.setup?.(this);
     }
-    return this as unknown as McpForgeApp<V & V2>;
+    return this as McpForgeApp<V & V2>;
   }
 
   /**
@@ -211,15 +253,18 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
 
   /**
    * Adds an HTTP route next to the MCP endpoint (for `/healthz`, `/metrics`, `/.well-known/...`).
-   * Host/Origin checks and CORS apply to routes too.
+   * Host/Origin checks and CORS apply, unless `{ public: true }` (probes from orchestrators).
    *
    * @example
-   * app.route("GET", "/healthz", (_req, res) => res.end("ok"));
+   * app.route("GET", "/healthz", (_req, res) => res.end("ok"), { public: true });
    */
-  route(method: string, path: string, handler: RouteHandler): this {
+  route(method: string, path: string, handler: RouteHandler, options: RouteOptions = {}): this {
     if (!path.startsWith("/")) throw new Error('@mcpforge/core: route paths must start with "/"');
     if (typeof handler !== "function") throw new Error("@mcpforge/core: route() needs a handler");
-    this.#routes.set(`${method.toUpperCase()} ${path}`, handler);
+    this.#routes.set(`${method.toUpperCase()} ${path}`, {
+      handler,
+      public: options.public === true,
+    });
     return this;
   }
 
@@ -230,7 +275,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    *
    * @example
    * app.useHttp((req, res) => {
-   *   if (req.headers["x-api-key"] !== key) { res.writeHead(401).end(); return true; }
+   *   if (req.headers["x-api-key"] !== "k") { res.writeHead(401).end(); return true; }
    * });
    */
   useHttp(hook: HttpHook): this {
@@ -239,32 +284,47 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     return this;
   }
 
-  /** The HTTP hooks added with `useHttp()`, in order. */
-  get httpHooks(): readonly HttpHook[] {
-    return this.#httpHooks;
-  }
-
-  /** The route handler for a method and path, if one was added. */
-  routeFor(method: string, path: string): RouteHandler | undefined {
-    return this.#routes.get(`${method} ${path}`);
-  }
-
   /**
-   * Serves the app over Streamable HTTP (loopback by default).
+   * Serves the app over Streamable HTTP (loopback by default). The app is ready once the
+   * port is bound; `close()` on the handle drains calls, then closes the app.
    *
    * @example
    * const http = await app.listen({ port: 3000 });
    */
-  listen(options: ListenOptions = {}): Promise<HttpServerHandle> {
-    return this.#start().then(() => listenHttp(this as unknown as McpForgeApp, options));
+  async listen(options: ListenOptions = {}): Promise<HttpServerHandle> {
+    const resolved = resolveListenOptions(options);
+    await this.#start();
+    const inner = await listenHttp(this.#httpHost(), resolved);
+    this.#ready = true;
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        this.#ready = false;
+        await inner.close();
+        await this.close();
+      })();
+      return closing;
+    };
+    if (resolved.handleSignals) onShutdownSignals(close);
+    return { ...inner, close };
   }
 
-  /** The `initialize` result for a requested protocol version (used by stateless HTTP). */
-  initializeResult(requestedVersion: unknown): Record<string, unknown> {
-    const version =
-      typeof requestedVersion === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requestedVersion)
-        ? requestedVersion
-        : LATEST_PROTOCOL_VERSION;
+  #httpHost(): HttpHost {
+    const app = this;
+    return {
+      logger: this.logger,
+      get authenticated() {
+        return app.#authenticated;
+      },
+      httpHooks: this.#httpHooks,
+      routeFor: (method, path) => this.#routes.get(`${method} ${path}`),
+      connect: (transport, options) => this.#connect(transport, options),
+      dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
+      initializeResult: (version) => this.#initializeResult(version),
+    };
+  }
+
+  #initializeResult(version: string): Record<string, unknown> {
     const result: Record<string, unknown> = {
       protocolVersion: version,
       capabilities: CAPABILITIES,
@@ -298,9 +358,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * @example
    * for (const c of app.components("tool")) console.error(c.key, [...c.info.tags]);
    */
-  components(
-    type: ComponentInfo["type"],
-  ): { key: string; enabled: boolean; info: ComponentInfo }[] {
+  components(type: ComponentInfo["type"]): ComponentEntry[] {
     const registry =
       type === "tool"
         ? this.#internals.tools
@@ -309,35 +367,60 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
           : type === "resource"
             ? this.#internals.resources
             : this.#internals.templates;
-    return [
-      ...(registry.all() as Iterable<{ key: string; enabled: boolean; info: ComponentInfo }>),
-    ].map((c) => ({ key: c.key, enabled: c.enabled, info: c.info }));
+    const out: ComponentEntry[] = [];
+    for (const c of registry.all()) out.push({ key: c.key, enabled: c.enabled, info: c.info });
+    return out;
   }
 
-  /** A handle on a registered tool, or undefined. */
+  /**
+   * A handle on a registered tool, or undefined.
+   *
+   * @example
+   * app.getTool("greet")?.disable();
+   */
   getTool(name: string): ComponentHandle | undefined {
     return this.#internals.tools.get(name) ? this.#internals.tools.handle(name) : undefined;
   }
 
-  /** A handle on a registered resource or template (by URI or template string), or undefined. */
+  /**
+   * A handle on a registered resource or template (by URI or template string), or undefined.
+   *
+   * @example
+   * app.getResource("users://{id}")?.remove();
+   */
   getResource(uri: string): ComponentHandle | undefined {
     if (this.#internals.resources.get(uri)) return this.#internals.resources.handle(uri);
     if (this.#internals.templates.get(uri)) return this.#internals.templates.handle(uri);
     return undefined;
   }
 
-  /** A handle on a registered prompt, or undefined. */
+  /**
+   * A handle on a registered prompt, or undefined.
+   *
+   * @example
+   * app.getPrompt("review")?.enable();
+   */
   getPrompt(name: string): ComponentHandle | undefined {
     return this.#internals.prompts.get(name) ? this.#internals.prompts.handle(name) : undefined;
   }
 
-  /** Runs `fn` once before the first connection is served. */
+  /**
+   * Runs `fn` once before the first connection is served.
+   *
+   * @example
+   * app.onStart(async () => { await pool.connect(); });
+   */
   onStart(fn: () => unknown): this {
     this.#onStart.push(fn);
     return this;
   }
 
-  /** Runs `fn` when the app closes. */
+  /**
+   * Runs `fn` when the app closes.
+   *
+   * @example
+   * app.onClose(() => pool.end());
+   */
   onClose(fn: () => unknown): this {
     this.#onClose.push(fn);
     return this;
@@ -350,7 +433,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * app.notifyResourceUpdated("test://watched-resource");
    */
   notifyResourceUpdated(uri: string): void {
-    for (const session of this.sessions.values()) {
+    for (const session of this.#sessions.values()) {
       if (!session.isSubscribed(uri)) continue;
       session.protocol
         ?.notify({ method: "notifications/resources/updated", params: { uri } })
@@ -365,22 +448,53 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * e.g. to invalidate cached list answers. Returns a function that stops it.
    *
    * @example
-   * app.onListChanged((kind) => cache.invalidateList(kind));
+   * const stop = app.onListChanged((kind) => console.error(`${kind} changed`));
    */
   onListChanged(fn: (kind: ListKind) => void): () => void {
     this.#listWatchers.add(fn);
     return () => this.#listWatchers.delete(fn);
   }
 
-  #listChanged(kind: ListKind): void {
-    for (const fn of this.#listWatchers) {
+  /**
+   * Runs `fn` when a session opens (stdio, in-memory, stateful HTTP). Returns a function that
+   * stops it.
+   *
+   * @example
+   * app.onSessionOpen((session) => console.error(`session ${session.id} over ${session.transport}`));
+   */
+  onSessionOpen(fn: (session: SessionInfo) => void): () => void {
+    this.#sessionOpenWatchers.add(fn);
+    return () => this.#sessionOpenWatchers.delete(fn);
+  }
+
+  /**
+   * Runs `fn` when a session closes, with how long it lasted. Returns a function that stops it.
+   *
+   * @example
+   * app.onSessionClose((session, ms) => console.error(`session ${session.id} lasted ${ms} ms`));
+   */
+  onSessionClose(fn: (session: SessionInfo, durationMs: number) => void): () => void {
+    this.#sessionCloseWatchers.add(fn);
+    return () => this.#sessionCloseWatchers.delete(fn);
+  }
+
+  #notifyWatchers<A extends unknown[]>(
+    watchers: Set<(...args: A) => void>,
+    what: string,
+    ...args: A
+  ) {
+    for (const fn of watchers) {
       try {
-        fn(kind);
+        fn(...args);
       } catch (err) {
-        this.logger.error("list_changed watcher failed", { kind, error: String(err) });
+        this.logger.error(`${what} watcher failed`, { error: String(err) });
       }
     }
-    if (this.sessions.size === 0) return;
+  }
+
+  #listChanged(kind: ListKind): void {
+    this.#notifyWatchers(this.#listWatchers, "list_changed", kind);
+    if (this.#sessions.size === 0) return;
     if (this.#pending.size === 0) queueMicrotask(() => this.#flushListChanged());
     this.#pending.add(kind);
   }
@@ -388,7 +502,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
   #flushListChanged(): void {
     const kinds = [...this.#pending];
     this.#pending.clear();
-    for (const session of this.sessions.values()) {
+    for (const session of this.#sessions.values()) {
       for (const kind of kinds) {
         session.protocol?.notify({ method: `notifications/${kind}/list_changed` }).catch(() => {
           // a closing session cannot receive it; nothing to do
@@ -397,40 +511,50 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     }
   }
 
-  async #start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    for (const fn of this.#onStart) await fn();
+  #start(): Promise<void> {
+    this.#started ??= (async () => {
+      for (const fn of this.#onStart) await fn();
+    })();
+    return this.#started;
   }
 
   /**
-   * Serves one client over a transport (stdio, in-memory, HTTP session, or any SDK transport).
+   * Serves one client over a transport (stdio, in-memory, or any SDK transport).
    *
    * @example
    * const [client, server] = InMemoryTransport.createLinkedPair();
    * await app.connect(server);
    */
-  async connect(transport: Transport, options: ConnectOptions = {}): Promise<Session> {
+  async connect(transport: Transport, options: ConnectOptions = {}): Promise<SessionInfo> {
+    const session = await this.#connect(transport, {
+      transportName: options.transportName ?? "custom",
+    });
+    this.#ready = true;
+    return session;
+  }
+
+  async #connect(transport: Transport, options: { transportName: string }): Promise<Session> {
     await this.#start();
     const id = transport.sessionId ?? randomUUID();
-    let session: Session | undefined;
-    const protocol = new ProtocolSession(
+    const protocol: ProtocolSession = new ProtocolSession(
       {
-        dispatch: (request, extra) => this.dispatch(session as Session, request, extra),
-        notification: (n) => void this.#notification(session as Session, n),
-        initializeResult: (version) => this.initializeResult(version),
+        dispatch: (request, extra): Promise<unknown> => this.#dispatch(session, request, extra),
+        notification: (n) => void this.#notification(session, n),
+        initializeResult: (version) => this.#initializeResult(version),
       },
       transport,
     );
-    session = new Session(id, protocol, options.transportName ?? "custom");
-    const s = session;
-    this.sessions.set(id, s);
+    const session: Session = new Session(id, protocol, options.transportName);
+    this.#sessions.set(id, session);
     protocol.onclose = () => {
-      this.sessions.delete(id);
-      s.dispose();
+      this.#sessions.delete(id);
+      session.dispose();
+      const ms = Date.now() - session.openedAt;
+      this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
     };
     await protocol.start();
-    return s;
+    this.#notifyWatchers(this.#sessionOpenWatchers, "session open", session);
+    return session;
   }
 
   #chain(method: string): Chain {
@@ -442,14 +566,13 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
     return chain;
   }
 
-  /**
-   * Runs one request through the middleware and core's handler for its method.
-   *
-   * @example
-   * server.fallbackRequestHandler = (req, extra) => app.dispatch(session, req, extra);
-   */
-  async dispatch(session: Session, request: JSONRPCRequest, extra: RequestExtra): Promise<unknown> {
-    const ctx = new Context(this, session, request.method, request.params, extra);
+  /** Runs one request through the middleware and core's handler for its method. */
+  async #dispatch(
+    session: Session,
+    request: JSONRPCRequest,
+    extra: RequestExtra,
+  ): Promise<unknown> {
+    const ctx = new Context(this.#contextHost, session, request.method, request.params, extra);
     try {
       const final = prepareFinal(this.#internals, ctx, session);
       return await this.#chain(request.method)(ctx, final);
@@ -464,55 +587,65 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
       params: (n.params ?? {}) as Record<string, unknown>,
       sessionId: session.id,
     };
-    const hooks = this.#middleware.filter(
-      (m): m is MiddlewareHooks => typeof m === "object" && typeof m.onNotification === "function",
+    this.#notificationChain ??= compose<NotificationInfo, void>(
+      this.#middleware.flatMap((m) =>
+        typeof m === "object" && typeof m.onNotification === "function" ? [m.onNotification] : [],
+      ),
     );
-    const run = (i: number): Promise<void> => {
-      const hook = hooks[i]?.onNotification;
-      if (!hook) return Promise.resolve();
-      let called = false;
-      return hook(info, () => {
-        if (called) return Promise.reject(new Error("next() called multiple times"));
-        called = true;
-        return run(i + 1);
-      });
-    };
     try {
-      await run(0);
+      await this.#notificationChain(info, async () => {});
     } catch (err) {
       this.logger.error("notification middleware failed", { method: n.method, error: String(err) });
     }
   }
 
-  /**
-   * Reads one of this server's resources (used by `ctx.readResource`).
-   *
-   * @example
-   * const { contents } = await app.readResource("config://app", ctx);
-   */
-  readResource(uri: string, ctx: Context): Promise<ReadResourceResult> {
+  /** Reads one of this server's resources for `ctx.readResource` (through no middleware). */
+  #readResource<V2 extends Vars>(
+    uri: string,
+    ctx: Context<V2>,
+    session: Session,
+  ): Promise<ReadResourceResult> {
     const target = resolveResource(this.#internals, uri);
-    const inner = new Context(this, ctx.session as Session, "resources/read", { uri }, {
+    const extra: RequestExtra = {
       signal: ctx.signal,
       requestId: ctx.requestId,
+      sessionId: session.id,
+      _meta: undefined,
+      authInfo: ctx.auth,
+      requestInfo: undefined,
+      closeSSEStream: undefined,
       sendNotification: async () => {},
-      sendRequest: async () => {
-        throw new Error("not available while reading a resource internally");
-      },
-    } as unknown as RequestExtra);
+      sendRequest: () =>
+        Promise.reject(new Error("not available while reading a resource internally")),
+    };
+    const inner = new Context(this.#contextHost, session, "resources/read", { uri }, extra);
     if (target) inner.component = target.def.info;
     return readResource(inner, target);
   }
 
   /**
-   * Serves the app over stdio or another registered transport, picked from `options`,
-   * `--transport` or `MCP_TRANSPORT`.
+   * Serves the app over the transport picked from `options`, `--transport` or
+   * `MCP_TRANSPORT`: `stdio` (default) or `http` (`PORT` / `HOST` from the environment).
    *
    * @example
    * await app.run(); // stdio
    */
-  run(options: RunOptions = {}): Promise<void> {
-    return runApp(this as unknown as McpForgeApp<never>, options);
+  async run(options: RunOptions = {}): Promise<void> {
+    const name = pickTransport(options);
+    if (name === "stdio") return runStdio(this);
+    if (name === "http") {
+      const env = options.env ?? process.env;
+      const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
+      const handle = await this.listen({
+        ...options.http,
+        port: options.http?.port ?? port,
+        host: options.http?.host ?? env.HOST ?? "127.0.0.1",
+        handleSignals: options.http?.handleSignals ?? true,
+      });
+      process.stderr.write(`MCP server listening on ${handle.url}\n`);
+      return;
+    }
+    throw new Error(`@mcpforge/core: unknown transport "${name}" (available: stdio, http)`);
   }
 
   /**
@@ -522,11 +655,27 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements ContextHost {
    * await app.close();
    */
   async close(): Promise<void> {
-    const sessions = [...this.sessions.values()];
+    this.#ready = false;
+    const sessions = [...this.#sessions.values()];
     await Promise.allSettled(sessions.map((s) => s.protocol?.close()));
-    this.sessions.clear();
+    this.#sessions.clear();
     for (const fn of this.#onClose) await fn();
   }
+}
+
+/** Installs SIGTERM/SIGINT handlers: the first shuts down gracefully, a second exits at once. */
+function onShutdownSignals(close: () => Promise<void>): void {
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) process.exit(1);
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 }
 
 /**

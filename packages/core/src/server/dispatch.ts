@@ -1,6 +1,7 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import { isMcpForgeError, McpForgeError, ToolError } from "../errors/errors.js";
+import { fromJsonRpcError } from "../errors/json-rpc.js";
 import { maskError } from "../errors/mask.js";
 import type { AppInternals } from "../handlers/internals.js";
 import {
@@ -26,7 +27,7 @@ import {
   resolveTool,
   toolHandlerStarted,
 } from "../handlers/tools.js";
-import type { Session } from "./session.js";
+import type { Session } from "../protocol/session.js";
 
 /** The final handler of one method, run inside the middleware chain. */
 type Final = (app: AppInternals, ctx: Context, session: Session) => () => Promise<unknown>;
@@ -115,7 +116,8 @@ export function failure(app: AppInternals, ctx: Context, err: unknown): unknown 
     if (exposed !== undefined) return errorResult(exposed);
     return errorResult(maskError(err, app.logger, fields).message);
   }
-  if (isMcpForgeError(err) || err instanceof McpError) throw err;
+  if (isMcpForgeError(err)) throw err;
+  if (err instanceof McpError) throw fromJsonRpcError(err);
   if (err instanceof ToolError) throw new McpForgeError("internal", err.message);
   const masked = maskError(err, app.logger, fields);
   throw new McpForgeError("internal", masked.message, {

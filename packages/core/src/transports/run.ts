@@ -1,8 +1,8 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ListenOptions } from "../http/options.js";
-import type { McpForgeApp } from "../server/app.js";
 import { StdioTransport } from "./stdio.js";
 
-/** Options of {@link runApp}. */
+/** Options of `app.run()`. */
 export interface RunOptions {
   /** `stdio` (default) or `http`; also `--transport` on the command line or `MCP_TRANSPORT`. */
   transport?: string;
@@ -14,19 +14,10 @@ export interface RunOptions {
   http?: ListenOptions;
 }
 
-/** A function that serves the app over a named transport. */
-export type TransportRunner = (app: McpForgeApp<never>) => Promise<void>;
-
-const runners = new Map<string, TransportRunner>();
-
-/**
- * Registers how `app.run()` serves a named transport (used by the HTTP transport).
- *
- * @example
- * registerTransport("http", (app) => app.listen());
- */
-export function registerTransport(name: string, runner: TransportRunner): void {
-  runners.set(name, runner);
+/** What the stdio runner needs from the app. */
+export interface StdioHost {
+  connect(transport: Transport, options: { transportName: string }): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 /**
@@ -48,13 +39,13 @@ export function pickTransport(options: RunOptions = {}): string {
 }
 
 /**
- * Serves the app over stdio until stdin closes or a SIGTERM/SIGINT arrives, then exits 0.
+ * Serves a host over stdio until stdin closes or a SIGTERM/SIGINT arrives, then exits 0.
  * stdout carries only protocol messages: `console.log` is sent to stderr.
  *
  * @example
  * await runStdio(app);
  */
-export async function runStdio(app: McpForgeApp<never>): Promise<void> {
+export async function runStdio(host: StdioHost): Promise<void> {
   const toStderr = (...args: unknown[]) => console.error(...args);
   console.log = toStderr;
   console.info = toStderr;
@@ -65,7 +56,7 @@ export async function runStdio(app: McpForgeApp<never>): Promise<void> {
     if (closing) return;
     closing = true;
     try {
-      await app.close();
+      await host.close();
     } finally {
       process.exit(0);
     }
@@ -73,35 +64,5 @@ export async function runStdio(app: McpForgeApp<never>): Promise<void> {
   transport.onclose = () => void shutdown();
   process.once("SIGTERM", () => void shutdown());
   process.once("SIGINT", () => void shutdown());
-  await app.connect(transport, { transportName: "stdio" });
-}
-
-/**
- * Runs the app over the chosen transport.
- *
- * @example
- * await runApp(app, { transport: "stdio" });
- */
-export async function runApp(app: McpForgeApp<never>, options: RunOptions = {}): Promise<void> {
-  const name = pickTransport(options);
-  if (name === "stdio") return runStdio(app);
-  if (name === "http") {
-    const env = options.env ?? process.env;
-    const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
-    const handle = await (app as unknown as McpForgeApp).listen({
-      ...options.http,
-      port: options.http?.port ?? port,
-      host: options.http?.host ?? env.HOST ?? "127.0.0.1",
-      handleSignals: options.http?.handleSignals ?? true,
-    });
-    process.stderr.write(`MCP server listening on ${handle.url}\n`);
-    return;
-  }
-  const runner = runners.get(name);
-  if (!runner) {
-    throw new Error(
-      `@mcpforge/core: unknown transport "${name}" (available: ${["stdio", ...runners.keys()].join(", ")})`,
-    );
-  }
-  return runner(app);
+  await host.connect(transport, { transportName: "stdio" });
 }

@@ -1,9 +1,10 @@
 import { createServer, type HttpServerHandle, type ServerLogger } from "@mcpforge/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../test-utils/fixtures.js";
-import { type AuthOptions, auth } from "./auth.js";
+import { auth } from "./auth.js";
 import { AUDIENCE, ISSUER, startIdp } from "./test-utils/idp.js";
 import { bearer, call, INIT, post } from "./test-utils/mcp-http.js";
+import type { AuthOptions } from "./types.js";
 
 const ALICE = "alice-key-0123456789abcdef";
 const BOB = "bob-key-0123456789abcdef-longer";

@@ -4,7 +4,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
 import { refusal, silentLogger } from "../test-utils/fixtures.js";
-import { type AuthOptions, auth, requireScopes } from "./auth.js";
+import { auth, requireScopes } from "./auth.js";
+import type { AuthOptions } from "./types.js";
 
 const KEY = "contract-key-0123456789abcdef";
 const keys: AuthOptions["apiKeys"] = { keys: { [KEY]: { clientId: "ci", scopes: ["mcp"] } } };

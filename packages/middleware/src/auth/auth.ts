@@ -1,16 +1,15 @@
 import {
   type Context,
-  type HttpHook,
+  type ErrorKind,
   McpForgeError,
   type MiddlewareFn,
   type MiddlewareHooks,
   type ServerLogger,
   type Vars,
 } from "@mcpforge/core";
-import type { JWTPayload } from "jose";
-import type { ApiKeyLookup, ApiKeyPrincipal, ApiKeyVerifier } from "./internal/api-keys.js";
+import { type HttpHook, httpError } from "@mcpforge/core/authoring";
+import type { ApiKeyVerifier } from "./internal/api-keys.js";
 import {
-  answer,
   bearerOf,
   type Challenges,
   headerOf,
@@ -18,116 +17,25 @@ import {
   type Presented,
 } from "./internal/http.js";
 import { type JwtVerifier, looksLikeJwt } from "./internal/jwt.js";
-import { isObject, type JwtAlgorithm } from "./internal/options.js";
+import { isObject } from "./internal/options.js";
 import { missingScopes, type Need } from "./internal/requirements.js";
 import { resolveSettings } from "./internal/settings.js";
 
-export type { ApiKeyLookup, ApiKeyPrincipal, JwtAlgorithm };
-
-/** The SDK's `AuthInfo`, as core types `ctx.auth` (the SDK is core's dependency, not ours). */
-type AuthInfo = NonNullable<Context["auth"]>;
-
-/** API keys: a static table (compared in constant time) or your own lookup. */
-export interface ApiKeyOptions {
-  /**
-   * Where clients send the key: the `x-api-key` header (default), or `authorization` as
-   * `Authorization: Bearer <key>` (then a bearer value shaped like a JWT goes to `jwt` when
-   * that is configured too).
-   */
-  header?: "x-api-key" | "authorization";
-  /**
-   * Keys (at least 16 characters each) and who they belong to, or a function looking a key up
-   * (return `undefined` for an unknown key; a throw answers 503).
-   */
-  keys: Readonly<Record<string, ApiKeyPrincipal>> | ApiKeyLookup;
-}
-
-/** OAuth 2.1 bearer JWTs verified against the authorization server's JWKS. */
-export interface JwtOptions {
-  /** The authorization server's JWKS URL (https; http only on loopback). */
-  jwksUrl: string | URL;
-  /** The expected `iss` claim. */
-  issuer: string;
-  /** The expected `aud` claim: this server's resource URL (RFC 8707), e.g. `https://mcp.example.com/mcp`. */
-  audience: string;
-  /** Accepted signature algorithms (default RS256, ES256, PS256, EdDSA); never `none` or `HS*`. */
-  algorithms?: readonly JwtAlgorithm[];
-  /** Clock skew tolerated on `exp`/`nbf`, in seconds (default 30, at most 300). */
-  clockToleranceSec?: number;
-  /** Scopes every token must carry; otherwise the request gets HTTP 403 `insufficient_scope`. */
-  requiredScopes?: readonly string[];
-  /** After a JWKS fetch, no other fetch (e.g. for an unknown `kid`) for this long (default 30 s). */
-  jwksCooldownSec?: number;
-  /** Cached keys are refetched after this long (default 600 s; at least the cool-down). */
-  jwksCacheMaxAgeSec?: number;
-  /** Time limit of one JWKS fetch (default 5 s). */
-  jwksTimeoutSec?: number;
-}
-
-/**
- * Scopes needed per component. Rules add up: a component needs the scopes of its name's
- * entry and of each of its tags' entries.
- */
-export interface ScopeRequirements {
-  /** By tool name. */
-  tools?: Readonly<Record<string, readonly string[]>>;
-  /** By component tag (tools, resources, templates, prompts). */
-  tags?: Readonly<Record<string, readonly string[]>>;
-  /** By resource URI, URI template, or name. */
-  resources?: Readonly<Record<string, readonly string[]>>;
-  /** By prompt name. */
-  prompts?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** Options of {@link auth}. At least one of `apiKeys` and `jwt` is required. */
-export interface AuthOptions {
-  apiKeys?: ApiKeyOptions;
-  jwt?: JwtOptions;
-  /**
-   * This server's resource URL, as in the RFC 9728 metadata (default `jwt.audience`). Its
-   * origin locates the metadata document in `WWW-Authenticate`.
-   */
-  resource?: string;
-  /** `authorization_servers` of the metadata (default `[jwt.issuer]`). */
-  authorizationServers?: readonly string[];
-  /** `scopes_supported` of the metadata (default: every scope named in `jwt.requiredScopes` and `require`). */
-  scopesSupported?: readonly string[];
-  /** `resource_name` of the metadata. */
-  resourceName?: string;
-  /** Scopes needed per component: lists show only what the caller may use; calls to the rest are refused. */
-  require?: ScopeRequirements;
-  /**
-   * Transports without HTTP headers (e.g. `"stdio"`, `"memory"`) whose requests are let
-   * through without credentials, with every scope. Default: none — they are refused.
-   */
-  allowUnauthenticatedTransports?: readonly string[];
-}
-
-/** Who is calling, as `auth()` established it; on `ctx.var.principal`. */
-export interface Principal {
-  /** How the caller was authenticated; `transport` for an allowed unauthenticated transport. */
-  readonly method: "jwt" | "api-key" | "transport";
-  /** The client (`client_id`, `azp` or `sub` of a JWT; the API key's `clientId`; the transport name). */
-  readonly clientId: string;
-  /** The user (`sub` of a JWT, `subject` of an API key), when known. */
-  readonly subject: string | undefined;
-  readonly scopes: ReadonlySet<string>;
-  /** True on an allowed unauthenticated transport: every scope check passes. */
-  readonly trusted: boolean;
-  /** Token expiry, in seconds since the epoch (JWT only). */
-  readonly expiresAt: number | undefined;
-  /** The verified JWT claims (JWT only). */
-  readonly claims: Readonly<JWTPayload> | undefined;
-}
-
-/** The `ctx.var` fields {@link auth} adds. */
-export type AuthVars = {
-  /** The caller of this request (set on every request `auth()` lets through). */
-  principal: Principal;
-};
+import type { AuthInfo, AuthOptions, AuthVars, Principal } from "./types.js";
 
 /** The `insufficient_scope` challenge of the `auth()` that made a principal. */
 const challengesOf = new WeakMap<Principal, Challenges>();
+
+/** Answers an HTTP request with a JSON-RPC error that no cache may keep. */
+function refuse(
+  res: Parameters<HttpHook>[1],
+  status: number,
+  kind: ErrorKind,
+  message: string,
+  headers: Record<string, string>,
+): void {
+  httpError(res, status, kind, message, { headers: { ...headers, "cache-control": "no-store" } });
+}
 
 function listOf(scopes: readonly string[]): string {
   return scopes.map((s) => `"${s}"`).join(", ");
@@ -274,15 +182,21 @@ export function auth(options: AuthOptions): MiddlewareHooks<AuthVars> {
   const refuse401 = (res: Parameters<HttpHook>[1], description?: string) => {
     const challenge =
       description === undefined ? s.challenges.missing() : s.challenges.invalid(description);
-    answer(res, 401, -32001, `Unauthorized: ${description ?? "credentials required"}`, {
+    refuse(res, 401, "unauthorized", `Unauthorized: ${description ?? "credentials required"}`, {
       "www-authenticate": challenge,
     });
     return true;
   };
   const refuse503 = (res: Parameters<HttpHook>[1]) => {
-    answer(res, 503, -32010, "Unavailable: credentials cannot be checked right now; retry later", {
-      "retry-after": String(s.retryAfterSec),
-    });
+    refuse(
+      res,
+      503,
+      "unavailable",
+      "Unavailable: credentials cannot be checked right now; retry later",
+      {
+        "retry-after": String(s.retryAfterSec),
+      },
+    );
     return true;
   };
 
@@ -346,10 +260,10 @@ export function auth(options: AuthOptions): MiddlewareHooks<AuthVars> {
     const lacking = s.requiredScopes.filter((scope) => !held.has(scope));
     if (lacking.length > 0) {
       const s2 = lacking.length > 1 ? "s" : "";
-      answer(
+      refuse(
         res,
         403,
-        -32003,
+        "forbidden",
         `Forbidden: the access token lacks the scope${s2} ${listOf(lacking)}`,
         { "www-authenticate": s.challenges.insufficientScope(s.requiredScopes) },
       );
@@ -454,7 +368,7 @@ export function auth(options: AuthOptions): MiddlewareHooks<AuthVars> {
     onHttpRequest,
     setup(app) {
       logger = app.logger;
-      app.authenticated = true;
+      app.declareAuthentication();
       if (requirements.any) requirements.index.attach(app);
       if (s.metadata && s.resource) {
         const body = JSON.stringify(s.metadata);

@@ -1,13 +1,12 @@
-export {
-  type ApiKeyLookup,
-  type ApiKeyOptions,
-  type ApiKeyPrincipal,
-  type AuthOptions,
-  type AuthVars,
-  auth,
-  type JwtAlgorithm,
-  type JwtOptions,
-  type Principal,
-  requireScopes,
-  type ScopeRequirements,
-} from "./auth.js";
+export { auth, requireScopes } from "./auth.js";
+export type {
+  ApiKeyLookup,
+  ApiKeyOptions,
+  ApiKeyPrincipal,
+  AuthOptions,
+  AuthVars,
+  JwtAlgorithm,
+  JwtOptions,
+  Principal,
+  ScopeRequirements,
+} from "./types.js";

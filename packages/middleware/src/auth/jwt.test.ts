@@ -4,9 +4,10 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger, sleep } from "../test-utils/fixtures.js";
-import { type AuthOptions, type AuthVars, auth } from "./auth.js";
+import { auth } from "./auth.js";
 import { AUDIENCE, b64, closedPort, type Idp, ISSUER, startIdp } from "./test-utils/idp.js";
 import { type Answer, bearer, call, INIT, post, request } from "./test-utils/mcp-http.js";
+import type { AuthOptions, AuthVars } from "./types.js";
 
 const METADATA = "https://mcp.example.test/.well-known/oauth-protected-resource";
 const MISSING = `Bearer resource_metadata="${METADATA}"`;

@@ -5,8 +5,9 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { refusal, silentLogger } from "../test-utils/fixtures.js";
-import { type AuthOptions, auth, requireScopes } from "./auth.js";
+import { auth, requireScopes } from "./auth.js";
 import { call, post, request } from "./test-utils/mcp-http.js";
+import type { AuthOptions } from "./types.js";
 
 const READER = "reader-key-0123456789abcdef";
 const ADMIN = "admin-key-0123456789abcdef";

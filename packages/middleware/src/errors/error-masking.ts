@@ -1,11 +1,11 @@
 import {
   type Context,
-  createStderrLogger,
   isMcpForgeError,
   McpForgeError,
   type MiddlewareHooks,
   ToolError,
 } from "@mcpforge/core";
+import { createStderrLogger } from "@mcpforge/core/authoring";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkFunction, checkOptionsObject } from "../internal/options.js";
 

@@ -1,7 +1,7 @@
 /** Option checks of the package's factories (core's checks, bound to `@mcpforge/middleware`). */
-import { createOptionChecks } from "@mcpforge/core";
+import { createOptionChecks } from "@mcpforge/core/authoring";
 
-export { describeValue, MAX_TIMER_MS } from "@mcpforge/core";
+export { describeValue, MAX_TIMER_MS } from "@mcpforge/core/authoring";
 
 /** The checks bound to the package (for shared checks such as `checkRedisTarget`). */
 export const optionCheck = createOptionChecks("@mcpforge/middleware");

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientIp, normalizeIp, principalOf, type TrustProxy } from "./client-key.js";
+import { clientIp, normalizeIp, type TrustProxy } from "./client-key.js";
 
 describe("normalizeIp", () => {
   it("spells each address one way", () => {
@@ -18,16 +18,6 @@ describe("normalizeIp", () => {
     for (const bad of ["unknown", "_hidden", "", "example.com", "1.2.3", "999.1.1.1", undefined]) {
       expect(normalizeIp(bad)).toBeUndefined();
     }
-  });
-});
-
-describe("principalOf", () => {
-  it("prefers extra.subject, then clientId", () => {
-    expect(principalOf({ clientId: "app", extra: { subject: "user-1" } })).toBe("user-1");
-    expect(principalOf({ clientId: "app", extra: { subject: 42 } })).toBe("app");
-    expect(principalOf({ clientId: "app" })).toBe("app");
-    expect(principalOf({ clientId: "" })).toBeUndefined();
-    expect(principalOf(undefined)).toBeUndefined();
   });
 });
 

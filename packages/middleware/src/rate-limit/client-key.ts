@@ -5,22 +5,6 @@ import { isIP } from "node:net";
 export type TrustProxy = boolean | number;
 
 /**
- * The principal of an auth record: `extra.subject` when it is a non-empty string, else
- * `clientId`.
- *
- * @example
- * principalOf({ clientId: "app-1", extra: { subject: "user-42" } }); // "user-42"
- */
-export function principalOf(
-  auth: { clientId?: unknown; extra?: Record<string, unknown> | undefined } | undefined,
-): string | undefined {
-  if (!auth) return undefined;
-  const subject = auth.extra?.subject;
-  if (typeof subject === "string" && subject.length > 0) return subject;
-  return typeof auth.clientId === "string" && auth.clientId.length > 0 ? auth.clientId : undefined;
-}
-
-/**
  * An IP address in one spelling: IPv4-mapped IPv6 becomes IPv4, IPv6 is lower-cased, a port
  * or brackets are removed. Undefined when the text is not an IP address.
  *

@@ -134,7 +134,7 @@ describe("rateLimit per tool and per tag (in memory)", () => {
     expect(limiter.stats()).toEqual({ allowed: 10, limited: 90, failOpen: 0 });
   });
 
-  it("keys by principal: auth.extra.subject, else clientId", async () => {
+  it("keys by principal (core's principalKey: issuer, client id and subject together)", async () => {
     const limiter = rateLimit({ perTool: { whoami: bucket(1) } });
     const app = createServer({ name: "t", version: "1", logger: silentLogger })
       // Stands in for an auth middleware: the principal comes from the arguments here.

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { type Context, McpForgeError, type MiddlewareHooks } from "@mcpforge/core";
+import { httpError, principalKey } from "@mcpforge/core/authoring";
 import { toolNameOf } from "../internal/correlation.js";
 import { checkOptionsObject, optionsError } from "../internal/options.js";
-import { clientIp, principalOf, type TrustProxy } from "./client-key.js";
+import { clientIp, type TrustProxy } from "./client-key.js";
 import { memoryStore } from "./memory-store.js";
 import {
   checkRule,
@@ -91,7 +92,7 @@ function keyPart(value: string): string {
 }
 
 function clientKey(principal: string | undefined, ip: string | undefined): string {
-  if (principal !== undefined) return `principal:${keyPart(principal)}`;
+  if (principal !== undefined) return `p:${keyPart(principal)}`;
   if (ip !== undefined) return `ip:${ip}`;
   return ANONYMOUS;
 }
@@ -102,26 +103,15 @@ function seconds(ms: number): number {
 
 function writeTooManyRequests(res: ServerResponse, retryAfterMs: number): void {
   const retry = seconds(retryAfterMs);
-  const body = JSON.stringify({
-    jsonrpc: "2.0",
-    id: null,
-    error: {
-      code: -32029,
-      message: `Rate limit exceeded; retry in ${retry} s`,
-      data: { retryAfterMs, scope: "global" },
-    },
-  });
   // Browsers only let scripts read Retry-After when CORS exposes it.
   const exposed = res.getHeader("access-control-expose-headers");
   if (typeof exposed === "string" && !/retry-after/i.test(exposed)) {
     res.setHeader("access-control-expose-headers", `${exposed}, Retry-After`);
   }
-  res.writeHead(429, {
-    "retry-after": String(retry),
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
+  httpError(res, 429, "rate_limited", `Rate limit exceeded; retry in ${retry} s`, {
+    headers: { "retry-after": String(retry) },
+    data: { retryAfterMs, scope: "global" },
   });
-  res.end(body);
 }
 
 /**
@@ -169,7 +159,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const clientOf = (ctx: Context): string => {
     const http = ctx.http;
     const ip = http ? addresses.get(http.headers) : undefined;
-    return clientKey(principalOf(ctx.auth), ip);
+    return clientKey(principalKey(ctx.auth), ip);
   };
 
   const limiter: RateLimiter = {
@@ -183,7 +173,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
       const ip = clientIp(req, trustProxy);
       if (ip !== undefined) addresses.set(req.headers, ip);
       if (!global) return undefined;
-      const decision = await check(`global:${clientKey(principalOf(req.auth), ip)}`, global);
+      const decision = await check(`global:${clientKey(principalKey(req.auth), ip)}`, global);
       if (decision.allowed) return undefined;
       writeTooManyRequests(res, decision.retryAfterMs);
       return true;

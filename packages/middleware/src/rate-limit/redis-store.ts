@@ -1,4 +1,5 @@
-import { createStderrLogger, type ServerLogger } from "@mcpforge/core";
+import type { ServerLogger } from "@mcpforge/core";
+import { createStderrLogger } from "@mcpforge/core/authoring";
 import {
   checkRedisTarget,
   type RedisClientLike,

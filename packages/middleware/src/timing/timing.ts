@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { createStderrLogger, type MiddlewareHooks, type ServerLogger } from "@mcpforge/core";
+import type { MiddlewareHooks, ServerLogger } from "@mcpforge/core";
+import { createStderrLogger } from "@mcpforge/core/authoring";
 import { checkNonNegativeNumber, checkOptionsObject, optionsError } from "../internal/options.js";
 
 /** The `ctx.var` fields {@link timing} adds. */

@@ -1,20 +1,6 @@
 import * as crypto from "node:crypto";
 import { createHash, timingSafeEqual } from "node:crypto";
-
-/** Who an API key belongs to. */
-export interface ApiKeyPrincipal {
-  /** The client the key was issued to (shown as `ctx.auth.clientId`). */
-  clientId: string;
-  /** What the key may do. */
-  scopes: readonly string[];
-  /** The user behind the client, when there is one (sessions are bound to it, else to `clientId`). */
-  subject?: string;
-}
-
-/** Looks a presented key up; returns `undefined` for an unknown key. */
-export type ApiKeyLookup = (
-  key: string,
-) => ApiKeyPrincipal | undefined | Promise<ApiKeyPrincipal | undefined>;
+import type { ApiKeyLookup, ApiKeyPrincipal } from "../types.js";
 
 /** What checking an API key gave. */
 export type ApiKeyOutcome =

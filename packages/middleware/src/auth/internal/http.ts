@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 
 /** The RFC 9728 well-known path of the protected-resource metadata document. */
 export const METADATA_PATH = "/.well-known/oauth-protected-resource";
@@ -58,33 +58,6 @@ export class Challenges {
       ["error_description", "The access token lacks a required scope"],
     ]);
   }
-}
-
-/**
- * Answers an HTTP request with a JSON-RPC error body (`id: null`) and a status. The message is
- * fixed text chosen by the caller: never a token, a stack or a path.
- *
- * @example
- * answer(res, 401, -32001, "Unauthorized: credentials required", { "www-authenticate": "Bearer" });
- */
-export function answer(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const body = JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } });
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "cache-control": "no-store",
-  });
-  res.end(body);
 }
 
 /**

@@ -6,8 +6,8 @@ import {
   type JWTVerifyOptions,
   jwtVerify,
 } from "jose";
+import type { JwtAlgorithm } from "../types.js";
 import { JwksUnavailableError, RemoteJwks } from "./jwks.js";
-import type { JwtAlgorithm } from "./options.js";
 
 /** Longest bearer token looked at, in characters. */
 const MAX_TOKEN_LENGTH = 16 * 1024;

@@ -1,25 +1,8 @@
 /** Option checks of `auth()`: each throws a plain `Error` starting with `@mcpforge/middleware: auth():`. */
 import { optionsError } from "../../internal/options.js";
+import { ASYMMETRIC_ALGORITHMS, type JwtAlgorithm } from "../types.js";
 
 const FACTORY = "auth";
-
-/** The signature algorithms `auth()` accepts for JWTs: asymmetric only (a JWKS holds public keys). */
-export const ASYMMETRIC_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-] as const;
-
-/** A JWS algorithm `auth()` accepts. */
-export type JwtAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

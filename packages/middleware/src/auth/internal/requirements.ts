@@ -1,4 +1,4 @@
-import { UriTemplate } from "@mcpforge/core";
+import { type SetupApi, UriTemplate } from "@mcpforge/core/authoring";
 
 /** What auth knows of one registered component. */
 interface Known {
@@ -18,13 +18,8 @@ export interface Need {
   readonly unknownTags: boolean;
 }
 
-/** What `ComponentIndex` reads from the app (core's `app.components()` and `onListChanged()`). */
-interface ComponentSource {
-  components(
-    type: "tool" | "resource" | "template" | "prompt",
-  ): { key: string; info: { name: string; tags: ReadonlySet<string> } }[];
-  onListChanged(fn: () => void): () => void;
-}
+/** What `ComponentIndex` reads from the app (core's `components()` and `onListChanged()`). */
+type ComponentSource = Pick<SetupApi, "components" | "onListChanged">;
 
 /**
  * The names and tags of an app's components, read from core (`app.components()`) and rebuilt
@@ -46,9 +41,9 @@ export class ComponentIndex {
     | undefined;
 
   /** Reads components from this app from now on. */
-  attach(app: object): void {
-    this.#app = app as ComponentSource;
-    this.#app.onListChanged(() => {
+  attach(app: ComponentSource): void {
+    this.#app = app;
+    app.onListChanged(() => {
       this.#cache = undefined;
     });
   }

@@ -1,5 +1,5 @@
 import { checkOptionsObject } from "../../internal/options.js";
-import type { AuthOptions } from "../auth.js";
+import type { AuthOptions } from "../types.js";
 import { ApiKeyVerifier, isPrincipal } from "./api-keys.js";
 import { Challenges, METADATA_PATH } from "./http.js";
 import { JwtVerifier } from "./jwt.js";

@@ -1,127 +1,27 @@
 import type {
   Annotations,
-  CallToolResult,
-  GetPromptResult,
   Icon,
   Prompt,
   PromptArgument,
-  PromptMessage,
   Resource,
   ResourceTemplate,
   Tool,
-  ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import type { ComponentInfo, Context, Vars } from "../context/context.js";
+import type { ComponentInfo, Context } from "../context/context.js";
 import { UriTemplate } from "../resources/uri-template.js";
-import {
-  type CompiledSchema,
-  compileSchema,
-  type InferSchema,
-  type SchemaInput,
-} from "../schema/schema.js";
-
-type MaybePromise<T> = T | Promise<T>;
-
-/** Fields every component can carry. */
-export interface ComponentOptions {
-  /** A human-friendly display name. */
-  title?: string;
-  /** What it does; shown to the model. */
-  description?: string;
-  /** Server-side labels, used by middleware (auth, caching) and filtering. */
-  tags?: string[];
-  icons?: Icon[];
-  _meta?: Record<string, unknown>;
-  /** Start disabled with `false`. */
-  enabled?: boolean;
-}
-
-/** Suggests completions for one argument or template variable. */
-export type Completer = (
-  value: string,
-  context: { arguments: Record<string, string> },
-) => MaybePromise<string[]>;
-
-/** Options of `app.tool()`. */
-export interface ToolOptions<
-  I extends SchemaInput | undefined = undefined,
-  O extends z.ZodObject | undefined = undefined,
-> extends ComponentOptions {
-  /** Input schema: a zod object or raw shape, or `jsonSchema({...})`. */
-  input?: I;
-  /** Output schema: results are validated against it and sent as `structuredContent`. */
-  output?: O;
-  annotations?: ToolAnnotations;
-}
-
-/** A tool handler: typed arguments and the request context. */
-export type ToolHandler<I, O, V extends Vars = Vars> = (
-  args: InferSchema<I>,
-  ctx: Context<V>,
-) => MaybePromise<O extends z.ZodObject ? z.input<O> | CallToolResult : unknown>;
-
-/** Content of one resource: text, bytes, or explicit contents. */
-export type ResourceContentInput =
-  | string
-  | Uint8Array
-  | { text: string; mimeType?: string; uri?: string; _meta?: Record<string, unknown> }
-  | { blob: string | Uint8Array; mimeType?: string; uri?: string; _meta?: Record<string, unknown> };
-
-/** What a resource handler returns: content, a list of contents, or JSON data. */
-export type ResourceReturn =
-  | ResourceContentInput
-  | ResourceContentInput[]
-  | Record<string, unknown>;
-
-/** Options of `app.resource()`. */
-export interface ResourceOptions<P extends z.ZodRawShape | undefined = undefined>
-  extends ComponentOptions {
-  /** The component name (default: the URI). */
-  name?: string;
-  mimeType?: string;
-  size?: number;
-  annotations?: Annotations;
-  /** Template only: a zod shape that validates (and may coerce) the URI variables. */
-  params?: P;
-  /** Template only: completions for URI variables. */
-  complete?: Record<string, Completer>;
-}
-
-/** A static resource handler. */
-export type ResourceHandler<V extends Vars = Vars> = (
-  ctx: Context<V>,
-  uri: string,
-) => MaybePromise<ResourceReturn>;
-
-/** A template handler: the matched (and validated) variables. */
-export type TemplateHandler<P, V extends Vars = Vars> = (
-  params: P extends z.ZodRawShape ? z.output<z.ZodObject<P>> : Record<string, string | string[]>,
-  ctx: Context<V>,
-  uri: string,
-) => MaybePromise<ResourceReturn>;
-
-/** Options of `app.prompt()`. */
-export interface PromptOptions<A extends z.ZodRawShape | undefined = undefined>
-  extends ComponentOptions {
-  /** Declared arguments (strings from the client); required unless optional. */
-  args?: A;
-  /** Completions for arguments. */
-  complete?: Record<string, Completer>;
-}
-
-/** What a prompt handler returns. */
-export type PromptReturn =
-  | string
-  | PromptMessage
-  | (PromptMessage | string)[]
-  | { description?: string; messages: (PromptMessage | string)[] };
-
-/** A prompt handler. */
-export type PromptHandler<A, V extends Vars = Vars> = (
-  args: A extends z.ZodRawShape ? z.output<z.ZodObject<A>> : Record<string, string>,
-  ctx: Context<V>,
-) => MaybePromise<PromptReturn>;
+import { type CompiledSchema, compileSchema, type SchemaInput } from "../schema/schema.js";
+import type {
+  Completer,
+  ComponentOptions,
+  MaybePromise,
+  PromptOptions,
+  PromptReturn,
+  ResourceHandler,
+  ResourceOptions,
+  ResourceReturn,
+  ToolOptions,
+} from "./types.js";
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 
@@ -353,4 +253,3 @@ export function definePromptDef(
 }
 
 /** Prompt results in their wire form. */
-export type { GetPromptResult };

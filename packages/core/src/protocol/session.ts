@@ -15,6 +15,12 @@ export interface SessionInfo {
   readonly clientInfo: Implementation | undefined;
   /** The capabilities the client declared in `initialize`. */
   readonly clientCapabilities: ClientCapabilities | undefined;
+  /** The protocol revision negotiated in `initialize` (undefined for stateless HTTP). */
+  readonly protocolVersion: string | undefined;
+  /** The transport serving the session: `stdio`, `memory`, `http` or a custom name. */
+  readonly transport: string;
+  /** When the session opened (`Date.now()` milliseconds). */
+  readonly openedAt: number;
 }
 
 const LEVELS: readonly LoggingLevel[] = [
@@ -38,7 +44,7 @@ export function logLevelRank(level: string): number {
   return LEVELS.indexOf(level as LoggingLevel);
 }
 
-/** One connected client: its SDK server, log level, subscriptions and state. */
+/** One connected client: its protocol layer, log level, subscriptions and state. */
 export class Session implements SessionInfo {
   readonly id: string;
   /** The JSON-RPC session layer; undefined for the shared stateless HTTP session. */
@@ -49,10 +55,13 @@ export class Session implements SessionInfo {
   #state: Map<string, unknown> | undefined;
   #subscriptions: Set<string> | undefined;
 
+  readonly openedAt: number;
+
   constructor(id: string, protocol: ProtocolSession | undefined, transport: string) {
     this.id = id;
     this.protocol = protocol;
     this.transport = transport;
+    this.openedAt = Date.now();
   }
 
   get state(): Map<string, unknown> {
@@ -76,6 +85,10 @@ export class Session implements SessionInfo {
 
   get clientCapabilities(): ClientCapabilities | undefined {
     return this.protocol?.clientCapabilities;
+  }
+
+  get protocolVersion(): string | undefined {
+    return this.protocol?.protocolVersion;
   }
 
   /** Whether a message at `level` passes the session's `logging/setLevel` filter. */

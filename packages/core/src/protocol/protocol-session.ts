@@ -1,57 +1,23 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  type ClientCapabilities,
-  type Implementation,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  LATEST_PROTOCOL_VERSION,
-  McpError,
-  type MessageExtraInfo,
-  type Notification,
-  type RequestId,
-  SUPPORTED_PROTOCOL_VERSIONS,
+import type {
+  ClientCapabilities,
+  Implementation,
+  JSONRPCMessage,
+  JSONRPCRequest,
+  MessageExtraInfo,
+  Notification,
+  RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
-
-/** A zod-like schema used to check a client's answer to a server-to-client request. */
-interface ResultSchema {
-  safeParse(value: unknown): { success: boolean; data?: unknown; error?: { message: string } };
-}
-
-/** Options of an outgoing request. */
-export interface OutgoingRequestOptions {
-  signal?: AbortSignal;
-  timeout?: number;
-  relatedRequestId?: RequestId;
-}
-
-/** What the protocol needs from the app. */
-export interface ProtocolHost {
-  /** Answers a request (everything but initialize and ping). */
-  dispatch(request: JSONRPCRequest, extra: RequestExtra): Promise<unknown>;
-  /** Sees a client notification. */
-  notification(n: Notification): void;
-  /** The initialize result for a negotiated protocol version. */
-  initializeResult(version: string): Record<string, unknown>;
-}
-
-/** The per-request services handed to the dispatcher (shape of the SDK's RequestHandlerExtra). */
-export interface RequestExtra {
-  signal: AbortSignal;
-  requestId: RequestId;
-  sessionId: string | undefined;
-  _meta: Record<string, unknown> | undefined;
-  authInfo: MessageExtraInfo["authInfo"];
-  requestInfo: MessageExtraInfo["requestInfo"];
-  closeSSEStream: MessageExtraInfo["closeSSEStream"];
-  /** HTTP only: headers added to this request's answer (e.g. `Server-Timing`). */
-  responseHeaders?: Record<string, string> | undefined;
-  sendNotification(n: Notification): Promise<void>;
-  sendRequest<T = unknown>(
-    request: { method: string; params?: unknown },
-    schema: ResultSchema,
-    options?: OutgoingRequestOptions,
-  ): Promise<T>;
-}
+import { McpForgeError } from "../errors/errors.js";
+import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
+import type {
+  IncomingExtra,
+  OutgoingRequestOptions,
+  ProtocolHost,
+  RequestExtra,
+  ResultSchema,
+} from "./types.js";
+import { negotiateVersion } from "./version.js";
 
 interface Pending {
   resolve(value: unknown): void;
@@ -61,12 +27,6 @@ interface Pending {
 }
 
 const DEFAULT_TIMEOUT = 60_000;
-
-function negotiate(requested: unknown): string {
-  return typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
-    ? requested
-    : LATEST_PROTOCOL_VERSION;
-}
 
 /**
  * MCP's JSON-RPC session layer for one connection, without the SDK's per-connection `Server`:
@@ -109,7 +69,7 @@ export class ProtocolSession {
 
   #onMessage(message: JSONRPCMessage, info?: MessageExtraInfo): void {
     if ("method" in message) {
-      if ("id" in message) this.#onRequest(message as JSONRPCRequest, info);
+      if ("id" in message) this.#onRequest(message as JSONRPCRequest, info as IncomingExtra);
       else this.#onNotification(message as Notification);
       return;
     }
@@ -120,14 +80,17 @@ export class ProtocolSession {
     pending.cleanup();
     if ("error" in message) {
       const e = message.error;
-      pending.reject(new McpError(e.code, e.message, e.data));
+      pending.reject(fromJsonRpcError(e));
       return;
     }
     const parsed = pending.schema.safeParse((message as { result: unknown }).result);
     if (parsed.success) pending.resolve(parsed.data);
     else
       pending.reject(
-        new McpError(-32602, `Invalid result from the client: ${parsed.error?.message ?? ""}`),
+        new McpForgeError(
+          "invalid_params",
+          `Invalid result from the client: ${parsed.error?.message ?? ""}`,
+        ),
       );
   }
 
@@ -147,7 +110,7 @@ export class ProtocolSession {
     });
   }
 
-  #onRequest(request: JSONRPCRequest, info: MessageExtraInfo | undefined): void {
+  #onRequest(request: JSONRPCRequest, info: IncomingExtra | undefined): void {
     const { id, method } = request;
     if (method === "initialize") {
       const params = (request.params ?? {}) as {
@@ -157,7 +120,7 @@ export class ProtocolSession {
       };
       this.clientCapabilities = params.capabilities;
       this.clientInfo = params.clientInfo;
-      this.protocolVersion = negotiate(params.protocolVersion);
+      this.protocolVersion = negotiateVersion(params.protocolVersion);
       this.#reply({
         jsonrpc: "2.0",
         id,
@@ -180,8 +143,7 @@ export class ProtocolSession {
       authInfo: info?.authInfo,
       requestInfo: info?.requestInfo,
       closeSSEStream: info?.closeSSEStream,
-      responseHeaders: (info as { responseHeaders?: Record<string, string> } | undefined)
-        ?.responseHeaders,
+      responseHeaders: info?.responseHeaders,
       sendNotification: (n) => this.notify(n, id, controller.signal),
       sendRequest: <T>(
         r: { method: string; params?: unknown },
@@ -200,15 +162,10 @@ export class ProtocolSession {
         if (controller.signal.aborted) return;
         this.#reply({ jsonrpc: "2.0", id, result: result as Record<string, unknown> });
       },
-      (err: { code?: unknown; message?: string; data?: unknown }) => {
+      (err: unknown) => {
         this.#inflight?.delete(id);
         if (controller.signal.aborted) return;
-        const error: { code: number; message: string; data?: unknown } = {
-          code: Number.isSafeInteger(err?.code) ? (err.code as number) : -32603,
-          message: err?.message ?? "Internal error",
-        };
-        if (err?.data !== undefined) error.data = err.data;
-        this.#reply({ jsonrpc: "2.0", id, error });
+        this.#reply({ jsonrpc: "2.0", id, error: toJsonRpcError(err) });
       },
     );
   }
@@ -232,17 +189,21 @@ export class ProtocolSession {
     schema: ResultSchema,
     options: OutgoingRequestOptions = {},
   ): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new McpError(-32000, "Connection closed"));
-    if (options.signal?.aborted)
-      return Promise.reject(new McpError(-32000, "Request was cancelled"));
+    if (this.#closed) return Promise.reject(closedError());
+    if (options.signal?.aborted) return Promise.reject(cancelledError());
     const id = `s${++this.#nextId}`;
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT;
       const timer = setTimeout(() => {
-        fail(new McpError(-32001, `Request timed out after ${timeoutMs} ms`));
+        fail(
+          new McpForgeError(
+            "timeout",
+            `The client did not answer ${r.method} within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       timer.unref?.();
-      const onAbort = () => fail(new McpError(-32000, "Request was cancelled"), true);
+      const onAbort = () => fail(cancelledError(), true);
       const cleanup = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
@@ -271,10 +232,14 @@ export class ProtocolSession {
         options.relatedRequestId === undefined
           ? undefined
           : { relatedRequestId: options.relatedRequestId };
-      this.#transport.send(message, sendOptions).catch((err: Error) => {
+      this.#transport.send(message, sendOptions).catch((err: unknown) => {
         if (!this.#pending?.delete(id)) return;
         cleanup();
-        reject(err);
+        reject(
+          new McpForgeError("connection_closed", `Could not send ${r.method} to the client`, {
+            cause: err,
+          }),
+        );
       });
     });
   }
@@ -295,9 +260,17 @@ export class ProtocolSession {
     if (pending) {
       for (const p of pending.values()) {
         p.cleanup();
-        p.reject(new McpError(-32000, "Connection closed"));
+        p.reject(closedError());
       }
     }
     this.onclose?.();
   }
+}
+
+function closedError(): McpForgeError {
+  return new McpForgeError("connection_closed", "Connection closed");
+}
+
+function cancelledError(): McpForgeError {
+  return new McpForgeError("cancelled", "Request was cancelled");
 }

@@ -1,0 +1,43 @@
+import type { ServerResponse } from "node:http";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { type ErrorKind, McpForgeError } from "../errors/errors.js";
+import { toJsonRpcError } from "../errors/json-rpc.js";
+
+/** Options of {@link httpError}. */
+export interface HttpErrorOptions {
+  /** Extra response headers (`Retry-After`, `WWW-Authenticate`, …). */
+  headers?: Record<string, string>;
+  /** The JSON-RPC id to echo, when the request's id is known (default `null`). */
+  id?: RequestId | null;
+  /** The error's `data` member. */
+  data?: unknown;
+}
+
+/**
+ * Answers an HTTP request with a JSON-RPC error body (shaped by `toJsonRpcError`, the one
+ * place errors are shaped) and an HTTP status. Bodies never carry stack frames or paths.
+ *
+ * @example
+ * httpError(res, 404, "session_not_found", "Session not found");
+ * httpError(res, 503, "unavailable", "Try later", { headers: { "retry-after": "5" } });
+ */
+export function httpError(
+  res: ServerResponse,
+  status: number,
+  kind: ErrorKind,
+  message: string,
+  options: HttpErrorOptions = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const error = toJsonRpcError(new McpForgeError(kind, message, { data: options.data }));
+  const body = JSON.stringify({ jsonrpc: "2.0", id: options.id ?? null, error });
+  res.writeHead(status, {
+    ...options.headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}

@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isSupportedVersion } from "../protocol/version.js";
+import { httpError } from "./errors.js";
+
+/**
+ * One request header's first value.
+ *
+ * @example
+ * header(req, "mcp-session-id");
+ */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Whether the request's `Accept` header allows a media type (exactly, `type/*` or `*\/*`).
+ *
+ * @example
+ * accepts(req, "text/event-stream");
+ */
+export function accepts(req: IncomingMessage, type: string): boolean {
+  const accept = (req.headers.accept ?? "").toLowerCase();
+  if (accept.includes(type) || accept.includes("*/*")) return true;
+  return accept.includes(`${type.split("/")[0]}/*`);
+}
+
+/**
+ * Checks what a POST must carry: `Accept` listing JSON and SSE (406), a JSON body (415) and
+ * a supported `MCP-Protocol-Version` when present (400). Answers and returns false on failure.
+ *
+ * @example
+ * if (!postHeadersOk(req, res)) return;
+ */
+export function postHeadersOk(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
+    httpError(
+      res,
+      406,
+      "http_error",
+      "Not Acceptable: Accept must list application/json and text/event-stream",
+    );
+    return false;
+  }
+  const type = (header(req, "content-type") ?? "").toLowerCase();
+  if (!/^application\/json\s*(;|$)/.test(type)) {
+    httpError(
+      res,
+      415,
+      "http_error",
+      "Unsupported Media Type: Content-Type must be application/json",
+    );
+    return false;
+  }
+  return protocolHeaderOk(req, res);
+}
+
+/**
+ * Checks the `MCP-Protocol-Version` header: absent, or a revision this server speaks (400
+ * otherwise). Answers and returns false on failure.
+ *
+ * @example
+ * if (!protocolHeaderOk(req, res)) return;
+ */
+export function protocolHeaderOk(req: IncomingMessage, res: ServerResponse): boolean {
+  const v = header(req, "mcp-protocol-version");
+  if (v === undefined || isSupportedVersion(v)) return true;
+  httpError(res, 400, "http_error", `Unsupported MCP-Protocol-Version: ${v.slice(0, 40)}`);
+  return false;
+}

@@ -1,0 +1,73 @@
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type {
+  JSONRPCRequest,
+  MessageExtraInfo,
+  Notification,
+  RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+
+export type { AuthInfo };
+
+/** A zod-like schema used to check a client's answer to a server-to-client request. */
+export interface ResultSchema {
+  safeParse(value: unknown): { success: boolean; data?: unknown; error?: { message: string } };
+}
+
+/** Options of an outgoing (server-to-client) request. */
+export interface OutgoingRequestOptions {
+  signal?: AbortSignal;
+  /** Time allowed for the client's answer in ms (default 60 s); then it fails with `timeout`. */
+  timeout?: number;
+  relatedRequestId?: RequestId;
+}
+
+/** HTTP details of a request, when it came over HTTP. */
+export interface RequestInfo {
+  headers: Record<string, string | string[] | undefined>;
+  url?: URL;
+  remoteAddress?: string;
+}
+
+/** What a transport passes along with an incoming message (the SDK's `MessageExtraInfo`, plus ours). */
+export interface IncomingExtra {
+  authInfo?: AuthInfo | undefined;
+  requestInfo?: RequestInfo | undefined;
+  /** Closes this request's SSE stream so the client resumes it (SEP-1699); false when it cannot. */
+  closeSSEStream?: (() => boolean | undefined) | undefined;
+  /** Closes the standalone GET stream. */
+  closeStandaloneSSEStream?: (() => void) | undefined;
+  /** HTTP only: headers added to this request's answer (e.g. `Server-Timing`). */
+  responseHeaders?: Record<string, string> | undefined;
+}
+
+/** The per-request services handed to the dispatcher. */
+export interface RequestExtra {
+  signal: AbortSignal;
+  requestId: RequestId;
+  sessionId: string | undefined;
+  _meta: Record<string, unknown> | undefined;
+  authInfo: AuthInfo | undefined;
+  requestInfo: RequestInfo | undefined;
+  closeSSEStream: (() => boolean | undefined) | undefined;
+  /** HTTP only: headers added to this request's answer (e.g. `Server-Timing`). */
+  responseHeaders?: Record<string, string> | undefined;
+  sendNotification(n: Notification): Promise<void>;
+  sendRequest<T = unknown>(
+    request: { method: string; params?: unknown },
+    schema: ResultSchema,
+    options?: OutgoingRequestOptions,
+  ): Promise<T>;
+}
+
+/** What the protocol layer needs from the app. */
+export interface ProtocolHost {
+  /** Answers a request (everything but initialize and ping). */
+  dispatch(request: JSONRPCRequest, extra: RequestExtra): Promise<unknown>;
+  /** Sees a client notification. */
+  notification(n: Notification): void;
+  /** The initialize result for a negotiated protocol version. */
+  initializeResult(version: string): Record<string, unknown>;
+}
+
+/** Narrows the SDK's `MessageExtraInfo` to what MCP Forge's transports pass. */
+export type TransportExtra = MessageExtraInfo & IncomingExtra;

@@ -1,0 +1,32 @@
+import {
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** The protocol revision offered when a client asks for one this server does not speak. */
+export const LATEST_VERSION: string = LATEST_PROTOCOL_VERSION;
+
+/**
+ * Whether this server speaks a protocol revision (`2025-11-25`, `2025-06-18`, …).
+ *
+ * @example
+ * isSupportedVersion("2025-06-18"); // true
+ */
+export function isSupportedVersion(version: unknown): boolean {
+  return typeof version === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(version);
+}
+
+/**
+ * The revision negotiated for a client's `initialize`: the one it asked for when supported,
+ * else the latest (the client then decides whether it can continue). The one rule every
+ * transport uses.
+ *
+ * @example
+ * negotiateVersion("2025-03-26"); // "2025-03-26"
+ * negotiateVersion("1999-01-01"); // the latest revision
+ */
+export function negotiateVersion(requested: unknown): string {
+  return typeof requested === "string" && isSupportedVersion(requested)
+    ? requested
+    : LATEST_VERSION;
+}
