@@ -16,7 +16,8 @@ export interface ReadmeCheck {
 
 /**
  * Checks a README's code blocks. A TypeScript block whose first line is `// <file>` (a file
- * beside the README, e.g. `// examples/server.ts`) must show that file verbatim, and the file
+ * beside the README, e.g. `// examples/server.ts`) must show that file verbatim (after that
+ * line, or from it when the file's own first line names it too), and the file
  * must be type-checked by the README folder's tsconfig.json; `// from <file>` marks an excerpt,
  * which must appear in the file (indentation aside). Any other TypeScript block is returned as
  * a snippet to type-check. JSON blocks must parse (whole, or one value per line). Other blocks
@@ -75,13 +76,15 @@ interface Located {
 function fileProblem(block: CodeBlock, file: string): Located | undefined {
   const name = block.code.split("\n")[0]?.slice(3).split(/\s/)[0];
   if (!existsSync(file)) return { line: block.line, message: `${name} does not exist` };
-  const shown = block.code.split("\n").slice(1);
   const actual = readFileSync(file, "utf8").replace(/\n$/, "").split("\n");
+  // The header line is the README's, unless the file starts with it (names itself) too.
+  const withHeader = actual[0]?.startsWith(`// ${name}`) === true;
+  const shown = block.code.split("\n").slice(withHeader ? 0 : 1);
   const length = Math.max(shown.length, actual.length);
   for (let i = 0; i < length; i++) {
     if (shown[i] !== actual[i]) {
       return {
-        line: block.line + 1 + Math.min(i, shown.length),
+        line: block.line + (withHeader ? 0 : 1) + Math.min(i, shown.length),
         message: `differs from ${name} at its line ${i + 1}: the README shows ${JSON.stringify(shown[i] ?? "(end of block)")}, the file has ${JSON.stringify(actual[i] ?? "(end of file)")}`,
       };
     }

@@ -48,7 +48,7 @@ describe("docs-check on a fixture repository", () => {
     const lines = failure?.stderr.split("\n").filter((line) => line.includes(" - ")) ?? [];
     expect(lines.sort()).toEqual([...EXPECTED].sort());
     expect(failure?.stderr).toContain(
-      "7 problems in 7 examples or blocks — 5 JSDoc examples in packages/widget; 5 code blocks in 1 READMEs (skipped: packages/skipped)",
+      "7 problems in 7 examples or blocks — 5 JSDoc examples in packages/widget; 6 code blocks in 1 READMEs (skipped: packages/skipped)",
     );
   });
 
