@@ -63,6 +63,8 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.depcruise.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
+      // No "types": it comes first in our exports maps and points at dist/, which a clean checkout
+      // does not have (and which would be cruised instead of the source when it does).
       conditionNames: ["@mcpforge/source", "import", "default"],
       extensions: [".ts", ".js", ".d.ts", ".json"],
     },

@@ -215,7 +215,7 @@ export function render(r: Results): string {
     `- Node ${m.node}, \`@modelcontextprotocol/sdk\` ${m.sdk}; MCP Forge built from ${m.commit}`,
     `- Date: ${m.date}${r.elapsedSeconds ? ` (run took ${Math.round(r.elapsedSeconds)} s)` : ""}`,
     `- Load: ${st.warmup} s warm-up + ${st.seconds} s per cell, ${st.rounds} rounds alternating the order of the servers; ${st.pinned}`,
-    "- How to run: `cd /work/main && pnpm install && pnpm bench` (options: `pnpm bench -- --help`)",
+    "- How to run, from the repository root: `pnpm install && pnpm bench` (options: `pnpm bench -- --help`)",
   );
   const bg = Object.entries(r.background);
   if (bg.length > 0) {

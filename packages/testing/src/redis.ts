@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
  * The Redis the tests use: `REDIS_URL` from the environment, else `redis://127.0.0.1:6379`.
  *
  * @example
- * const store = redisStore({ url: REDIS_URL, prefix: randomPrefix("store") });
+ * const redis = await connectRedis(REDIS_URL); // what requireRedis() and deletePrefix() use by default
  */
 export const REDIS_URL: string = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -68,6 +68,7 @@ export function randomPrefix(label = "test"): string {
  * Deletes every key that starts with `prefix` on the Redis at `url`; returns how many there were.
  *
  * @example
+ * const prefix = randomPrefix("example");
  * afterEach(() => deletePrefix(prefix));
  */
 export async function deletePrefix(prefix: string, url: string = REDIS_URL): Promise<number> {
@@ -154,8 +155,9 @@ function ping(port: number): Promise<boolean | undefined> {
  * const redis = await redisServer();
  * await redis.start();
  * try {
- *   const store = redisStore({ url: redis.url });
- *   await redis.stop(); // an outage: the store must fail open
+ *   const client = await connectRedis(redis.url);
+ *   client.disconnect();
+ *   await redis.stop(); // an outage: what talks to redis.url must cope
  * } finally {
  *   await redis.stop();
  * }

@@ -68,12 +68,12 @@ const FACTORY = "cached";
  * @example
  * import { cached } from "@mcpforge/cache";
  * import { memoryStore } from "@mcpforge/cache/memory";
- * const getUser = cached(async (id: string) => db.users.find(id), {
+ * const getUser = cached(async (id: string) => ({ id, name: `User ${id}` }), {
  *   store: memoryStore(),
  *   ttlMs: 30_000,
  *   tags: (id) => [`user:${id}`],
  * });
- * await getUser("42"); // runs the query
+ * await getUser("42"); // calls the function
  * await getUser("42"); // from the cache
  * await getUser.invalidateTag("user:42");
  */

@@ -11,7 +11,7 @@ export const ANONYMOUS = "anonymous";
  * more — or {@link ANONYMOUS} when the request is not authenticated.
  *
  * @example
- * app.use(responseCache({ store, ttlMs: 60_000, identity: (ctx) => callerIdentity(ctx) }));
+ * app.use(responseCache({ store: memoryStore(), ttlMs: 60_000, identity: (ctx) => callerIdentity(ctx) }));
  */
 export function callerIdentity(ctx: Pick<Context, "auth">): string | undefined {
   const principal = principalKey(ctx.auth);

@@ -51,10 +51,10 @@ const SAMPLES: Record<string, unknown> = {
  * closes every store it made.
  *
  * @example
- * // memory-store.test.ts
+ * // my-store.test.ts (a complete store: examples/cache-store-contract.test.ts)
  * import { testCacheStore } from "@mcpforge/testing";
- * import { memoryStore } from "./memory-store.js";
- * testCacheStore("memory", () => memoryStore({ maxEntries: 10_000 }));
+ * declare function myStore(options: { prefix: string }): CacheStoreLike; // the store under test
+ * testCacheStore("my-store", () => myStore({ prefix: `test:${crypto.randomUUID()}:` }));
  */
 export function testCacheStore(
   name: string,

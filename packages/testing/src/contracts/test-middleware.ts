@@ -143,7 +143,8 @@ function isServerAnswer(error: unknown): boolean {
  *
  * @example
  * const counts: number[] = [];
- * app.use(countNextCalls(myMiddleware, (n) => counts.push(n)));
+ * const passThrough: Middleware = (_ctx, next) => next();
+ * app.use(countNextCalls(passThrough, (n) => counts.push(n))); // counts: [1, 1, …]
  */
 export function countNextCalls(
   middleware: Middleware,
@@ -227,10 +228,15 @@ async function lists(client: TestClient, ms: number) {
  * `factory` must build a fresh middleware each time it is called.
  *
  * @example
- * // timing.test.ts
+ * // stamp.test.ts
+ * import type { Middleware } from "@mcpforge/core";
  * import { testMiddleware } from "@mcpforge/testing";
- * import { timing } from "./timing.js";
- * testMiddleware("timing", () => timing({ slowMs: 1000 }));
+ * const stamp = (): Middleware => async (ctx, next) => {
+ *   const result = await next();
+ *   console.error(`${ctx.method} answered`);
+ *   return result;
+ * };
+ * testMiddleware("stamp", () => stamp());
  */
 export function testMiddleware<V extends Vars = Vars>(
   name: string,

@@ -14,7 +14,14 @@ const MAX_JWKS_BYTES = 512 * 1024;
  * The JWKS could not be fetched (network, status, timeout, malformed document): fail closed.
  *
  * @example
- * if (err instanceof JwksUnavailableError) answer503();
+ * import { jwtVerify } from "jose";
+ * const jwks = new RemoteJwks(new URL("https://issuer.example.com/jwks.json"), {
+ *   cooldownMs: 30_000, maxAgeMs: 600_000, timeoutMs: 5_000, onFailure: console.error,
+ * });
+ * const status = await jwtVerify("eyJhbGciOiJSUzI1NiJ9.e30.c2ln", jwks.getKey).then(
+ *   () => 200,
+ *   (err) => (err instanceof JwksUnavailableError ? 503 : 401), // fail closed, retry later
+ * );
  */
 export class JwksUnavailableError extends Error {
   override readonly name = "JwksUnavailableError";
@@ -65,7 +72,9 @@ async function readCapped(res: Response, max: number): Promise<string> {
  * const jwks = new RemoteJwks(new URL("https://issuer.example.com/jwks.json"), {
  *   cooldownMs: 30_000, maxAgeMs: 600_000, timeoutMs: 5_000, onFailure: console.error,
  * });
- * await jwtVerify(token, jwks.getKey, { issuer, audience });
+ * import { jwtVerify } from "jose";
+ * const token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"; // from the Authorization header
+ * await jwtVerify(token, jwks.getKey, { issuer: "https://issuer.example.com/", audience: "https://mcp.example.com/mcp" });
  */
 export class RemoteJwks {
   readonly #url: URL;

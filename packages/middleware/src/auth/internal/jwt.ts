@@ -61,8 +61,20 @@ export function looksLikeJwt(token: string): boolean {
  * key lookup, so they never trigger a JWKS fetch.
  *
  * @example
- * const verifier = new JwtVerifier(settings, (err) => logger.warn("JWKS fetch failed", { error: err.message }));
- * const outcome = await verifier.verify(token);
+ * const verifier = new JwtVerifier(
+ *   {
+ *     jwksUrl: new URL("https://issuer.example.com/jwks.json"),
+ *     issuer: "https://issuer.example.com/",
+ *     audience: "https://mcp.example.com/mcp",
+ *     algorithms: ["RS256"],
+ *     clockToleranceSec: 30,
+ *     cooldownMs: 30_000,
+ *     maxAgeMs: 600_000,
+ *     timeoutMs: 5_000,
+ *   },
+ *   (err) => console.error("JWKS fetch failed:", err.message),
+ * );
+ * const outcome = await verifier.verify("eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
  */
 export class JwtVerifier {
   readonly jwks: RemoteJwks;
