@@ -124,6 +124,10 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Kills it (SIGKILL by default) and waits until it has exited; no-op if not running. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Freezes it with SIGSTOP: its sockets stay open but it answers nothing (a hung Redis). */
+  pause(): void;
+  /** Thaws a paused server with SIGCONT. */
+  resume(): void;
 }
 
 /** PINGs 127.0.0.1:`port`: true on +PONG, false on another answer, undefined when refused. */
@@ -211,6 +215,13 @@ export async function redisServer(port?: number): Promise<RedisServer> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    pause() {
+      if (!child) throw new Error("redisServer(): pause() needs a running server");
+      child.kill("SIGSTOP");
+    },
+    resume() {
+      child?.kill("SIGCONT");
+    },
     async stop(signal: NodeJS.Signals = "SIGKILL") {
       const proc = child;
       child = undefined;
@@ -218,6 +229,7 @@ export async function redisServer(port?: number): Promise<RedisServer> {
       await new Promise<void>((resolve) => {
         proc.once("exit", () => resolve());
         proc.kill(signal);
+        if (signal !== "SIGKILL") proc.kill("SIGCONT"); // a paused server handles it once thawed
       });
     },
   };

@@ -87,7 +87,11 @@ export interface ResponseCacheStats {
   oversized: number;
   /** Corrupt entries found (treated as misses and deleted). */
   corrupt: number;
-  /** Store failures (the request went to the origin). */
+  /**
+   * Store failures: the ones the store threw, plus the ones it reports itself in its own
+   * `stats().errors` (a Redis store answers a failed or bypassed read as a miss, so its trouble
+   * shows up here too). The request went to the origin.
+   */
   errors: number;
   /** Entries the store evicted to stay within its bounds (when it counts them). */
   evictions: number;
@@ -452,7 +456,12 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     invalidateList,
 
     stats(): ResponseCacheStats {
-      return { ...counters, evictions: store.stats?.().evictions ?? 0 };
+      const own = store.stats?.();
+      return {
+        ...counters,
+        errors: counters.errors + (own?.errors ?? 0),
+        evictions: own?.evictions ?? 0,
+      };
     },
   };
 }

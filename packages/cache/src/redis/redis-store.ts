@@ -1,10 +1,11 @@
 import { McpForgeError, type ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
 import {
+  CircuitOpenError,
+  type CircuitState,
   checkRedisTarget,
   type RedisClientLike,
   redisConnection,
-  withRedisTimeout,
 } from "@mcpforge/core/redis";
 import { checkKey, checkTtl, serialize } from "../internal/json.js";
 import {
@@ -52,6 +53,13 @@ export interface RedisStoreStats extends CacheStoreStats {
   corrupt: number;
   /** Whether Redis is answering (false during an outage). */
   available: boolean;
+  /**
+   * Calls that did not touch Redis because its circuit was open (counted in `errors` too): after
+   * a few consecutive failures or timeouts, calls bypass Redis at once until a probe succeeds.
+   */
+  bypassed: number;
+  /** The circuit breaker: its state, and how often it opened and closed. */
+  circuit: { state: CircuitState; opens: number; closes: number };
 }
 
 /** A {@link CacheStore} in Redis, shared by every process that uses the same prefix. */
@@ -119,6 +127,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     deletes: 0,
     evictions: 0,
     errors: 0,
+    bypassed: 0,
     failedGets: 0,
     skippedSets: 0,
     corrupt: 0,
@@ -142,6 +151,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         outageMs: Date.now() - outage.since,
         failures: outage.failures,
       }),
+    onCircuit: (state, circuit) => {
+      if (state === "open") {
+        log().info("Redis cache circuit open: calls bypass Redis until a probe succeeds", {
+          store: "redis",
+          prefix,
+          opens: circuit.opens,
+        });
+      } else {
+        log().info("Redis cache circuit closed", { store: "redis", prefix });
+      }
+    },
   });
   const connect = () => conn.connect();
   const noteFailure = conn.fail;
@@ -152,24 +172,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
-  /** Runs one Redis operation within the timeout; `{ ok: false }` when Redis failed. */
+  /**
+   * Runs one Redis operation through the connection's circuit breaker, within the timeout;
+   * `{ ok: false }` when Redis failed, was too slow, or its circuit is open (no wait at all).
+   */
   const run = async <T>(
     op: (c: RedisClientLike) => Promise<T>,
     timeoutMs = commandTimeoutMs,
   ): Promise<{ ok: true; value: T } | { ok: false }> => {
-    const startedAt = Date.now();
     try {
-      const c = await connect();
-      if (c.status !== undefined && c.status !== "ready" && c.status !== "wait") {
-        throw new Error(`Redis connection is ${c.status}`);
-      }
-      const value = await withRedisTimeout(op(c), timeoutMs);
-      conn.recover(startedAt);
-      return { ok: true, value };
+      return { ok: true, value: await conn.run(op, timeoutMs) };
     } catch (err) {
       if (conn.closed) return { ok: false };
       counters.errors++;
-      noteFailure(err);
+      if (err instanceof CircuitOpenError) counters.bypassed++;
       return { ok: false };
     }
   };
@@ -316,7 +332,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     stats(): RedisStoreStats {
-      return { ...counters, available: conn.outage === undefined && conn.client?.status !== "end" };
+      const { state, opens, closes } = conn.circuit();
+      return {
+        ...counters,
+        available: conn.outage === undefined && conn.client?.status !== "end",
+        circuit: { state, opens, closes },
+      };
     },
   };
   return store;

@@ -40,7 +40,13 @@ export async function listenHttp(
     );
   }
   const handler = new McpHttpHandler(host, o);
-  const server = createHttpServer((req, res) => {
+  // node:http enforces headersTimeout / requestTimeout only when it checks its connections
+  // (every 30 s by default): check often enough that the limits hold within about a second.
+  const checkEveryMs = Math.min(
+    1000,
+    Math.max(50, Math.floor(Math.min(o.headersTimeoutMs, o.requestTimeoutMs) / 4)),
+  );
+  const server = createHttpServer({ connectionsCheckingInterval: checkEveryMs }, (req, res) => {
     void handler.handle(req, res);
   });
   server.headersTimeout = o.headersTimeoutMs;

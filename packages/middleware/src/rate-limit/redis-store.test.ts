@@ -295,6 +295,43 @@ describe("redisRateLimitStore without Redis (fail open)", () => {
     }
   }, 60_000);
 
+  it("a frozen Redis (SIGSTOP) costs one timeout, then decisions fail open at once; SIGCONT resumes shared limits", async () => {
+    const redis: RedisServer = await redisServer();
+    await redis.start();
+    try {
+      const store = redisRateLimitStore({ url: redis.url, timeoutMs: 100, logger: silentLogger });
+      stores.push(store);
+      await store.connect();
+      const rule = bucket(1000);
+      expect((await store.consume("k", rule)).failOpen).toBeUndefined();
+      redis.pause();
+      const first = performance.now();
+      expect((await store.consume("k", rule)).failOpen).toBe(true); // paid the 100 ms timeout
+      const firstMs = performance.now() - first;
+      expect(firstMs).toBeGreaterThanOrEqual(90);
+      const times: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const t = performance.now();
+        const decision = await store.consume("k", rule);
+        times.push(performance.now() - t);
+        expect(decision.failOpen).toBe(true);
+      }
+      times.sort((a, b) => a - b);
+      // At most one probe per 500 ms pays the timeout; everything else bypasses Redis.
+      expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(50);
+      redis.resume();
+      let resumed = false;
+      for (let i = 0; i < 100 && !resumed; i++) {
+        resumed = (await store.consume("k", rule)).failOpen === undefined;
+        if (!resumed) await sleep(50);
+      }
+      expect(resumed).toBe(true);
+    } finally {
+      redis.resume();
+      await redis.stop();
+    }
+  }, 30_000);
+
   it("falls back from EVALSHA to EVAL when Redis lost its script cache", async () => {
     const redis = await redisServer();
     await redis.start();

@@ -1,11 +1,6 @@
 import type { ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
-import {
-  checkRedisTarget,
-  type RedisClientLike,
-  redisConnection,
-  withRedisTimeout,
-} from "@mcpforge/core/redis";
+import { checkRedisTarget, type RedisClientLike, redisConnection } from "@mcpforge/core/redis";
 import {
   checkOptionsObject,
   checkPositiveInteger,
@@ -46,7 +41,7 @@ export interface RedisRateLimitStore extends RateLimitStore {
 
 const FACTORY = "redisRateLimitStore";
 const LOGGER_NAME = "@mcpforge/middleware/rate-limit";
-/** While Redis is reported ready but failing (timeouts), probe it at most this often. */
+/** While Redis is failing (errors or timeouts), probe it at most this often. */
 const PROBE_EVERY_MS = 500;
 
 function parseReply(reply: unknown): RateLimitDecision {
@@ -91,8 +86,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     return logger;
   };
   const fallback: MemoryRateLimitStore = memoryRateLimitStore();
-  /** While Redis is failing: when to probe it next, and the decisions taken locally. */
-  let nextProbe = 0;
+  /** Decisions taken locally during an outage. */
   let failOpenDecisions = 0;
 
   const loadScripts = (c: RedisClientLike) => {
@@ -108,6 +102,8 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     ...(opts.client === undefined ? {} : { client: opts.client }),
     owner: "@mcpforge/middleware: redisRateLimitStore()",
     connectTimeoutMs,
+    // The first failure fails open at once; one probe every PROBE_EVERY_MS until Redis answers.
+    breaker: { threshold: 1, cooldownMs: PROBE_EVERY_MS },
     onReady: loadScripts,
     onOutage: (err) =>
       log().warn("rate limit store unreachable: failing open to a per-process memory limiter", {
@@ -126,11 +122,6 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
       fallback.clear();
     },
   });
-
-  const noteFailure = (err: unknown) => {
-    nextProbe = Date.now() + PROBE_EVERY_MS;
-    conn.fail(err);
-  };
 
   const evaluate = async (
     c: RedisClientLike,
@@ -161,22 +152,17 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     },
     consume: async (key, rule) => {
       if (conn.closed) return viaFallback(key, rule);
-      const c = await conn.connect();
-      if (conn.outage && (Date.now() < nextProbe || (c.status ?? "ready") !== "ready")) {
-        return viaFallback(key, rule);
-      }
       const [script, args] =
         rule.algorithm === "token-bucket"
           ? [TOKEN_BUCKET, [String(rule.capacity), String(rule.refillPerSecond)]]
           : [FIXED_WINDOW, [String(rule.limit), String(rule.windowMs)]];
-      const startedAt = Date.now();
       try {
-        const reply = await withRedisTimeout(evaluate(c, script, prefix + key, args), timeoutMs);
-        const decision = parseReply(reply);
-        conn.recover(startedAt);
-        return decision;
-      } catch (err) {
-        noteFailure(err);
+        return await conn.run(
+          async (c) => parseReply(await evaluate(c, script, prefix + key, args)),
+          timeoutMs,
+        );
+      } catch {
+        // Unreachable, too slow, or its circuit open (no wait at all): fail open.
         return viaFallback(key, rule);
       }
     },
