@@ -6,6 +6,8 @@
  */
 export {
   type EventStore,
+  type EventStoreStats,
+  type MemoryEventStore,
   type MemoryEventStoreOptions,
   memoryEventStore,
   type ReplaySend,

@@ -14,6 +14,7 @@ import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { httpError, writeJson } from "./errors.js";
+import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
 import { accepts, header, postHeadersOk, protocolHeaderOk } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
@@ -71,6 +72,22 @@ export class McpHttpHandler {
   /** Requests being answered right now. */
   get inflight(): number {
     return this.#inflight.size;
+  }
+
+  /**
+   * Open sessions, requests in flight, and the event store's counters (bytes held, streams,
+   * evictions) when it keeps any.
+   *
+   * @example
+   * const { sessions, inflight, events } = http.handler.stats();
+   */
+  stats(): { sessions: number; inflight: number; events: EventStoreStats | undefined } {
+    const store = this.#sessions?.store as Partial<MemoryEventStore> | undefined;
+    return {
+      sessions: this.sessionCount,
+      inflight: this.#inflight.size,
+      events: typeof store?.stats === "function" ? store.stats() : undefined,
+    };
   }
 
   /** Handles one HTTP request. Never throws. */

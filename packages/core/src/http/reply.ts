@@ -154,8 +154,12 @@ export class Reply {
   #finish(): void {
     this.#state = "done";
     this.#stopKeepAlive?.();
+    const delivered = this.#res !== undefined && !this.#res.writableEnded;
     this.#res?.end();
     this.#res = undefined;
+    const events = this.#o.events;
+    // Events are kept for a client that may resume; one that got the final response will not.
+    if (events) void events.store.streamDone?.(events.streamId, delivered);
     this.#o.onDone();
   }
 

@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import type { Session } from "../protocol/session.js";
 import { principalKey } from "../utils/principal.js";
 import { httpError } from "./errors.js";
-import { type EventStore, memoryEventStore } from "./event-store.js";
+import { type EventStore, type MemoryEventStore, memoryEventStore } from "./event-store.js";
 import { header } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { HttpSessionTransport } from "./session-transport.js";
@@ -23,6 +23,9 @@ export interface SessionEntry {
   readonly principal: string | undefined;
 }
 
+/** The event store of every listener that was given none: one byte budget per process. */
+let processEvents: MemoryEventStore | undefined;
+
 function newSessionId(): string {
   return randomBytes(24).toString("base64url");
 }
@@ -40,10 +43,14 @@ export class SessionTable {
   readonly #o: ResolvedListenOptions;
   readonly #entries = new Map<string, SessionEntry>();
   readonly #reaper: NodeJS.Timeout;
+  /** The event store all sessions of this listener share (one budget). */
+  readonly store: EventStore;
 
   constructor(host: HttpHost, options: ResolvedListenOptions) {
     this.#host = host;
     this.#o = options;
+    processEvents ??= memoryEventStore();
+    this.store = options.eventStore ?? processEvents;
     const every = Math.min(Math.max(options.sessionIdleTimeoutMs / 4, 10), 60_000);
     this.#reaper = setInterval(() => this.reap(), every);
     this.#reaper.unref();
@@ -102,9 +109,9 @@ export class SessionTable {
     return entry;
   }
 
-  /** The session's event store (created on first use). */
+  /** The session's event store (the listener's shared store, once the session used it). */
   events(entry: SessionEntry): EventStore {
-    entry.events ??= this.#o.eventStore ?? memoryEventStore({ maxStreams: 1000 });
+    entry.events ??= this.store;
     return entry.events;
   }
 

@@ -47,6 +47,7 @@ export class StdioTransport implements Transport {
     this.#stdin.on("data", this.#onData);
     this.#stdin.on("end", this.#onEnd);
     this.#stdin.on("error", this.#onError);
+    this.#stdout.on("error", this.#onStdoutError);
     this.#stdin.resume();
   }
 
@@ -113,11 +114,25 @@ export class StdioTransport implements Transport {
     this.onerror?.(err);
   };
 
+  /** The client stopped reading (EPIPE, a closed pipe): nothing can be answered any more. */
+  readonly #onStdoutError = () => {
+    void this.close();
+  };
+
   #write(text: string): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#closed) return resolve();
+      if (this.#closed || this.#stdout.destroyed || !this.#stdout.writable) return resolve();
       if (this.#stdout.write(text)) resolve();
-      else this.#stdout.once("drain", resolve);
+      else {
+        // Resolve on drain, or when the pipe breaks (close) instead of waiting forever.
+        const done = () => {
+          this.#stdout.off("drain", done);
+          this.#stdout.off("close", done);
+          resolve();
+        };
+        this.#stdout.once("drain", done);
+        this.#stdout.once("close", done);
+      }
     });
   }
 
@@ -131,6 +146,9 @@ export class StdioTransport implements Transport {
     this.#stdin.off("data", this.#onData);
     this.#stdin.off("end", this.#onEnd);
     this.#stdin.off("error", this.#onError);
+    // Keep a listener: a late EPIPE on stdout must not become an unhandled 'error' event.
+    this.#stdout.off("error", this.#onStdoutError);
+    this.#stdout.on("error", () => {});
     this.#stdin.pause();
     this.onclose?.();
   }
