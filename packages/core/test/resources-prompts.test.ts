@@ -1,6 +1,7 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { z as z3 } from "zod/v3";
 import { createServer } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
@@ -189,5 +190,41 @@ describe("prompts", () => {
       argument: { name: "code", value: "" },
     });
     expect(none.completion.values).toEqual([]);
+  });
+});
+
+describe("registration mistakes get messages that say what is expected", () => {
+  it("a handler without options (the FastMCP habit) shows the expected call", () => {
+    const a = createServer({ name: "t", version: "1" });
+    const handler = () => "x";
+    expect(() => (a.tool as (n: string, h: unknown) => void)("greet", handler)).toThrow(
+      /tool "greet" was given a handler but no options: write app\.tool\("greet", \{ description: "…", input: \{ x: z\.string\(\) \} \}, async \(\{ x \}, ctx\) => …\)/,
+    );
+    expect(() => (a.prompt as (n: string, h: unknown) => void)("review", handler)).toThrow(
+      /prompt "review" was given a handler but no options: write app\.prompt\("review"/,
+    );
+    expect(() => (a.resource as (n: string, h: unknown) => void)("docs://x", handler)).toThrow(
+      /resource "docs:\/\/x" was given a handler but no options/,
+    );
+    expect(() => (a.tool as (n: string, o: unknown) => void)("greet", {})).toThrow(
+      /tool "greet" needs a handler function/,
+    );
+  });
+
+  it('a zod 3 schema gets "MCP Forge needs zod 4"', () => {
+    const a = createServer({ name: "t", version: "1" });
+    // The shape of a zod 3 schema: _def and safeParse, no _zod.
+    const zod3String = { _def: { typeName: "ZodString" }, safeParse: () => ({ success: true }) };
+    const zod3Object = {
+      _def: { typeName: "ZodObject" },
+      safeParse: () => ({ success: true }),
+      shape: {},
+    };
+    expect(() => a.tool("t1", { input: { name: zod3String } as never }, () => "")).toThrow(
+      /input schema of tool "t1": field "name" is a zod 3 schema; MCP Forge needs zod 4/,
+    );
+    expect(() => a.tool("t2", { input: zod3Object as never }, () => "")).toThrow(
+      /input schema of tool "t2" is a zod 3 schema; MCP Forge needs zod 4/,
+    );
   });
 });

@@ -25,6 +25,35 @@ import type {
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/**
+ * The registration call's shape: `(name, options, handler)`. A common slip — the FastMCP habit
+ * of `app.tool(name, handler)` — gets a message that shows the expected call.
+ */
+function checkCall(
+  kind: "tool" | "prompt" | "resource",
+  name: string,
+  options: unknown,
+  handler: unknown,
+) {
+  const example =
+    kind === "tool"
+      ? `app.tool("${name}", { description: "…", input: { x: z.string() } }, async ({ x }, ctx) => …)`
+      : kind === "prompt"
+        ? `app.prompt("${name}", { description: "…", args: { topic: z.string() } }, ({ topic }) => …)`
+        : `app.resource("${name}", { description: "…", mimeType: "text/plain" }, (ctx) => …)`;
+  if (typeof options === "function" && handler === undefined) {
+    throw new Error(
+      `@mcpforge/core: ${kind} "${name}" was given a handler but no options: write ${example}`,
+    );
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new Error(`@mcpforge/core: ${kind} "${name}" needs an options object: write ${example}`);
+  }
+  if (typeof handler !== "function") {
+    throw new Error(`@mcpforge/core: ${kind} "${name}" needs a handler function: write ${example}`);
+  }
+}
+
 function checkName(kind: string, name: string): void {
   if (typeof name !== "string" || !NAME_RE.test(name)) {
     throw new Error(
@@ -88,8 +117,7 @@ export function defineToolDef(
   handler: (args: never, ctx: never) => unknown,
 ): ToolDef {
   checkName("tool", name);
-  if (typeof handler !== "function")
-    throw new Error(`@mcpforge/core: tool "${name}" needs a handler function`);
+  checkCall("tool", name, options, handler);
   const input = compileSchema(options.input, `input schema of tool "${name}"`, "input");
   const output =
     options.output === undefined
@@ -151,6 +179,7 @@ export function defineResourceDef(
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: ResourceHandler,
 ): ResourceDef {
+  checkCall("resource", uri, options, handler);
   checkScheme("resource", uri);
   if (!URL.canParse(uri)) {
     throw new Error(
@@ -178,6 +207,7 @@ export function defineTemplateDef(
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: TemplateDef["handler"],
 ): TemplateDef {
+  checkCall("resource", uriTemplate, options, handler);
   checkScheme("resource template", uriTemplate);
   const template = new UriTemplate(uriTemplate);
   const name = options.name ?? uriTemplate;
@@ -252,6 +282,7 @@ export function definePromptDef(
   handler: PromptDef["handler"],
 ): PromptDef {
   checkName("prompt", name);
+  checkCall("prompt", name, options, handler);
   const shape = options.args ?? {};
   const args = compileSchema(shape, `arguments of prompt "${name}"`);
   const argumentsList: PromptArgument[] = Object.entries(shape).map(([argName, schema]) => {

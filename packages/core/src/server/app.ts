@@ -227,7 +227,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       this.#internals.templates.add(defineTemplateDef(uri, options, handler as never));
       return this.#internals.templates.handle(uri);
     }
-    if (options.params !== undefined || options.complete !== undefined) {
+    if (options?.params !== undefined || options?.complete !== undefined) {
       throw new Error(
         `@mcpforge/core: resource "${uri}" has no URI variables; params/complete need a template`,
       );
