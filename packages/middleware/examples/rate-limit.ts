@@ -1,9 +1,9 @@
 // Limits per client, shared by every instance through Redis (REDIS_URL). Serves HTTP.
 import { createServer } from "@mcpforge/core";
-import { rateLimit, redisStore } from "@mcpforge/middleware/rate-limit";
+import { rateLimit, redisRateLimitStore } from "@mcpforge/middleware/rate-limit";
 import * as z from "zod";
 
-const store = redisStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+const store = redisRateLimitStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
 const limiter = rateLimit({
   store,
   trustProxy: 1, // one load balancer in front

@@ -11,6 +11,9 @@ describe("README examples", () => {
     expect(files.sort()).toEqual([
       "cache-store-contract.test.ts",
       "middleware-contract.test.ts",
+      "notes-server.ts",
+      "quality.test.ts",
+      "rate-limit-store-contract.test.ts",
       "redis.test.ts",
       "server.test.ts",
     ]);

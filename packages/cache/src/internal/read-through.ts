@@ -39,8 +39,19 @@ export type ReadThroughResult<T> =
  * A failing store never fails the call: the origin answers.
  *
  * @example
- * const reader = new ReadThrough({ store, generations, ttlMs, counters, onStoreError: () => counters.errors++ });
- * const { value } = await reader.get(key, ["tag:users"], () => load(id), (v) => v !== undefined);
+ * import { Generations } from "./generations.js";
+ * const store = memoryStore();
+ * const counters = { hits: 0, misses: 0, corrupt: 0 };
+ * const reader = new ReadThrough({
+ *   store,
+ *   generations: new Generations(store),
+ *   ttlMs: 60_000,
+ *   counters,
+ *   onStoreError: (err, during) => console.warn(`cache ${during} failed`, err),
+ * });
+ * const load = () => reader.get("user:42", ["tag:users"], () => ({ id: 42 }), (v) => v !== undefined);
+ * await load(); // { hit: false, value: { id: 42 } } (the origin ran; the value is stored)
+ * await load(); // { hit: true, value: { id: 42 }, at: … }
  */
 export class ReadThrough {
   readonly #o: ReadThroughOptions;
@@ -110,9 +121,11 @@ export interface Flight<T> {
  * identical calls join it. A flight leaves the table when it settles or is dropped.
  *
  * @example
- * const flights = new SingleFlight<Result>();
- * const running = flights.running(key);
- * return running ?? flights.start(key, (flight) => compute(flight));
+ * const flights = new SingleFlight<string>();
+ * const read = (url: string) =>
+ *   flights.running(url) ?? flights.start(url, async () => (await fetch(url)).text());
+ * const [a, b] = await Promise.all([read("https://example.com/"), read("https://example.com/")]);
+ * // one fetch: the second call joined the first
  */
 export class SingleFlight<T> {
   readonly #flights = new Map<string, Flight<T>>();

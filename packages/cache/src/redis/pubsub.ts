@@ -45,9 +45,23 @@ interface SubscriberClient {
  * store's) that reconnects and resubscribes by itself.
  *
  * @example
- * const pubsub = new RedisPubSub({ conn, connectTimeoutMs: 1000, command: run });
- * const sub = pubsub.subscribe("app:invalidate", { message: (text) => drop(text) });
+ * import { redisConnection } from "@mcpforge/core/redis";
+ * const conn = redisConnection({ url: "redis://127.0.0.1:6379", owner: "example", connectTimeoutMs: 1000 });
+ * const command = async (op: (c: RedisClientLike) => Promise<unknown>) => {
+ *   try {
+ *     await op(await conn.connect());
+ *     return { ok: true };
+ *   } catch (err) {
+ *     conn.fail(err);
+ *     return { ok: false };
+ *   }
+ * };
+ * const pubsub = new RedisPubSub({ conn, connectTimeoutMs: 1000, command });
+ * const sub = pubsub.subscribe("app:invalidate", { message: (text) => console.log("drop", text) });
+ * await sub.ready;
  * await pubsub.publish("app:invalidate", "users:42");
+ * await pubsub.closeAll();
+ * await conn.close();
  */
 export class RedisPubSub {
   readonly #o: RedisPubSubOptions;

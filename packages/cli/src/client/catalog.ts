@@ -38,7 +38,12 @@ const params = (cursor?: string) => (cursor ? { cursor } : undefined);
  * Reads server info, capabilities and every list (all pages) from a connected client.
  *
  * @example
- * const { tools } = await readCatalog(client);
+ * import { createServer } from "@mcpforge/core";
+ * import { createTestClient } from "@mcpforge/testing";
+ * const app = createServer({ name: "demo", version: "1.0.0" });
+ * app.tool("ping", { description: "Answers pong" }, () => "pong");
+ * await using test = await createTestClient(app);
+ * const { server, tools } = await readCatalog(test.client); // server.name "demo", tools[0].name "ping"
  */
 export async function readCatalog(client: Client): Promise<Catalog> {
   const capabilities = client.getServerCapabilities() ?? {};

@@ -49,7 +49,11 @@ const line = (name: string, description: string | undefined) =>
  * The human-readable form of `mcpforge inspect`.
  *
  * @example
- * print(formatCatalog(await readCatalog(client)));
+ * import { Client, StreamableHTTPClientTransport } from "@mcpforge/core/client";
+ * import { readCatalog } from "./catalog.js";
+ * const client = new Client({ name: "mcpforge", version: "1.0.0" });
+ * await client.connect(new StreamableHTTPClientTransport(new URL("http://127.0.0.1:3000/mcp")));
+ * process.stdout.write(formatCatalog(await readCatalog(client)));
  */
 export function formatCatalog(catalog: Catalog, verbose = true): string {
   const lines: string[] = [];

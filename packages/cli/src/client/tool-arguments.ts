@@ -61,7 +61,8 @@ function coerce(key: string, raw: string, schema: Schema | undefined): unknown {
  * schema (numbers, booleans, JSON for objects and arrays), on top of `--input-json`.
  *
  * @example
- * toolArguments(["a=1", "flag=true"], tool.inputSchema); // { a: 1, flag: true }
+ * const inputSchema = { type: "object", properties: { a: { type: "number" }, flag: { type: "boolean" } } };
+ * toolArguments(["a=1", "flag=true"], inputSchema); // { a: 1, flag: true }
  */
 export function toolArguments(
   pairs: readonly string[],

@@ -8,7 +8,8 @@ const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|json)$/;
  * `onChange` once per burst of changes, `debounceMs` after the last one.
  *
  * @example
- * const close = await watchSources("src", 150, () => restart());
+ * const close = await watchSources("src", 150, (files) => console.error(`changed: ${files.join(", ")}`));
+ * process.once("SIGINT", () => void close());
  */
 export async function watchSources(
   root: string,

@@ -15,7 +15,8 @@ export type RegisterCommand = (program: Command, outcomes: Outcomes) => void;
  * Formats the "Examples:" block every command shows under `--help`.
  *
  * @example
- * cmd.addHelpText("after", examples(["mcpforge run server.ts"]));
+ * import { Command } from "commander";
+ * new Command("run").addHelpText("after", examples(["mcpforge run server.ts"]));
  */
 export function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -42,7 +43,9 @@ export function parseHeaders(lines: string[] = []): Record<string, string> {
  * stdio, or an http(s) URL) and repeatable `--header`s for a URL.
  *
  * @example
- * withTarget(program.command("list")).option("--json", "…");
+ * import { Command } from "commander";
+ * const program = new Command("mcpforge");
+ * withTarget(program.command("list")).option("--json", "print JSON");
  */
 export function withTarget(command: Command): Command {
   return command

@@ -37,7 +37,10 @@ export interface Progress {
  * nothing when stderr is not a TTY, for steps scripts do not need to hear about).
  *
  * @example
- * const p = progress("Installing dependencies"); await install(); p.done();
+ * import { setTimeout as sleep } from "node:timers/promises";
+ * const p = progress("Installing dependencies");
+ * await sleep(1000); // the long step
+ * p.done();
  */
 export function progress(label: string, options: { quietWhenPiped?: boolean } = {}): Progress {
   const tty = Boolean(process.stderr.isTTY) && process.env.TERM !== "dumb";

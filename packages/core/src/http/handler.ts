@@ -29,8 +29,42 @@ import type { HttpHost, HttpRequest } from "./types.js";
  * (stateful sessions or stateless). It sees the app only through {@link HttpHost}.
  *
  * @example
+ * import { createServer } from "node:http";
+ * import { McpForgeError } from "@mcpforge/core";
+ * import { createStderrLogger } from "@mcpforge/core/authoring";
+ * import {
+ *   type HttpHost,
+ *   McpHttpHandler,
+ *   ProtocolSession,
+ *   resolveListenOptions,
+ *   Session,
+ * } from "@mcpforge/core/transport";
+ * // A server wired by hand that answers tools/list (app.listen() does all of this for an app).
+ * const answer = async (request: { method: string }) => {
+ *   if (request.method === "tools/list") return { tools: [] };
+ *   throw new McpForgeError("method_not_found", `Method not found: ${request.method}`);
+ * };
+ * const initializeResult = (protocolVersion: string) => ({
+ *   protocolVersion,
+ *   capabilities: { tools: {} },
+ *   serverInfo: { name: "by-hand", version: "1.0.0" },
+ * });
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("by-hand"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   async connect(transport, { transportName }) {
+ *     const protocolHost = { dispatch: answer, notification: () => {}, initializeResult };
+ *     const protocol = new ProtocolSession(protocolHost, transport);
+ *     await protocol.start();
+ *     return new Session(transport.sessionId ?? "", protocol, transportName);
+ *   },
+ *   dispatch: (_session, request) => answer(request),
+ *   initializeResult,
+ * };
  * const handler = new McpHttpHandler(host, resolveListenOptions({}));
- * http.createServer((req, res) => handler.handle(req, res));
+ * createServer((req, res) => void handler.handle(req, res)).listen(3000, "127.0.0.1");
  */
 export class McpHttpHandler {
   readonly #host: HttpHost;

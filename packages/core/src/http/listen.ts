@@ -27,7 +27,27 @@ export interface HttpServerHandle {
  * listener and drains calls; the caller (the app) owns readiness, signals and its own hooks.
  *
  * @example
- * const http = await listenHttp(host, resolveListenOptions({ port: 3000 }));
+ * import { McpForgeError } from "@mcpforge/core";
+ * import { createStderrLogger } from "@mcpforge/core/authoring";
+ * import { type HttpHost, listenHttp, resolveListenOptions } from "@mcpforge/core/transport";
+ * // A stateless server that answers tools/list (app.listen() does all of this for an app).
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("by-hand"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   connect: () => Promise.reject(new Error("stateless: no sessions")),
+ *   dispatch: async (_session, request) => {
+ *     if (request.method === "tools/list") return { tools: [] };
+ *     throw new McpForgeError("method_not_found", `Method not found: ${request.method}`);
+ *   },
+ *   initializeResult: (protocolVersion) => ({
+ *     protocolVersion,
+ *     capabilities: { tools: {} },
+ *     serverInfo: { name: "by-hand", version: "1.0.0" },
+ *   }),
+ * };
+ * const http = await listenHttp(host, resolveListenOptions({ port: 3000, mode: "stateless" }));
  * console.error(`listening on ${http.url}`);
  */
 export async function listenHttp(

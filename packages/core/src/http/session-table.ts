@@ -35,8 +35,23 @@ function newSessionId(): string {
  * the creating principal, idle reaping, the cap, and freeing each session's state.
  *
  * @example
- * const table = new SessionTable(host, options);
- * const entry = await table.open("2025-11-25", undefined);
+ * import { createStderrLogger } from "../internal/logger.js";
+ * import { Session } from "../protocol/session.js";
+ * import { resolveListenOptions } from "./options.js";
+ * import type { HttpHost } from "./types.js";
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("sessions"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   connect: async (transport, { transportName }) =>
+ *     new Session(transport.sessionId ?? "", undefined, transportName),
+ *   dispatch: async () => ({ tools: [] }),
+ *   initializeResult: (protocolVersion) => ({ protocolVersion }),
+ * };
+ * const table = new SessionTable(host, resolveListenOptions({}));
+ * const entry = await table.open("2025-11-25", undefined); // entry.id: 32 random base64url characters
+ * table.size; // 1
  */
 export class SessionTable {
   readonly #host: HttpHost;

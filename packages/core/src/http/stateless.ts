@@ -40,7 +40,28 @@ function refuseServerRequests(): Promise<never> {
  * invalid elements) included.
  *
  * @example
- * await statelessAnswer(context, req, res, [request]);
+ * import { createStderrLogger } from "../internal/logger.js";
+ * import { Session } from "../protocol/session.js";
+ * import { resolveListenOptions } from "./options.js";
+ * import type { HttpHost } from "./types.js";
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("sessions"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   connect: async (transport, { transportName }) =>
+ *     new Session(transport.sessionId ?? "", undefined, transportName),
+ *   dispatch: async () => ({ tools: [] }),
+ *   initializeResult: (protocolVersion) => ({ protocolVersion }),
+ * };
+ * const context: StatelessContext = {
+ *   host,
+ *   options: resolveListenOptions({ mode: "stateless" }),
+ *   session: new Session("stateless", undefined, "http"),
+ *   inflight: new Set(),
+ * };
+ * await statelessAnswer(context, req, res, [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
+ * // res: 200 application/json {"jsonrpc":"2.0","id":1,"result":{"tools":[]}}
  */
 export async function statelessAnswer(
   c: StatelessContext,

@@ -44,8 +44,13 @@ function refuse(
  * else that is not a JSON-RPC 2.0 message gets `-32600`. The one rule HTTP and stdio share.
  *
  * @example
+ * const line = '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":[]}';
  * const checked = checkMessage(JSON.parse(line));
- * if (!checked.ok) reply({ jsonrpc: "2.0", id: checked.id, error: checked.error });
+ * // { ok: false, error: { code: -32602, message: … }, id: 7, answer: true }
+ * if (!checked.ok && checked.answer) {
+ *   const reply = { jsonrpc: "2.0", id: checked.id, error: checked.error };
+ *   process.stdout.write(`${JSON.stringify(reply)}\n`);
+ * }
  */
 export function checkMessage(value: unknown): CheckedMessage {
   if (!isPlainObject(value)) {

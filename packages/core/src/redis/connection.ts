@@ -110,7 +110,14 @@ export class RedisTimeoutError extends Error {
  * Races a Redis command against a deadline; a late failure never becomes an unhandled rejection.
  *
  * @example
- * const value = await withRedisTimeout(client.call("GET", "k"), 100);
+ * import { RedisTimeoutError, withRedisTimeout } from "@mcpforge/core/redis";
+ * import { Redis } from "ioredis";
+ * const client = new Redis("redis://127.0.0.1:6379");
+ * try {
+ *   const value = await withRedisTimeout(client.get("greeting"), 100);
+ * } catch (err) {
+ *   if (err instanceof RedisTimeoutError) console.error("no answer from Redis within 100 ms");
+ * }
  */
 export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -128,7 +135,11 @@ export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T>
  * Closes a client: QUIT when it is up (1 s at most), otherwise just drop it (no reconnecting).
  *
  * @example
- * await closeRedisClient(subscriber);
+ * import { closeRedisClient } from "@mcpforge/core/redis";
+ * import { Redis } from "ioredis";
+ * const subscriber = new Redis("redis://127.0.0.1:6379");
+ * await subscriber.subscribe("news");
+ * await closeRedisClient(subscriber); // QUIT, as it is ready (1 s at most)
  */
 export async function closeRedisClient(client: {
   status?: string;

@@ -200,7 +200,10 @@ export function defineResourceDef(
  * Builds a resource template definition (RFC 6570).
  *
  * @example
- * const def = defineTemplateDef("users://{id}", {}, ({ id }) => `user ${id}`);
+ * // app.resource() types the handler; the definition takes the variables as `unknown`.
+ * const user = (vars: unknown) => `user ${(vars as { id: string }).id}`;
+ * const def = defineTemplateDef("users://{id}", {}, user);
+ * def.template.match("users://42"); // { id: "42" }
  */
 export function defineTemplateDef(
   uriTemplate: string,
@@ -274,7 +277,10 @@ export interface PromptDef {
  * Builds a prompt definition; its declared arguments come from the zod shape.
  *
  * @example
- * const def = definePromptDef("greet", { args: { name: z.string() } }, ({ name }) => `Hi ${name}`);
+ * // app.prompt() types the handler; the definition takes the arguments as `unknown`.
+ * const greet = (args: unknown) => `Hi ${(args as { name: string }).name}`;
+ * const def = definePromptDef("greet", { args: { name: z.string() } }, greet);
+ * def.entry.arguments; // [{ name: "name", required: true }]
  */
 export function definePromptDef(
   name: string,

@@ -168,7 +168,15 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * `setup`), which allows binding a non-loopback address without `allowedHosts`.
    *
    * @example
-   * app.use({ setup: (api) => api.declareAuthentication(), onHttpRequest: checkToken });
+   * app.use({
+   *   name: "bearer-token",
+   *   setup: (api) => api.declareAuthentication(),
+   *   onHttpRequest: (req, res) => {
+   *     if (req.headers.authorization === `Bearer ${process.env.MCP_TOKEN}`) return undefined;
+   *     res.writeHead(401).end();
+   *     return true;
+   *   },
+   * });
    */
   declareAuthentication(): void {
     this.#authenticated = true;
@@ -408,7 +416,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Runs `fn` once before the first connection is served.
    *
    * @example
-   * app.onStart(async () => { await pool.connect(); });
+   * import { readFile } from "node:fs/promises";
+   * let motd = "";
+   * app.onStart(async () => {
+   *   motd = await readFile("motd.txt", "utf8");
+   * });
+   * app.tool("motd", { description: "The message of the day" }, () => motd);
    */
   onStart(fn: () => unknown): this {
     this.#onStart.push(fn);
@@ -419,7 +432,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Runs `fn` when the app closes.
    *
    * @example
-   * app.onClose(() => pool.end());
+   * const refresh = setInterval(() => console.error("refreshing"), 60_000);
+   * app.onClose(() => clearInterval(refresh));
    */
   onClose(fn: () => unknown): this {
     this.#onClose.push(fn);
@@ -522,8 +536,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Serves one client over a transport (stdio, in-memory, or any SDK transport).
    *
    * @example
-   * const [client, server] = InMemoryTransport.createLinkedPair();
-   * await app.connect(server);
+   * import { Client } from "@mcpforge/core/client";
+   * import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+   * const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+   * await app.connect(serverSide, { transportName: "memory" });
+   * const client = new Client({ name: "probe", version: "1.0.0" });
+   * await client.connect(clientSide);
    */
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<SessionInfo> {
     const session = await this.#connect(transport, {

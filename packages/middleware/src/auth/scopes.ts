@@ -13,7 +13,14 @@ const challengesOf = new WeakMap<Principal, Challenges>();
  * client (`WWW-Authenticate: … error="insufficient_scope"`) which scopes to ask for.
  *
  * @example
- * bindChallenges(principal, settings.challenges);
+ * import { createAuthenticator } from "./internal/authenticate.js";
+ * import { resolveSettings } from "./internal/settings.js";
+ * const keys = { k_live_0123456789abcdef: { clientId: "ci", scopes: ["mcp"] } };
+ * const settings = resolveSettings({ apiKeys: { keys } }, (err) => console.warn(err.message));
+ * // As auth() does: every principal its authenticator issues gets that auth()'s challenges.
+ * const authn = createAuthenticator(settings, console.warn, (principal) =>
+ *   bindChallenges(principal, settings.challenges),
+ * );
  */
 export function bindChallenges(principal: Principal, challenges: Challenges): void {
   challengesOf.set(principal, challenges);
@@ -94,7 +101,15 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
  * with `McpForgeError("forbidden")`. Trusted callers (allowed unauthenticated transports) pass.
  *
  * @example
- * const scopes = scopeEnforcement(settings.requirements, authenticator.principalOf);
+ * import { createAuthenticator } from "./internal/authenticate.js";
+ * import { resolveSettings } from "./internal/settings.js";
+ * const keys = { k_live_0123456789abcdef: { clientId: "ci", scopes: ["mcp"] } };
+ * const settings = resolveSettings(
+ *   { apiKeys: { keys }, require: { tools: { delete_user: ["users:write"] } } },
+ *   (err) => console.warn(err.message),
+ * );
+ * const authn = createAuthenticator(settings, console.warn, () => {});
+ * const scopes = scopeEnforcement(settings.requirements, authn.principalOf);
  * const hooks = { onCallTool: scopes.onCallTool, onListTools: scopes.onListTools };
  */
 export function scopeEnforcement(

@@ -13,7 +13,13 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * under their parent's path). The root itself is not visited.
  *
  * @example
- * for (const { path, schema } of walkSchema(tool.inputSchema)) console.log(path, schema.type);
+ * const inputSchema = {
+ *   type: "object",
+ *   properties: { tags: { type: "array", items: { type: "string" } } },
+ * };
+ * for (const { path, schema } of walkSchema(inputSchema)) console.log(path, schema.type);
+ * // tags array
+ * // tags[] string
  */
 export function* walkSchema(root: unknown, path = ""): Generator<SchemaNode> {
   if (!isObject(root)) return;

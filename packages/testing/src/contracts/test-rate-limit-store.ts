@@ -61,10 +61,10 @@ const dayWindow = (limit: number): RateLimitRuleLike => ({
  * the suite closes every store it made.
  *
  * @example
- * // memory-store.test.ts
+ * // my-store.test.ts (a complete store: examples/rate-limit-store-contract.test.ts)
  * import { testRateLimitStore } from "@mcpforge/testing";
- * import { memoryRateLimitStore } from "@mcpforge/middleware/rate-limit";
- * testRateLimitStore("memory", () => memoryRateLimitStore());
+ * declare function myStore(options: { prefix: string }): RateLimitStoreLike; // the store under test
+ * testRateLimitStore("my-store", () => myStore({ prefix: `test:${crypto.randomUUID()}:` }));
  */
 export function testRateLimitStore(
   name: string,

@@ -31,8 +31,14 @@ export interface StoreTracker<S> {
  * clean up after each test.
  *
  * @example
- * const stores = storeTracker("testCacheStore", factory);
- * afterEach(async () => { for (const s of stores.takeOpen()) await s.close(); });
+ * const stores = storeTracker("testMapStore", () => new Map<string, unknown>());
+ * afterEach(() => {
+ *   for (const store of stores.takeOpen()) store.clear();
+ * });
+ * it("starts empty", async () => {
+ *   const { store } = await stores.fresh();
+ *   expect(store.size).toBe(0);
+ * });
  */
 export function storeTracker<S>(suite: string, factory: () => S | Promise<S>): StoreTracker<S> {
   if (typeof factory !== "function") {

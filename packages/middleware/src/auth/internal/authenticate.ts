@@ -30,7 +30,17 @@ function jwksLocation(url: string | URL | undefined): string | undefined {
  * Reports a failed JWKS fetch as a warning naming the JWKS location (never its query string).
  *
  * @example
+ * import { resolveSettings } from "./settings.js";
+ * const options = {
+ *   jwt: {
+ *     jwksUrl: "https://login.example.com/.well-known/jwks.json",
+ *     issuer: "https://login.example.com/",
+ *     audience: "https://mcp.example.com/mcp",
+ *   },
+ * };
+ * const warn = (msg: string, fields: Record<string, unknown>) => console.warn(msg, fields);
  * const settings = resolveSettings(options, jwksFailureReporter(options, warn));
+ * // a failed fetch logs: JWKS fetch failed { middleware: "auth", jwks: "https://login.example.com/.well-known/jwks.json", error: … }
  */
 export function jwksFailureReporter(options: AuthOptions, warn: Warn): (error: Error) => void {
   return (error) => {
@@ -90,7 +100,13 @@ function authInfo(token: string, fields: Omit<AuthInfo, "token">): AuthInfo {
  * sets `req.auth` (token hidden, API keys never copied) and records its principal.
  *
  * @example
- * const authn = createAuthenticator(settings, warn, (p) => bindChallenges(p, settings.challenges));
+ * import { bindChallenges } from "../scopes.js";
+ * import { resolveSettings } from "./settings.js";
+ * const keys = { k_live_0123456789abcdef: { clientId: "ci", scopes: ["mcp"] } };
+ * const settings = resolveSettings({ apiKeys: { keys } }, (err) => console.warn(err.message));
+ * const authn = createAuthenticator(settings, console.warn, (principal) =>
+ *   bindChallenges(principal, settings.challenges),
+ * );
  * app.useHttp(authn.onHttpRequest);
  */
 export function createAuthenticator(

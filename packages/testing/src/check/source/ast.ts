@@ -27,7 +27,14 @@ export const isNode = (v: unknown): v is AstNode =>
  * return `false` from `visit` to skip a node's children.
  *
  * @example
- * walk(ast, (node) => { if (node.type === "CallExpression") calls++; });
+ * import { parseSource } from "./parse.js";
+ * const ast = await parseSource("run(a(), b());", "server.ts");
+ * let calls = 0;
+ * walk(ast, (node) => {
+ *   if (node.type === "CallExpression") calls++;
+ *   return undefined;
+ * });
+ * calls; // 3
  */
 export function walk(
   root: unknown,

@@ -27,6 +27,8 @@ function loadedModule(init: unknown): string | undefined {
  * Finds how a file binds a Node built-in (`child_process`, `vm`, with or without `node:`).
  *
  * @example
+ * import { parseSource } from "./parse.js";
+ * const ast = await parseSource('import { exec as run } from "node:child_process";', "server.ts");
  * const cp = moduleBindings(ast, "child_process");
  * cp.named.get("run"); // "exec"
  */

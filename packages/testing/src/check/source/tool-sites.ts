@@ -82,7 +82,9 @@ function hasKey(options: AstNode, key: string): boolean {
  * Finds `x.tool("name", { ... }, handler)` registrations in parsed source files.
  *
  * @example
- * const sites = findToolSites(await collectSources("server.ts"));
+ * import { collectSources } from "./collect.js";
+ * const sites = findToolSites(await collectSources("src/server.ts"));
+ * for (const site of sites) console.log(site.name, site.location.file, site.returnsObject);
  */
 export function findToolSites(files: readonly SourceFile[]): ToolSite[] {
   const sites: ToolSite[] = [];
