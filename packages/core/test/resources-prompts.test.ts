@@ -197,29 +197,28 @@ describe("registration mistakes get messages that say what is expected", () => {
   it("a handler without options (the FastMCP habit) shows the expected call", () => {
     const a = createServer({ name: "t", version: "1" });
     const handler = () => "x";
-    expect(() => (a.tool as (n: string, h: unknown) => void)("greet", handler)).toThrow(
+    // As an untyped caller (plain JavaScript) would call them.
+    const loose = a as unknown as Record<
+      "tool" | "prompt" | "resource",
+      (...args: unknown[]) => void
+    >;
+    expect(() => loose.tool("greet", handler)).toThrow(
       /tool "greet" was given a handler but no options: write app\.tool\("greet", \{ description: "…", input: \{ x: z\.string\(\) \} \}, async \(\{ x \}, ctx\) => …\)/,
     );
-    expect(() => (a.prompt as (n: string, h: unknown) => void)("review", handler)).toThrow(
+    expect(() => loose.prompt("review", handler)).toThrow(
       /prompt "review" was given a handler but no options: write app\.prompt\("review"/,
     );
-    expect(() => (a.resource as (n: string, h: unknown) => void)("docs://x", handler)).toThrow(
+    expect(() => loose.resource("docs://x", handler)).toThrow(
       /resource "docs:\/\/x" was given a handler but no options/,
     );
-    expect(() => (a.tool as (n: string, o: unknown) => void)("greet", {})).toThrow(
-      /tool "greet" needs a handler function/,
-    );
+    expect(() => loose.tool("greet", {})).toThrow(/tool "greet" needs a handler function/);
   });
 
   it('a zod 3 schema gets "MCP Forge needs zod 4"', () => {
     const a = createServer({ name: "t", version: "1" });
-    // The shape of a zod 3 schema: _def and safeParse, no _zod.
-    const zod3String = { _def: { typeName: "ZodString" }, safeParse: () => ({ success: true }) };
-    const zod3Object = {
-      _def: { typeName: "ZodObject" },
-      safeParse: () => ({ success: true }),
-      shape: {},
-    };
+    // zod 3's API, as zod 4 still ships it under "zod/v3".
+    const zod3String = z3.string();
+    const zod3Object = z3.object({ name: z3.string() });
     expect(() => a.tool("t1", { input: { name: zod3String } as never }, () => "")).toThrow(
       /input schema of tool "t1": field "name" is a zod 3 schema; MCP Forge needs zod 4/,
     );

@@ -113,7 +113,10 @@ export class McpHttpHandler {
    * evictions) when it keeps any.
    *
    * @example
+   * const http = await app.listen({ port: 0 });
    * const { sessions, inflight, events } = http.handler.stats();
+   * console.error(`${sessions} sessions, ${inflight} in flight, ${events?.bytes ?? 0} event bytes`);
+   * await http.close();
    */
   stats(): { sessions: number; inflight: number; events: EventStoreStats | undefined } {
     const store = this.#sessions?.store as Partial<MemoryEventStore> | undefined;

@@ -36,8 +36,14 @@ export class CircuitOpenError extends Error {
  * instead of each paying its timeout.
  *
  * @example
+ * import { CircuitBreaker, CircuitOpenError } from "@mcpforge/core/redis";
  * const breaker = new CircuitBreaker({ threshold: 3, cooldownMs: 1000 });
- * const value = await breaker.run(() => withRedisTimeout(client.call("GET", "k"), 100));
+ * const fetchQuote = () => fetch("http://127.0.0.1:9/quote").then((r) => r.text());
+ * try {
+ *   console.log(await breaker.run(fetchQuote));
+ * } catch (err) {
+ *   if (err instanceof CircuitOpenError) console.error("quote service down: skipped");
+ * }
  */
 export class CircuitBreaker {
   readonly #threshold: number;
