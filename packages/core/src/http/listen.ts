@@ -73,9 +73,10 @@ export async function listenHttp(
   server.requestTimeout = o.requestTimeoutMs;
   server.keepAliveTimeout = o.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: NodeJS.ErrnoException) => reject(listenError(err, o.host, o.port));
+    server.once("error", failed);
     server.listen(o.port, o.host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
@@ -101,4 +102,23 @@ export async function listenHttp(
     handler,
     close,
   };
+}
+
+/** A bind failure in words a user can act on. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `port ${port} on ${host}`;
+  const fix = "set PORT (or listen({ port })) to another port; 0 picks a free one";
+  if (err.code === "EADDRINUSE") {
+    return new Error(`@mcpforge/core: ${where} is in use: ${fix}`, { cause: err });
+  }
+  if (err.code === "EACCES") {
+    return new Error(`@mcpforge/core: no permission to listen on ${where}: ${fix}`, { cause: err });
+  }
+  if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") {
+    return new Error(
+      `@mcpforge/core: cannot listen on ${host}: not an address of this machine (set HOST, e.g. 127.0.0.1 or 0.0.0.0)`,
+      { cause: err },
+    );
+  }
+  return err;
 }

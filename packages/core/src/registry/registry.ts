@@ -16,6 +16,11 @@ export class Registry<T extends Registered> {
   readonly #onChange: () => void;
   #enabled: T[] | undefined;
 
+  /** How many components are registered (enabled or not). */
+  get size(): number {
+    return this.#items.size;
+  }
+
   constructor(what: string, onChange: () => void) {
     this.#what = what;
     this.#onChange = onChange;
