@@ -72,7 +72,7 @@ export function checkDocs(
       entries: [],
       dependencies: [],
     };
-    const { snippets, problems, blocks } = readmeSnippets(readme);
+    const { snippets, problems, blocks } = readmeSnippets(readme, context);
     result.readmes.push(rel);
     result.blocks += blocks;
     result.problems.push(...problems, ...typeCheck(root, config, pkg, snippets, false));

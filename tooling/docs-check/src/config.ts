@@ -29,8 +29,12 @@ const core = (name: string) => `import("@mcpforge/core").${name}`;
 /** The repository's configuration. */
 export const config: DocsCheckConfig = {
   packages: ["packages/*"],
-  readmes: ["README.md", "packages/*/README.md", "apps/*/README.md"],
-  readmeContexts: { "README.md": "packages/core" },
+  readmes: ["README.md", "packages/*/README.md", "apps/*/README.md", "docs/*.md"],
+  readmeContexts: {
+    "README.md": "packages/core",
+    "docs/first-server.md": "packages/core",
+    "docs/fastmcp.md": "packages/core",
+  },
   skip: [],
   conditions: ["@mcpforge/source"],
   namespaces: { z: "zod" },

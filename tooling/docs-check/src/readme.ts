@@ -16,7 +16,8 @@ export interface ReadmeCheck {
 
 /**
  * Checks a README's code blocks. A TypeScript block whose first line is `// <file>` (a file
- * beside the README, e.g. `// examples/server.ts`) must show that file verbatim (after that
+ * beside the README — or in `base`, the folder the README is checked from — e.g.
+ * `// examples/server.ts`) must show that file verbatim (after that
  * line, or from it when the file's own first line names it too), and the file
  * must be type-checked by the README folder's tsconfig.json; `// from <file>` marks an excerpt,
  * which must appear in the file (indentation aside). Any other TypeScript block is returned as
@@ -26,9 +27,9 @@ export interface ReadmeCheck {
  * @example
  * const { snippets, problems } = readmeSnippets("/repo/packages/cache/README.md");
  */
-export function readmeSnippets(readme: string): ReadmeCheck {
+export function readmeSnippets(readme: string, base: string = dirname(readme)): ReadmeCheck {
   const out: ReadmeCheck = { snippets: [], problems: [], blocks: 0 };
-  const dir = dirname(readme);
+  const dir = base;
   codeBlocks(readFileSync(readme, "utf8")).forEach((block, index) => {
     const at = (line: number, message: string): Problem => ({
       file: readme,
