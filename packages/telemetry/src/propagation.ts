@@ -39,8 +39,11 @@ function hasTraceMeta(meta: unknown): meta is Meta {
  * on top of `base` (default: the active context); `base` itself when `_meta` carries none.
  *
  * @example
- * const parent = extractTraceContext(request.params?._meta);
- * tracer.startActiveSpan("work", {}, parent, (span) => { ... });
+ * import { trace } from "@opentelemetry/api";
+ * const parent = extractTraceContext({
+ *   traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+ * });
+ * trace.getTracer("worker").startSpan("job", {}, parent).end(); // a child of that span
  */
 export function extractTraceContext(meta: unknown, base: Context = context.active()): Context {
   return hasTraceMeta(meta) ? propagation.extract(base, meta, metaGetter) : base;
@@ -52,7 +55,7 @@ export function extractTraceContext(meta: unknown, base: Context = context.activ
  * itself when there is nothing to add (no SDK registered, or no span).
  *
  * @example
- * const params = { ...request.params, _meta: injectTraceMeta(request.params?._meta) };
+ * const _meta = injectTraceMeta({ progressToken: 1 }); // plus the active span's traceparent…
  */
 export function injectTraceMeta(
   meta: Meta | undefined,

@@ -115,11 +115,11 @@ function toolOutput(result: unknown): unknown {
  * @param options.maxCapturedLength - characters kept of a captured value (default 1024)
  * @param options.resourceUriAsTarget - resource URIs in span names and metrics (default false)
  * @example
- * import { telemetry } from "@mcpforge/telemetry";
+ * import { trace } from "@opentelemetry/api";
  * app.use(telemetry()); // first, so its span covers the other middleware too
- * app.tool("search", { input: { q: z.string() } }, async ({ q }) => {
- *   trace.getActiveSpan()?.addEvent("searching"); // the tools/call span
- *   return find(q);
+ * app.tool("search", { description: "Search", input: { q: z.string() } }, async ({ q }) => {
+ *   trace.getActiveSpan()?.addEvent("searching", { q }); // the tools/call span
+ *   return `results for ${q}`;
  * });
  */
 export function telemetry(options?: TelemetryOptions): MiddlewareHooks<TelemetryVars> {

@@ -263,7 +263,9 @@ export class Context<V extends Vars = Vars> {
    * {@link Context.wrapOutgoing}; `send` does the sending (e.g. a proxy's call to its backend).
    *
    * @example
-   * const result = await ctx.outgoing({ method: "tools/call", params }, (r) => backend.request(r, schema));
+   * // `send` takes the request to the peer: e.g. an SDK client's call to a proxied backend
+   * const send = async (request: OutgoingRequest) => ({ content: [], sent: request.method });
+   * const result = await ctx.outgoing({ method: "tools/call", params: { name: "search" } }, send);
    */
   outgoing<T>(
     request: OutgoingRequest,

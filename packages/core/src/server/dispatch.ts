@@ -119,7 +119,14 @@ function exposedMessage(err: unknown): string | undefined {
  * that reports outcomes (telemetry, logging) sees the thrown value; this tells what it becomes.
  *
  * @example
- * try { return await next(); } catch (err) { outcome = becomesToolError(ctx, err) ? "tool_error" : "error"; throw err; }
+ * app.use(async (ctx, next) => {
+ *   try {
+ *     return await next();
+ *   } catch (err) {
+ *     logger.warn(becomesToolError(ctx, err) ? "tool error (isError result)" : "JSON-RPC error");
+ *     throw err;
+ *   }
+ * });
  */
 export function becomesToolError(ctx: Context, err: unknown): boolean {
   return (

@@ -48,7 +48,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
  * `network.protocol.name` `http` for Streamable HTTP; none for in-memory or custom transports).
  *
  * @example
- * Object.assign(attributes, transportAttributes("stdio")); // { "network.transport": "pipe" }
+ * const attributes = transportAttributes("stdio"); // { "network.transport": "pipe" }
  */
 export function transportAttributes(transport: string): Attributes {
   if (transport === "stdio") return { [NETWORK_TRANSPORT]: "pipe" };

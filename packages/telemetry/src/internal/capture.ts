@@ -3,7 +3,7 @@
  * a maximum length so one call cannot blow up a span.
  *
  * @example
- * span.setAttribute("gen_ai.tool.call.arguments", captureJson({ city: "Paris" }, 1024));
+ * const text = captureJson({ city: "Paris" }, 1024); // '{"city":"Paris"}'
  */
 export function captureJson(value: unknown, maxLength: number): string {
   let text: string;

@@ -30,7 +30,7 @@ export function noTracerProvider(): boolean {
  * Whether the global propagator is the API's no-op one (it propagates no field).
  *
  * @example
- * if (noPropagator()) return meta;
+ * const passesContextOn = !noPropagator();
  */
 export function noPropagator(): boolean {
   return propagation.fields().length === 0;
@@ -40,6 +40,7 @@ export function noPropagator(): boolean {
  * Whether a meter is the API's no-op meter (what a no-op meter provider hands out).
  *
  * @example
+ * import { metrics } from "@opentelemetry/api";
  * const off = isNoopMeter(metrics.getMeter("x"));
  */
 export function isNoopMeter(meter: Meter): boolean {

@@ -29,7 +29,12 @@ function jsonRpcFailure(code: number, message: string): Failure {
  * records them).
  *
  * @example
- * catch (err) { failure = thrownFailure(ctx, err); throw err; }
+ * try {
+ *   await next();
+ * } catch (err) {
+ *   logger.warn(`failed: ${thrownFailure(ctx, err).errorType}`);
+ *   throw err;
+ * }
  */
 export function thrownFailure(ctx: Context, err: unknown): Failure {
   if (becomesToolError(ctx, err)) return TOOL_ERROR;
@@ -46,7 +51,7 @@ export function thrownFailure(ctx: Context, err: unknown): Failure {
  * `isError: true`, none otherwise.
  *
  * @example
- * failure = resultFailure(await next());
+ * const failure = resultFailure(await next()); // tool_error for an isError result
  */
 export function resultFailure(result: unknown): Failure | undefined {
   return typeof result === "object" &&
@@ -62,7 +67,7 @@ export function resultFailure(result: unknown): Failure | undefined {
  * reason is a core error (a timeout) already shaped the answer, so it stays as it was.
  *
  * @example
- * if (failure) failure = unlessCancelled(ctx, failure);
+ * const failure = unlessCancelled(ctx, { errorType: "tool_error", statusCode: undefined, message: undefined });
  */
 export function unlessCancelled(ctx: Context, failure: Failure): Failure {
   const signal = ctx.signal;

@@ -34,7 +34,9 @@ const SESSION_KEYS = [
  * request's SERVER span, whose context travels in the request's `params._meta`.
  *
  * @example
- * ctx.wrapOutgoing(traceOutgoing(tracer, active, facts.span));
+ * import { context, trace } from "@opentelemetry/api";
+ * const tracer = trace.getTracer("mcp");
+ * ctx.wrapOutgoing(traceOutgoing(tracer, context.active(), { "mcp.session.id": ctx.session.id }));
  */
 export function traceOutgoing(
   tracer: Tracer,
