@@ -14,6 +14,7 @@ import { type CompiledSchema, compileSchema, type SchemaInput } from "../schema/
 import type {
   Completer,
   ComponentOptions,
+  Forwarder,
   MaybePromise,
   PromptOptions,
   PromptReturn,
@@ -74,6 +75,8 @@ export interface ToolDef {
   readonly input: CompiledSchema;
   readonly output: CompiledSchema | undefined;
   readonly handler: (args: unknown, ctx: Context) => unknown;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /**
@@ -116,6 +119,8 @@ export interface ResourceDef {
   readonly info: ComponentInfo;
   readonly entry: Resource;
   readonly handler: ResourceHandler;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /** A registered resource template. */
@@ -128,6 +133,8 @@ export interface TemplateDef {
   readonly params: CompiledSchema | undefined;
   readonly complete: Record<string, Completer>;
   readonly handler: (params: unknown, ctx: Context, uri: string) => MaybePromise<ResourceReturn>;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 function resourceFields(o: ResourceOptions<z.ZodRawShape | undefined>) {
@@ -210,6 +217,8 @@ export interface PromptDef {
   readonly args: CompiledSchema;
   readonly complete: Record<string, Completer>;
   readonly handler: (args: unknown, ctx: Context) => MaybePromise<PromptReturn>;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /**
