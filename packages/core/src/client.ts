@@ -41,6 +41,7 @@ export {
   ListRootsResultSchema,
   LoggingMessageNotificationSchema,
   McpError,
+  ProgressNotificationSchema,
   type Prompt,
   PromptListChangedNotificationSchema,
   type ReadResourceResult,

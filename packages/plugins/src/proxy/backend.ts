@@ -12,6 +12,7 @@ import {
   ListRootsRequestSchema,
   ListRootsResultSchema,
   LoggingMessageNotificationSchema,
+  ProgressNotificationSchema,
   PromptListChangedNotificationSchema,
   type RequestOptions,
   ResourceListChangedNotificationSchema,
@@ -93,6 +94,9 @@ export class Backend {
   #timer: NodeJS.Timeout | undefined;
   #pid: number | undefined;
   readonly #calls = new Set<ForwardedCall>();
+  /** Calls waiting for progress, by the progress token sent to the backend. */
+  readonly #progress = new Map<string, ForwardedCall>();
+  #nextToken = 0;
 
   constructor(settings: BackendSettings) {
     this.#s = settings;
@@ -220,8 +224,8 @@ export class Backend {
   }
 
   /**
-   * Sends one request for a calling client: its `_meta` goes along (not its progress token:
-   * progress comes back through the SDK and is re-sent with the caller's token), its
+   * Sends one request for a calling client: its `_meta` goes along (its progress token is
+   * replaced by one of ours, and progress is re-sent with the caller's token), its
    * cancellation is forwarded, and the per-call timeout applies.
    */
   async request(
@@ -234,14 +238,17 @@ export class Backend {
     const { _meta, ...rest } = params;
     const { progressToken, ...meta } = (_meta ?? {}) as Record<string, unknown>;
     const out: Record<string, unknown> = rest;
+    // Our own token, not the SDK's `onprogress`: the SDK drops a progress notification that
+    // arrives together with the response (it handles notifications a microtask later).
+    let token: string | undefined;
+    if (progressToken !== undefined) {
+      token = `mcpforge-${++this.#nextToken}`;
+      meta.progressToken = token;
+      this.#progress.set(token, call);
+    }
     if (Object.keys(meta).length > 0) out._meta = meta;
     const signal = call.ctx.signal;
     const options: RequestOptions = { signal, timeout: this.#s.timeoutMs };
-    if (progressToken !== undefined) {
-      options.onprogress = (p) => {
-        void call.ctx.progress(p.progress, p.total, p.message).catch(() => {});
-      };
-    }
     this.#calls.add(call);
     try {
       return await client.request({ method, params: out }, schema as never, options);
@@ -259,6 +266,7 @@ export class Backend {
       throw error;
     } finally {
       this.#calls.delete(call);
+      if (token !== undefined) this.#progress.delete(token);
     }
   }
 
@@ -320,6 +328,13 @@ export class Backend {
     client.setRequestHandler(ListRootsRequestSchema, (r, extra) =>
       this.#toCaller(r, "roots", ListRootsResultSchema, extra.signal),
     );
+    client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+      const call = this.#progress.get(String(n.params.progressToken));
+      if (call)
+        return call.ctx
+          .progress(n.params.progress, n.params.total, n.params.message)
+          .catch(() => {});
+    });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       const call = this.#caller();
       if (call) return call.notify({ method: n.method, params: n.params }).catch(() => {});
