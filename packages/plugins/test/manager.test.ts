@@ -114,7 +114,7 @@ describe("plugin manager: order, lifecycle, teardown", () => {
 });
 
 describe("plugin manager: failures roll back", () => {
-  const failing = (required: boolean) =>
+  const failing = () =>
     definePlugin({
       name: "flaky",
       version: "0.1.0",
@@ -137,7 +137,7 @@ describe("plugin manager: failures roll back", () => {
   it("a required plugin that throws stops loading; nothing it registered stays", async () => {
     const app = testApp();
     const plugins = createPluginManager(app);
-    plugins.use(failing(true)).use(recorder([], "after"));
+    plugins.use(failing()).use(recorder([], "after"));
     const err = (await plugins.load().catch((e) => e)) as PluginError;
     expect(err.message).toBe(
       '@mcpforge/plugins: plugin "flaky": setup failed: cannot connect to the database',
@@ -165,7 +165,7 @@ describe("plugin manager: failures roll back", () => {
     const app = testApp();
     const plugins = createPluginManager(app);
     plugins
-      .use(failing(false), undefined, { required: false })
+      .use(failing(), undefined, { required: false })
       .use(recorder([], "needs_flaky", ["flaky"]), undefined, { required: false })
       .use(recorder([], "fine"));
     await plugins.load();
@@ -211,7 +211,10 @@ describe("plugin manager: unload and reload at runtime", () => {
       options: z.object({ step: z.number().default(1) }),
       setup(api, { step }) {
         let n = 0;
-        api.tool("count", { description: `counts by ${step}` }, () => (n += step));
+        api.tool("count", { description: `counts by ${step}` }, () => {
+          n += step;
+          return n;
+        });
         api.prompt("count_prompt", {}, () => "count!");
         api.resource("counter://value", {}, () => String(n));
       },

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} references are the subject of these tests
 import { describe, expect, it } from "vitest";
 import { substituteEnv } from "./env.js";
 
