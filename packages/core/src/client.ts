@@ -11,6 +11,7 @@ import {
 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { httpFetch } from "./client/fetch.js";
 
 export { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 export {
@@ -54,6 +55,7 @@ export {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+export { type FetchLike, httpFetch } from "./client/fetch.js";
 
 /** A server started as a child process and spoken to over stdio. */
 export interface StdioTarget {
@@ -92,7 +94,8 @@ function checkStrings(value: unknown, field: string): void {
 
 /**
  * A client transport for a target: `StdioClientTransport` for `{ command }`,
- * `StreamableHTTPClientTransport` for `{ url }` (http or https). Checks the target first.
+ * `StreamableHTTPClientTransport` for `{ url }` (http or https, with {@link httpFetch}). Checks
+ * the target first.
  *
  * @example
  * const client = new Client({ name: "my-tool", version: "1.0.0" });
@@ -110,10 +113,10 @@ export function createClientTransport(target: ClientTarget): Transport {
       fail("url", "an http:// or https:// URL");
     }
     checkStrings(target.headers, "headers");
-    return new StreamableHTTPClientTransport(
-      url,
-      target.headers ? { requestInit: { headers: target.headers } } : {},
-    );
+    return new StreamableHTTPClientTransport(url, {
+      fetch: httpFetch,
+      ...(target.headers ? { requestInit: { headers: target.headers } } : {}),
+    });
   }
   if (typeof target.command !== "string" || target.command.length === 0) {
     fail("command", "a non-empty string");

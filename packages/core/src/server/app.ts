@@ -62,7 +62,7 @@ import type { SchemaInput } from "../schema/schema.js";
 import { pickTransport, type RunOptions, runStdio } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
 import { ExtensionEntries, type Registration } from "./extensions.js";
-import { channelOf, createForwardedCall } from "./forward.js";
+import { channelOf, createForwardedCall, forwardedExtra } from "./forward.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -344,14 +344,13 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     request: { method: string; params?: Record<string, unknown> },
   ): Promise<unknown> {
     const { session, extra } = channelOf(call);
-    const derived: RequestExtra = { ...extra, signal: call.ctx.signal, authInfo: call.ctx.auth };
-    const message: JSONRPCRequest = {
+    const message = {
       jsonrpc: "2.0",
       id: extra.requestId,
       method: request.method,
-      ...(request.params === undefined ? {} : { params: request.params }),
-    };
-    return this.#dispatch(session, message, derived);
+      params: request.params,
+    } as JSONRPCRequest;
+    return this.#dispatch(session, message, forwardedExtra(extra, call.ctx));
   }
 
   /**

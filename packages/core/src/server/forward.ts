@@ -1,8 +1,8 @@
 import type { Notification } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import type { Session } from "../protocol/session.js";
-import type { RequestExtra } from "../protocol/types.js";
-import type { ForwardedCall } from "../registry/types.js";
+import type { OutgoingRequestOptions, RequestExtra, ResultSchema } from "../protocol/types.js";
+import type { ForwardedCall, OutgoingNotification } from "../registry/types.js";
 
 /** The session and request channel behind a forwarded call. */
 interface Channel {
@@ -10,7 +10,91 @@ interface Channel {
   readonly extra: RequestExtra;
 }
 
-const channels = new WeakMap<ForwardedCall, Channel>();
+/**
+ * A {@link ForwardedCall} made by core. The session and channel sit in private fields (not a
+ * WeakMap: one entry per request would load the garbage collector), read by {@link channelOf}.
+ */
+class CoreCall implements ForwardedCall {
+  readonly ctx: Context;
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly #session: Session;
+  readonly #extra: RequestExtra;
+
+  constructor(ctx: Context, session: Session, extra: RequestExtra) {
+    this.ctx = ctx;
+    this.method = ctx.method;
+    this.params = ctx.params;
+    this.#session = session;
+    this.#extra = extra;
+  }
+
+  async notify(n: OutgoingNotification): Promise<void> {
+    if (n.method === "notifications/message") {
+      const level = n.params?.level;
+      if (typeof level === "string" && !this.#session.wantsLog(level as "debug")) return;
+    }
+    await this.#extra.sendNotification(n as Notification);
+  }
+
+  request<T = unknown>(
+    r: { method: string; params?: Record<string, unknown> },
+    schema: ResultSchema,
+    options: Pick<OutgoingRequestOptions, "timeout" | "signal"> = {},
+  ): Promise<T> {
+    return this.#extra.sendRequest<T>(r, schema, { signal: this.ctx.signal, ...options });
+  }
+
+  static channel(call: ForwardedCall): Channel | undefined {
+    return #session in call ? { session: call.#session, extra: call.#extra } : undefined;
+  }
+}
+
+/**
+ * The request services of a forwarded call as another app's dispatch sees them: the caller's
+ * channel, with the caller's current `ctx.auth` and `ctx.signal` (which includes signals that
+ * middleware linked, such as timeouts). A class, not a spread: spreading would read the lazy
+ * `signal` getter of stateless HTTP and make an AbortController for every request.
+ */
+class ForwardedExtra implements RequestExtra {
+  readonly requestId: RequestExtra["requestId"];
+  readonly sessionId: RequestExtra["sessionId"];
+  readonly _meta: RequestExtra["_meta"];
+  readonly authInfo: RequestExtra["authInfo"];
+  readonly requestInfo: RequestExtra["requestInfo"];
+  readonly closeSSEStream: RequestExtra["closeSSEStream"];
+  readonly responseHeaders: RequestExtra["responseHeaders"];
+  readonly sendNotification: RequestExtra["sendNotification"];
+  readonly sendRequest: RequestExtra["sendRequest"];
+  readonly #ctx: Context;
+
+  constructor(extra: RequestExtra, ctx: Context) {
+    this.requestId = extra.requestId;
+    this.sessionId = extra.sessionId;
+    this._meta = extra._meta;
+    this.authInfo = ctx.auth;
+    this.requestInfo = extra.requestInfo;
+    this.closeSSEStream = extra.closeSSEStream;
+    this.responseHeaders = extra.responseHeaders;
+    this.sendNotification = extra.sendNotification;
+    this.sendRequest = extra.sendRequest;
+    this.#ctx = ctx;
+  }
+
+  get signal(): AbortSignal {
+    return this.#ctx.signal;
+  }
+}
+
+/**
+ * The request services for running a forwarded call in another app (`app.dispatchFor()`).
+ *
+ * @example
+ * const derived = forwardedExtra(extra, call.ctx);
+ */
+export function forwardedExtra(extra: RequestExtra, ctx: Context): RequestExtra {
+  return new ForwardedExtra(extra, ctx);
+}
 
 /**
  * Makes the {@link ForwardedCall} handed to a forwarder: the caller's context, the raw
@@ -25,22 +109,7 @@ export function createForwardedCall(
   session: Session,
   extra: RequestExtra,
 ): ForwardedCall {
-  const call: ForwardedCall = {
-    ctx,
-    method: ctx.method,
-    params: ctx.params,
-    notify: async (n) => {
-      if (n.method === "notifications/message") {
-        const level = n.params?.level;
-        if (typeof level === "string" && !session.wantsLog(level as "debug")) return;
-      }
-      await extra.sendNotification(n as Notification);
-    },
-    request: (r, schema, options = {}) =>
-      extra.sendRequest(r, schema, { signal: ctx.signal, ...options }),
-  };
-  channels.set(call, { session, extra });
-  return call;
+  return new CoreCall(ctx, session, extra);
 }
 
 /**
@@ -51,7 +120,7 @@ export function createForwardedCall(
  * const { session, extra } = channelOf(call);
  */
 export function channelOf(call: ForwardedCall): Channel {
-  const channel = channels.get(call);
+  const channel = CoreCall.channel(call);
   if (!channel) {
     throw new Error(
       "@mcpforge/core: dispatchFor() takes the call a forwarder received (made by core)",
