@@ -95,9 +95,13 @@ export const httpFetch: FetchLike = (input, init) =>
       return;
     }
     const https = url.protocol === "https:";
+    const body = bodyOf(init);
+    const headers = headersOf(init);
+    // a known length: one write, no chunked encoding for the server to undo
+    if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     const req = (https ? httpsRequest : httpRequest)(url, {
       method: init?.method ?? "GET",
-      headers: headersOf(init),
+      headers,
       agent: https ? httpsAgent : httpAgent,
     });
     const release = signal ? track(signal, req) : () => false;
@@ -126,7 +130,6 @@ export const httpFetch: FetchLike = (input, init) =>
         resolve(new Response(noBody || !body || body.length === 0 ? null : body, meta));
       });
     });
-    const body = bodyOf(init);
     if (body === undefined) req.end();
     else req.end(body);
   });
