@@ -45,8 +45,14 @@ class CoreCall implements ForwardedCall {
     return this.#extra.sendRequest<T>(r, schema, { signal: this.ctx.signal, ...options });
   }
 
-  static channel(call: ForwardedCall): Channel | undefined {
-    return #session in call ? { session: call.#session, extra: call.#extra } : undefined;
+  /** The session of a call made by core, or undefined for any other object. */
+  static sessionOf(call: ForwardedCall): Session | undefined {
+    return #session in call ? call.#session : undefined;
+  }
+
+  /** The request channel of a call made by core (check {@link CoreCall.sessionOf} first). */
+  static extraOf(call: CoreCall): RequestExtra {
+    return call.#extra;
   }
 }
 
@@ -120,11 +126,11 @@ export function createForwardedCall(
  * const { session, extra } = channelOf(call);
  */
 export function channelOf(call: ForwardedCall): Channel {
-  const channel = CoreCall.channel(call);
-  if (!channel) {
+  const session = CoreCall.sessionOf(call);
+  if (!session) {
     throw new Error(
       "@mcpforge/core: dispatchFor() takes the call a forwarder received (made by core)",
     );
   }
-  return channel;
+  return { session, extra: CoreCall.extraOf(call as CoreCall) };
 }
