@@ -16,6 +16,19 @@ const ZOD_PKG = fileURLToPath(new URL("../node_modules/zod", import.meta.url));
 
 let dir: string;
 
+/** A plugin module with a named export, shipped as a package and as a file next to the config. */
+const DB_PLUGIN_SOURCE = `import { definePlugin } from "@mcpforge/plugins";
+import * as z from "zod";
+export const databasePlugin = definePlugin({
+  name: "com.acme.db",
+  version: "2.0.0",
+  options: z.object({ url: z.string().url(), maxRows: z.coerce.number().int().max(10000).default(500) }),
+  setup(api, options) {
+    api.tool("query_database", { description: "Runs a query" }, () => ({ url: options.url, maxRows: options.maxRows }));
+  },
+});
+`;
+
 /** Writes a file under the temp dir (creating folders). */
 async function put(path: string, text: string): Promise<string> {
   const full = join(dir, path);
@@ -51,34 +64,8 @@ export default definePlugin({
     "node_modules/@acme/mcp-db/package.json",
     JSON.stringify({ name: "@acme/mcp-db", type: "module", exports: { ".": "./index.mjs" } }),
   );
-  await put(
-    "node_modules/@acme/mcp-db/index.mjs",
-    `import { definePlugin } from "@mcpforge/plugins";
-import * as z from "zod";
-export const databasePlugin = definePlugin({
-  name: "com.acme.db",
-  version: "2.0.0",
-  options: z.object({ url: z.string().url(), maxRows: z.coerce.number().int().max(10000).default(500) }),
-  setup(api, options) {
-    api.tool("query_database", { description: "Runs a query" }, () => ({ url: options.url, maxRows: options.maxRows }));
-  },
-});
-`,
-  );
-  await put(
-    "plugins/db.mjs",
-    `import { definePlugin } from "@mcpforge/plugins";
-import * as z from "zod";
-export const databasePlugin = definePlugin({
-  name: "com.acme.db",
-  version: "2.0.0",
-  options: z.object({ url: z.string().url(), maxRows: z.coerce.number().int().max(10000).default(500) }),
-  setup(api, options) {
-    api.tool("query_database", { description: "Runs a query" }, () => ({ url: options.url, maxRows: options.maxRows }));
-  },
-});
-`,
-  );
+  await put("node_modules/@acme/mcp-db/index.mjs", DB_PLUGIN_SOURCE);
+  await put("plugins/db.mjs", DB_PLUGIN_SOURCE);
   await put(
     "server.mjs",
     `import { createServer } from "@mcpforge/core";

@@ -13,6 +13,7 @@ import {
   CompleteResultSchema,
   GetPromptResultSchema,
   ReadResourceResultSchema,
+  type Tool,
 } from "@mcpforge/core/client";
 import { Mirror, type MirrorItem, type MirrorType } from "../internal/mirror.js";
 import {
@@ -29,6 +30,7 @@ import {
   transformTool,
 } from "../transforms/transforms.js";
 import { Backend, type BackendStatus, type ReconnectOptions } from "./backend.js";
+import { type EntryOf, listAll } from "./lists.js";
 
 /** Options of {@link createProxy}. */
 export interface ProxyOptions {
@@ -77,20 +79,6 @@ function describeTarget(target: ClientTarget): string {
     return `${url.protocol}//${url.host}${url.pathname}`;
   }
   return [target.command, ...(target.args ?? [])].join(" ");
-}
-
-async function listAll<T>(
-  fetch: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
-) {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const { items, next } = await fetch(cursor);
-    out.push(...items);
-    if (!next) break;
-    cursor = next;
-  }
-  return out;
 }
 
 /**
@@ -177,62 +165,33 @@ export function createProxy(target: ClientTarget, options: ProxyOptions = {}): P
   const getPrompt = forwardTo("prompts/get", GetPromptResultSchema);
   const callTool = forwardTo("tools/call", CallToolResultSchema);
 
+  /** The mirror item of one backend entry (tools go through the transforms). */
+  function itemOf<T extends MirrorType>(type: T, entry: EntryOf[T]): MirrorItem[] {
+    if (type === "tool") {
+      const tool = entry as Tool;
+      const t = transformTool(tool, new Set(), o.tools);
+      if (!t) return [];
+      const forward = (call: ForwardedCall) =>
+        callTool(call, {
+          ...call.params,
+          name: tool.name,
+          arguments: t.mapArgs(call.params.arguments),
+        });
+      return [{ spec: { type: "tool", entry: t.entry, tags: t.tags }, forward }];
+    }
+    const answer = type === "prompt" ? getPrompt : readResource;
+    const spec = { type, entry } as MirrorItem["spec"];
+    return [{ spec, forward: (call) => answer(call, call.params) }];
+  }
+
   /** Fetches the lists of some kinds and makes the app's components match them. */
   async function sync(client: Client, kinds: readonly ListKind[]): Promise<void> {
     const caps = client.getServerCapabilities() ?? {};
     const items: MirrorItem[] = [];
     for (const kind of kinds) {
-      if (kind === "tools" && caps.tools) {
-        const tools = await listAll(async (cursor) => {
-          const r = await client.listTools(cursor ? { cursor } : undefined);
-          return { items: r.tools, next: r.nextCursor };
-        });
-        for (const tool of tools) {
-          const t = transformTool(tool, new Set(), o.tools);
-          if (!t) continue;
-          items.push({
-            spec: { type: "tool", entry: t.entry, tags: t.tags },
-            forward: (call) =>
-              callTool(call, {
-                ...call.params,
-                name: tool.name,
-                arguments: t.mapArgs(call.params.arguments),
-              }),
-          });
-        }
-      }
-      if (kind === "resources" && caps.resources) {
-        const resources = await listAll(async (cursor) => {
-          const r = await client.listResources(cursor ? { cursor } : undefined);
-          return { items: r.resources, next: r.nextCursor };
-        });
-        const templates = await listAll(async (cursor) => {
-          const r = await client.listResourceTemplates(cursor ? { cursor } : undefined);
-          return { items: r.resourceTemplates, next: r.nextCursor };
-        });
-        for (const entry of resources) {
-          items.push({
-            spec: { type: "resource", entry },
-            forward: (call) => readResource(call, call.params),
-          });
-        }
-        for (const entry of templates) {
-          items.push({
-            spec: { type: "template", entry },
-            forward: (call) => readResource(call, call.params),
-          });
-        }
-      }
-      if (kind === "prompts" && caps.prompts) {
-        const prompts = await listAll(async (cursor) => {
-          const r = await client.listPrompts(cursor ? { cursor } : undefined);
-          return { items: r.prompts, next: r.nextCursor };
-        });
-        for (const entry of prompts) {
-          items.push({
-            spec: { type: "prompt", entry },
-            forward: (call) => getPrompt(call, call.params),
-          });
+      if (caps[kind]) {
+        for (const type of TYPES_OF_KIND[kind]) {
+          for (const entry of await listAll(client, type)) items.push(...itemOf(type, entry));
         }
       }
       fetchedAt[kind] = Date.now();
