@@ -216,6 +216,26 @@ describe("createProxy(): timeouts and an unreachable backend", () => {
     await lenient.close();
   });
 
+  it("caches lists for listTtlMs: a quiet backend change shows after the TTL", async () => {
+    const proxy = createProxy(fixtureTarget, {
+      name: "ttl",
+      listTtlMs: 1500,
+      logger: memoryLogger(),
+    });
+    const client = await front(proxy);
+    try {
+      expect((await client.listTools()).map((t) => t.name)).toContain("echo");
+      expect(await client.callTool("hide_echo")).toBe("hidden"); // no list_changed from the backend
+      expect((await client.listTools()).map((t) => t.name)).toContain("echo"); // cached
+      await eventually(async () =>
+        expect((await client.listTools()).map((t) => t.name)).not.toContain("echo"),
+      );
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+
   it("checks its options", () => {
     expect(() => createProxy({} as never)).toThrow(/the target must be/);
     expect(() => createProxy(fixtureTarget, { timeoutMs: -1 })).toThrow(
