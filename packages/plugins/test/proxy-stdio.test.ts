@@ -202,16 +202,24 @@ describe("createProxy(): timeouts and an unreachable backend", () => {
       /createProxy\(\): backend "ghost" cannot be reached: /,
     );
 
+    const lenientLog = memoryLogger();
     const lenient = createProxy(missing, {
       name: "ghost2",
       failFast: false,
       connectTimeoutMs: 5_000,
       reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 },
-      logger: memoryLogger(),
+      logger: lenientLog,
     });
-    const client = await createTestClient(lenient);
+    const client = await createTestClient(lenient); // starts although the backend is missing
     expect(await client.listTools()).toEqual([]);
     expect(lenient.backend.status().state).not.toBe("connected");
+    await eventually(() =>
+      expect(
+        lenientLog.lines.some((l) =>
+          l.msg.includes('backend "ghost2": giving up after 2 attempts'),
+        ),
+      ).toBe(true),
+    );
     await client.close();
     await lenient.close();
   });

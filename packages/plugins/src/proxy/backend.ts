@@ -92,6 +92,7 @@ export class Backend {
   #attempts = 0;
   #lastError: string | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #gaveUp = false;
   #pid: number | undefined;
   readonly #calls = new Set<ForwardedCall>();
   /** Calls waiting for progress, by the progress token sent to the backend. */
@@ -148,6 +149,7 @@ export class Backend {
     client.onclose = () => this.#dropped(client);
     try {
       await client.connect(transport, { timeout: this.#s.connectTimeoutMs });
+      if (this.#state === "closed") throw new Error("the proxy was closed while connecting");
       this.#pid =
         transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
       if (client.getServerCapabilities()?.logging) {
@@ -163,6 +165,7 @@ export class Backend {
     }
     this.#state = "connected";
     this.#attempts = 0;
+    this.#gaveUp = false;
     this.#lastError = undefined;
   }
 
@@ -181,6 +184,7 @@ export class Backend {
   #schedule(): void {
     const r = this.#s.reconnect;
     if (this.#attempts >= r.maxAttempts) {
+      this.#gaveUp = true;
       this.#s.logger.error(
         `backend "${this.#s.name}": giving up after ${this.#attempts} attempts`,
         {
@@ -214,9 +218,11 @@ export class Backend {
     const why =
       this.#state === "closed"
         ? "the proxy is closed"
-        : this.#state === "reconnecting"
-          ? `reconnecting (attempt ${this.#attempts + 1})`
-          : "not connected yet";
+        : this.#gaveUp
+          ? `gave up reconnecting after ${this.#attempts} attempts`
+          : this.#state === "reconnecting"
+            ? `reconnecting (attempt ${this.#attempts + 1})`
+            : "not connected yet";
     throw new McpForgeError(
       "unavailable",
       `Backend "${this.#s.name}" is unavailable: ${why}; retry later`,
