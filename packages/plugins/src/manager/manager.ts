@@ -30,7 +30,12 @@ export interface UsePluginOptions {
   required?: boolean;
 }
 
-/** A plugin that could not be set up; the message names it. */
+/**
+ * A plugin that could not be set up; the message names it.
+ *
+ * @example
+ * await plugins.load().catch((err) => { if (err instanceof PluginError) console.error(err.plugin); });
+ */
 export class PluginError extends Error {
   override readonly name = "PluginError";
   /** The plugin that failed. */
@@ -60,6 +65,10 @@ const managers = new WeakMap<McpForgeApp, PluginManager>();
  * schema, rolling back a plugin whose setup fails, and unloading or reloading plugins at
  * runtime (clients get list_changed). Teardown runs in reverse order when the app closes
  * (also on SIGTERM). Made by {@link createPluginManager}.
+ *
+ * @example
+ * const plugins = createPluginManager(app).use(database, { url });
+ * await plugins.load();
  */
 export class PluginManager {
   readonly app: McpForgeApp;

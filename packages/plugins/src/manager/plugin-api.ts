@@ -27,7 +27,13 @@ export interface RegisteredSummary {
   mounts: string[];
 }
 
-/** Everything one plugin registered through its API, to take away again. */
+/**
+ * Everything one plugin registered through its API, to take away again.
+ *
+ * @example
+ * const regs = new Registrations();
+ * await regs.undo(app, app.logger);
+ */
 export class Registrations {
   readonly components: { kind: "tools" | "resources" | "prompts"; handle: ComponentHandle }[] = [];
   readonly methods: Registration[] = [];
