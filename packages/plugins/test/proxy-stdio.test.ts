@@ -141,6 +141,29 @@ describe("createProxy(): a stdio backend (an MCP Forge fixture server)", () => {
     expect(await client.callTool("dynamic")).toBe("I am dynamic");
   });
 
+  it("never sends one client's sampling request to another: with two clients in flight it is refused", async () => {
+    let askedA = 0;
+    const a = await createTestClient(proxy, {
+      sampling: () => {
+        askedA++;
+        return { role: "assistant", content: { type: "text", text: "from A" }, model: "a" };
+      },
+    });
+    try {
+      const slow = a.callTool("sleep", { ms: 1500 }); // A has a call in flight
+      await eventually(() => expect(proxy.backend.status().inFlight).toBe(1));
+      const asked = await client.callToolRaw("ask"); // B's call makes the backend sample
+      expect(asked.isError).toBe(true);
+      expect(JSON.stringify(asked.content)).not.toContain("from A");
+      expect(await slow).toBe("slept 1500");
+      expect(askedA).toBe(0);
+      // alone again, B's sampling request reaches B
+      expect(await client.callTool("ask")).toBe("the model said: 4 (asked: What is 2+2?)");
+    } finally {
+      await a.close();
+    }
+  });
+
   it("when the backend dies: clear errors, then it reconnects with backoff", async () => {
     const { pid } = proxy.backend.status();
     expect(pid).toBeGreaterThan(0);
