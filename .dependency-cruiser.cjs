@@ -63,7 +63,8 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.depcruise.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["@mcpforge/source", "import", "types", "default"],
+      // no "types": it is listed first in our exports maps and points at dist/, absent before a build
+      conditionNames: ["@mcpforge/source", "import", "default"],
       extensions: [".ts", ".js", ".d.ts", ".json"],
     },
     reporterOptions: { text: { highlightFocused: true } },
