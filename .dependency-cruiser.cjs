@@ -58,12 +58,13 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)dist/" },
+    exclude: { path: "^(packages|apps|bench|tooling)/[^/]+/dist/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.depcruise.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      // no "types": it is listed first in our exports maps and points at dist/, absent before a build
+      // No "types": it comes first in our exports maps and points at dist/, which a clean checkout
+      // does not have (and which would be cruised instead of the source when it does).
       conditionNames: ["@mcpforge/source", "import", "default"],
       extensions: [".ts", ".js", ".d.ts", ".json"],
     },

@@ -234,7 +234,7 @@ export function render(r: Results): string {
     `- Node ${m.node}, \`@modelcontextprotocol/sdk\` ${m.sdk}; MCP Forge built from ${m.commit}`,
     `- Date: ${m.date}${r.elapsedSeconds ? ` (run took ${Math.round(r.elapsedSeconds)} s)` : ""}`,
     `- Load: ${st.warmup} s warm-up + ${st.seconds} s per cell, ${st.rounds} rounds alternating the order of the servers; ${st.pinned}`,
-    "- How to run: `cd /work/main && pnpm install && pnpm bench` (options: `pnpm bench -- --help`)",
+    "- How to run, from the repository root: `pnpm install && pnpm bench` (options: `pnpm bench -- --help`)",
   );
   const bg = Object.entries(r.background);
   if (bg.length > 0) {
@@ -360,7 +360,7 @@ export function render(r: Results): string {
     L.push("## 6. Middleware overhead (stateless, 16 connections)", "");
     L.push(
       "Five trivial middleware that each just call `next()`: two onion functions, two `onRequest` hooks and one `onCallTool` hook (a mixed stack). " +
-        "The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging()` (one pino line per request, written synchronously to `/dev/null`), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`.",
+        "The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging()` (one pino line per request, written synchronously to `/dev/null`), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`.",
       "",
     );
     L.push(

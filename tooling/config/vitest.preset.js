@@ -21,7 +21,8 @@ export function project(name, extra = {}) {
     ...extra,
     test: {
       name,
-      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // examples/*.test.ts: a README's test examples run with the package's own tests.
+      include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
       testTimeout: 20_000,
       hookTimeout: 30_000,
       ...(extra.test ?? {}),

@@ -107,10 +107,11 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
     {
       description: "Format an amount in an ISO 4217 currency for a locale (uses Intl).",
       input: {
-        amount: z.number().finite().describe("The amount"),
+        amount: z.number().min(-1e15).max(1e15).describe("The amount, at most ±10^15"),
         currency: z.string().length(3).describe("ISO 4217 code, e.g. EUR"),
         locale: z.string().min(2).max(35).default("en-US").describe("BCP 47 locale"),
       },
+      output: z.object({ formatted: z.string(), currency: z.string(), locale: z.string() }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ amount, currency, locale }) => ({
@@ -135,6 +136,7 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
     {
       description: "Read a UTF-8 text file from the demo sandbox folder (max 1 MB).",
       input: { path: z.string().min(1).max(500).describe("Path relative to the sandbox") },
+      output: z.object({ path: z.string(), size: z.number(), content: z.string() }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ path }) => {
@@ -169,6 +171,7 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
     {
       description: "Evaluate an arithmetic expression: + - × ÷ ^, parentheses, unary minus.",
       input: { expression: z.string().min(1).max(1000).describe("e.g. 2 * (3 + 4) ^ 2") },
+      output: z.object({ expression: z.string(), result: z.number() }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ expression }) => ({ expression, result: evaluate(expression) }),
@@ -183,6 +186,7 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
       input: {
         n: z.number().int().min(1).max(MAX_PRIME_INDEX).describe("Which prime, from 1 to 100000"),
       },
+      output: z.object({ n: z.number(), prime: z.number(), computeMs: z.number() }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     ({ n }) => {
@@ -270,3 +274,6 @@ export function createDemoServer(options: { sandbox?: string } = {}): McpForgeAp
 
   return app;
 }
+
+/** `mcpforge run src/server.ts` (and `check`, `install`) call this factory to get the app. */
+export default createDemoServer;

@@ -11,7 +11,7 @@ import {
   concurrency,
   errorMasking,
   logging,
-  memoryStore,
+  memoryRateLimitStore,
   rateLimit,
   timeout,
   timing,
@@ -35,7 +35,7 @@ const app = createServer({ name: "bench-forge-stack", version: "1.0.0" })
   .use(auth({ apiKeys: { keys: { [apiKey]: { clientId: "bench", scopes: ["mcp"] } } } }))
   .use(
     rateLimit({
-      store: memoryStore(),
+      store: memoryRateLimitStore(),
       global: { algorithm: "token-bucket", capacity: 1e9, refillPerSecond: 1e9 },
     }),
   )

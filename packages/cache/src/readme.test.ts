@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { requireRedis } from "@mcpforge/testing/redis";
@@ -30,10 +30,17 @@ const EXAMPLES: Record<string, RegExp[]> = {
 describe("README examples", () => {
   beforeAll(() => requireRedis());
 
-  it.each(Object.keys(EXAMPLES))("the README shows examples/%s.ts unchanged", async (name) => {
+  it("the README shows every file of examples/ unchanged", async () => {
     const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
-    const code = await readFile(new URL(`../examples/${name}.ts`, import.meta.url), "utf8");
-    expect(readme).toContain(`\`\`\`ts\n// examples/${name}.ts\n${code}\`\`\``);
+    const files = await readdir(new URL("../examples", import.meta.url));
+    // The scripts below, plus store-contract.test.ts, which vitest runs with the package's tests.
+    expect(files.sort()).toEqual(
+      [...Object.keys(EXAMPLES).map((name) => `${name}.ts`), "store-contract.test.ts"].sort(),
+    );
+    for (const file of files) {
+      const code = await readFile(new URL(`../examples/${file}`, import.meta.url), "utf8");
+      expect(readme, file).toContain(`\`\`\`ts\n// examples/${file}\n${code}\`\`\``);
+    }
   });
 
   it.each(Object.keys(EXAMPLES))("examples/%s.ts runs", async (name) => {

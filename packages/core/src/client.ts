@@ -1,8 +1,13 @@
 /**
- * `@mcpforge/core/client`: the official SDK's MCP client for packages that talk to other MCP
- * servers (proxies, the CLI), so that only core depends on `@modelcontextprotocol/sdk`. It
- * re-exports the client, its transports and the schemas a client needs, and adds
- * {@link createClientTransport} for a server given as a command or a URL.
+ * `@mcpforge/core/client`: the MCP client side, for packages that talk to MCP servers (the CLI,
+ * proxies, gateways). It is the official SDK's client, re-exported so that every `@mcpforge/*`
+ * package reaches the SDK through core only (one SDK version, one place to upgrade it), plus
+ * {@link createClientTransport} for a server given as a command or a URL, and {@link httpFetch}.
+ *
+ * @example
+ * import { Client, StreamableHTTPClientTransport } from "@mcpforge/core/client";
+ * const client = new Client({ name: "probe", version: "1.0.0" });
+ * await client.connect(new StreamableHTTPClientTransport(new URL("http://127.0.0.1:3000/mcp")));
  */
 import type { IOType } from "node:child_process";
 import {
@@ -31,11 +36,13 @@ export {
   CallToolResultSchema,
   type ClientCapabilities,
   CompleteResultSchema,
+  type ContentBlock,
   CreateMessageRequestSchema,
   CreateMessageResultSchema,
   ElicitRequestSchema,
   ElicitResultSchema,
   ErrorCode,
+  type GetPromptResult,
   GetPromptResultSchema,
   type Implementation,
   ListRootsRequestSchema,

@@ -19,6 +19,13 @@ export {
   type McpForgeErrorOptions,
   ToolError,
 } from "./errors/errors.js";
+export {
+  type EventStore,
+  type EventStoreStats,
+  type MemoryEventStore,
+  type MemoryEventStoreOptions,
+  memoryEventStore,
+} from "./http/event-store.js";
 export type { HttpServerHandle } from "./http/listen.js";
 export type { ListenOptions } from "./http/options.js";
 export type { ResponseMode } from "./http/reply.js";

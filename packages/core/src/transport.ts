@@ -6,6 +6,8 @@
  */
 export {
   type EventStore,
+  type EventStoreStats,
+  type MemoryEventStore,
   type MemoryEventStoreOptions,
   memoryEventStore,
   type ReplaySend,
@@ -25,5 +27,5 @@ export type {
   RequestInfo,
 } from "./protocol/types.js";
 export { isSupportedVersion, LATEST_VERSION, negotiateVersion } from "./protocol/version.js";
-export { pickTransport, runStdio, type StdioHost } from "./transports/run.js";
+export { pickTransport, resolveRun, runStdio, type StdioHost } from "./transports/run.js";
 export { StdioTransport, type StdioTransportOptions } from "./transports/stdio.js";

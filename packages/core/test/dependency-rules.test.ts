@@ -83,9 +83,10 @@ describe("dependency rules (pnpm lint)", () => {
 
   it("fail when a package other than core or testing imports the SDK", async () => {
     const r = await cruise({
+      // Laid out like the real package: its files live under dist/ (which must not hide it).
       "node_modules/@modelcontextprotocol/sdk/package.json":
-        '{"name":"@modelcontextprotocol/sdk","type":"module","exports":{"./types.js":"./types.js"}}',
-      "node_modules/@modelcontextprotocol/sdk/types.js": "export const x = 1;\n",
+        '{"name":"@modelcontextprotocol/sdk","type":"module","exports":{"./*":"./dist/esm/*"}}',
+      "node_modules/@modelcontextprotocol/sdk/dist/esm/types.js": "export const x = 1;\n",
       "packages/cache/src/store.ts":
         'import { x } from "@modelcontextprotocol/sdk/types.js";\nexport const s = x;\n',
     });

@@ -74,9 +74,9 @@ export const INIT = {
   },
 };
 
-/** Initializes a stateful session and returns its id. */
-export async function openSession(url: string): Promise<string> {
-  const r = await rpc(url, INIT);
+/** Initializes a stateful session (at `protocolVersion`, default 2025-11-25) and returns its id. */
+export async function openSession(url: string, protocolVersion = "2025-11-25"): Promise<string> {
+  const r = await rpc(url, { ...INIT, params: { ...INIT.params, protocolVersion } });
   const id = r.headers["mcp-session-id"];
   if (r.status !== 200 || typeof id !== "string")
     throw new Error(`initialize failed: ${r.status} ${r.body}`);

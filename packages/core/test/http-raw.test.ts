@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { createServer, type HttpServerHandle, type ListenOptions } from "../src/index.js";
@@ -118,7 +119,7 @@ describe("HTTP hygiene", () => {
     expect(chunked).toBe(413);
   });
 
-  it("400/-32700 for invalid JSON and invalid UTF-8; -32600 for non JSON-RPC, bad ids and batches; deep nesting is harmless", async () => {
+  it("400/-32700 for invalid JSON and invalid UTF-8; -32600 for non JSON-RPC, bad ids and an empty batch; deep nesting is harmless", async () => {
     const h = await start({ mode: "stateless" });
     const headers = { "content-type": "application/json", accept: ACCEPT };
     const bad = await raw(h.url, { headers, body: "{nope" });
@@ -143,7 +144,11 @@ describe("HTTP hygiene", () => {
       headers,
       body: `${"[".repeat(200_000)}${"]".repeat(200_000)}`,
     });
-    expect(deep.status).toBe(400);
+    // A batch (allowed without MCP-Protocol-Version: 2025-03-26) of one element that is no message.
+    expect(deep.status).toBe(200);
+    expect(JSON.parse(deep.body)).toEqual([
+      { jsonrpc: "2.0", id: null, error: { code: -32600, message: expect.any(String) } },
+    ]);
     const deepParams = `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"text":${"[".repeat(5000)}${"]".repeat(5000)}}}}`;
     const r2 = await raw(h.url, { headers, body: deepParams });
     expect(r2.status).toBe(200);
@@ -481,6 +486,40 @@ describe("graceful shutdown", () => {
     expect(JSON.parse(s.body).error).toEqual({ code: -32010, message: "Server is shutting down" });
     await closing;
     await expect(rpc(h.url, INIT)).rejects.toThrow();
+  });
+});
+
+describe("what each request sees during shutdown", () => {
+  it("received requests are served; new connections are refused; a request that reaches an open connection afterwards gets 503 + -32010", async () => {
+    const a = app();
+    const h = await a.listen({ port: 0, shutdownTimeoutMs: 2_000 });
+    const sid = await openSession(h.url);
+    const post = (message: unknown) => {
+      const body = JSON.stringify(message);
+      return `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMcp-Session-Id: ${sid}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    // One connection: a slow call, then a second request pipelined behind it.
+    const socket = connect(h.port, "127.0.0.1");
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += d.toString();
+    });
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.write(post(call(1, "wait", { ms: 500 })));
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = h.close();
+    socket.write(post(call(2, "echo", { text: "late" }))); // sent after shutdown began
+    // A brand-new connection during the drain is refused.
+    await expect(rpc(h.url, INIT)).rejects.toThrow();
+    await new Promise<void>((r) => socket.once("close", () => r()));
+    const [first, second] = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200/);
+    expect(first).toContain("waited");
+    expect(second).toMatch(/^HTTP\/1\.1 503/);
+    expect(second).toMatch(/retry-after: 5/i);
+    expect(second).toContain('"code":-32010');
+    expect(second).toContain("Server is shutting down");
+    await closing;
   });
 });
 

@@ -85,6 +85,57 @@ describe("README examples", () => {
     expect(code).toBe(0);
   });
 
+  it("examples/first-server.ts (docs/first-server.md): .describe() and .default() reach the schema; the handler gets the default", async () => {
+    const guide = await readFile(new URL("../../../docs/first-server.md", import.meta.url), "utf8");
+    const code = await readFile(new URL("../examples/first-server.ts", import.meta.url), "utf8");
+    expect(guide).toContain(`\`\`\`ts\n${code}\`\`\``);
+    const child = start("first-server");
+    const line = (msg: unknown) => child.stdin?.write(`${JSON.stringify(msg)}\n`);
+    line({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "t", version: "1" },
+      },
+    });
+    line({ jsonrpc: "2.0", method: "notifications/initialized" });
+    line({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+    line({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "add_note", arguments: { title: "Hello", body: "World" } },
+    });
+    line({ jsonrpc: "2.0", id: 4, method: "resources/read", params: { uri: "notes://Hello" } });
+    const stdout = collect(child.stdout as NodeJS.ReadableStream);
+    const [list] = await stdout(/\{[^\n]*"id":2[^\n]*\}/);
+    const [call] = await stdout(/\{[^\n]*"id":3[^\n]*\}/);
+    const [read] = await stdout(/\{[^\n]*"id":4[^\n]*\}/);
+    child.stdin?.end();
+    const schema = JSON.parse(list).result.tools[0].inputSchema;
+    expect(schema.properties.title).toMatchObject({
+      type: "string",
+      description: "A short title",
+      maxLength: 80,
+    });
+    expect(schema.properties.pinned).toMatchObject({
+      type: "boolean",
+      default: false,
+      description: "Show it first",
+    });
+    expect(schema.required).toEqual(["title", "body"]);
+    expect(JSON.parse(call).result.structuredContent).toEqual({
+      title: "Hello",
+      pinned: false,
+      count: 1,
+    });
+    expect(JSON.parse(read).result.contents[0]).toMatchObject({ text: "World" });
+    expect(await new Promise((r) => child.once("exit", r))).toBe(0);
+  });
+
   it("examples/http.ts serves MCP, a public /healthz, and exits 0 on SIGTERM", async () => {
     const child = start("http", { PORT: "0" });
     const [, url] = await collect(child.stderr as NodeJS.ReadableStream)(/listening on (\S+)/);

@@ -1,6 +1,7 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { z as z3 } from "zod/v3";
 import { createServer } from "../src/index.js";
 import { connect, until } from "./helpers.js";
 
@@ -124,8 +125,22 @@ describe("resources", () => {
 
   it("rejects malformed templates and URIs at registration", () => {
     const a = createServer({ name: "t", version: "1" });
-    expect(() => a.resource("not a uri", {}, () => "")).toThrow(/not a valid absolute URI/);
+    expect(() => a.resource("not a uri", {}, () => "")).toThrow(/has no scheme/);
+    expect(() => a.resource("x://a b\u0000", {}, () => "")).toThrow(/not a valid absolute URI/);
     expect(() => a.resource("x://{unclosed", {}, () => "")).toThrow();
+  });
+
+  it("checks templates at registration: a scheme, params and unsafeRaw naming real variables", () => {
+    const a = createServer({ name: "t", version: "1" });
+    expect(() => a.resource("users/{id}", {}, () => "")).toThrow(
+      /resource template "users\/\{id\}" has no scheme: write it as a URI, e.g. "docs:\/\/users\/\{id\}"/,
+    );
+    expect(() => a.resource("users://{id}", { params: { user: z.string() } }, () => "")).toThrow(
+      /params names "user", which is not one of its variables \(id\)/,
+    );
+    expect(() => a.resource("users://{id}", { unsafeRaw: ["nope"] }, () => "")).toThrow(
+      /unsafeRaw names "nope"/,
+    );
   });
 });
 
@@ -175,5 +190,40 @@ describe("prompts", () => {
       argument: { name: "code", value: "" },
     });
     expect(none.completion.values).toEqual([]);
+  });
+});
+
+describe("registration mistakes get messages that say what is expected", () => {
+  it("a handler without options (the FastMCP habit) shows the expected call", () => {
+    const a = createServer({ name: "t", version: "1" });
+    const handler = () => "x";
+    // As an untyped caller (plain JavaScript) would call them.
+    const loose = a as unknown as Record<
+      "tool" | "prompt" | "resource",
+      (...args: unknown[]) => void
+    >;
+    expect(() => loose.tool("greet", handler)).toThrow(
+      /tool "greet" was given a handler but no options: write app\.tool\("greet", \{ description: "…", input: \{ x: z\.string\(\) \} \}, async \(\{ x \}, ctx\) => …\)/,
+    );
+    expect(() => loose.prompt("review", handler)).toThrow(
+      /prompt "review" was given a handler but no options: write app\.prompt\("review"/,
+    );
+    expect(() => loose.resource("docs://x", handler)).toThrow(
+      /resource "docs:\/\/x" was given a handler but no options/,
+    );
+    expect(() => loose.tool("greet", {})).toThrow(/tool "greet" needs a handler function/);
+  });
+
+  it('a zod 3 schema gets "MCP Forge needs zod 4"', () => {
+    const a = createServer({ name: "t", version: "1" });
+    // zod 3's API, as zod 4 still ships it under "zod/v3".
+    const zod3String = z3.string();
+    const zod3Object = z3.object({ name: z3.string() });
+    expect(() => a.tool("t1", { input: { name: zod3String } as never }, () => "")).toThrow(
+      /input schema of tool "t1": field "name" is a zod 3 schema; MCP Forge needs zod 4/,
+    );
+    expect(() => a.tool("t2", { input: zod3Object as never }, () => "")).toThrow(
+      /input schema of tool "t2" is a zod 3 schema; MCP Forge needs zod 4/,
+    );
   });
 });

@@ -95,6 +95,28 @@ describe("stdio transport", () => {
     s.child.kill("SIGTERM");
     expect(await s.exited).toBe(0);
   });
+
+  it("shuts down cleanly (exit 0, no unhandled error) when the client closes stdout (EPIPE)", async () => {
+    const s = start();
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "x", version: "1" },
+      },
+    };
+    s.child.stdin.write(`${JSON.stringify(init)}\n`);
+    await s.lines(1);
+    s.child.stdout.destroy(); // the client stops reading: the server's writes now fail
+    for (let i = 0; i < 20; i++) {
+      s.child.stdin.write(`{"jsonrpc":"2.0","id":${10 + i},"method":"ping"}\n`);
+    }
+    expect(await s.exited).toBe(0);
+    expect(s.err()).not.toMatch(/EPIPE|Unhandled|Error:/);
+  });
 });
 
 describe("pickTransport", () => {

@@ -2,7 +2,12 @@ export { type AuthOptions, type AuthVars, auth, requireScopes } from "./auth/ind
 export { type ConcurrencyOptions, concurrency } from "./concurrency/index.js";
 export { type ErrorMaskingOptions, type ErrorMaskingVars, errorMasking } from "./errors/index.js";
 export { type LoggingOptions, type LoggingVars, logging } from "./logging/index.js";
-export { memoryStore, type RateLimitOptions, rateLimit, redisStore } from "./rate-limit/index.js";
+export {
+  memoryRateLimitStore,
+  type RateLimitOptions,
+  rateLimit,
+  redisRateLimitStore,
+} from "./rate-limit/index.js";
 export { type TimeoutOptions, type TimeoutVars, timeout } from "./timeout/index.js";
 export { type TimingOptions, type TimingVars, timing } from "./timing/index.js";
 export {

@@ -1,4 +1,13 @@
 export {
+  type CheckReport,
+  type CheckServerOptions,
+  checkRules,
+  checkServer,
+  type Finding,
+  type FindingComponent,
+  type Severity,
+} from "./check/index.js";
+export {
   type CacheStoreLike,
   type TestCacheStoreOptions,
   testCacheStore,
@@ -11,6 +20,13 @@ export {
   type TestPluginOptions,
   testPlugin,
 } from "./contracts/test-plugin.js";
+export {
+  type RateLimitDecisionLike,
+  type RateLimitRuleLike,
+  type RateLimitStoreLike,
+  type TestRateLimitStoreOptions,
+  testRateLimitStore,
+} from "./contracts/test-rate-limit-store.js";
 export { mcpMatchers } from "./matchers.js";
 export {
   type CallOptions,

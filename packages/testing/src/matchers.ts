@@ -18,7 +18,9 @@ function isResult(v: unknown): v is { content: unknown[]; isError?: boolean } {
  * Vitest/Jest matchers for MCP results: `toBeToolError(text?)` and `toHaveTextContent(text)`.
  *
  * @example
+ * import type {} from "@mcpforge/testing/vitest"; // the matchers' types (importing it for real also registers them)
  * expect.extend(mcpMatchers);
+ * await using client = await createTestClient(app);
  * expect(await client.callToolRaw("divide", { a: 1, b: 0 })).toBeToolError(/zero/);
  */
 export const mcpMatchers = {

@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
  * The Redis the tests use: `REDIS_URL` from the environment, else `redis://127.0.0.1:6379`.
  *
  * @example
- * const store = redisStore({ url: REDIS_URL, prefix: randomPrefix("store") });
+ * const redis = await connectRedis(REDIS_URL); // what requireRedis() and deletePrefix() use by default
  */
 export const REDIS_URL: string = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -68,6 +68,7 @@ export function randomPrefix(label = "test"): string {
  * Deletes every key that starts with `prefix` on the Redis at `url`; returns how many there were.
  *
  * @example
+ * const prefix = randomPrefix("example");
  * afterEach(() => deletePrefix(prefix));
  */
 export async function deletePrefix(prefix: string, url: string = REDIS_URL): Promise<number> {
@@ -123,6 +124,10 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Kills it (SIGKILL by default) and waits until it has exited; no-op if not running. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Freezes it with SIGSTOP: its sockets stay open but it answers nothing (a hung Redis). */
+  pause(): void;
+  /** Thaws a paused server with SIGCONT. */
+  resume(): void;
 }
 
 /** PINGs 127.0.0.1:`port`: true on +PONG, false on another answer, undefined when refused. */
@@ -154,8 +159,9 @@ function ping(port: number): Promise<boolean | undefined> {
  * const redis = await redisServer();
  * await redis.start();
  * try {
- *   const store = redisStore({ url: redis.url });
- *   await redis.stop(); // an outage: the store must fail open
+ *   const client = await connectRedis(redis.url);
+ *   client.disconnect();
+ *   await redis.stop(); // an outage: what talks to redis.url must cope
  * } finally {
  *   await redis.stop();
  * }
@@ -209,6 +215,13 @@ export async function redisServer(port?: number): Promise<RedisServer> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    pause() {
+      if (!child) throw new Error("redisServer(): pause() needs a running server");
+      child.kill("SIGSTOP");
+    },
+    resume() {
+      child?.kill("SIGCONT");
+    },
     async stop(signal: NodeJS.Signals = "SIGKILL") {
       const proc = child;
       child = undefined;
@@ -216,6 +229,7 @@ export async function redisServer(port?: number): Promise<RedisServer> {
       await new Promise<void>((resolve) => {
         proc.once("exit", () => resolve());
         proc.kill(signal);
+        if (signal !== "SIGKILL") proc.kill("SIGCONT"); // a paused server handles it once thawed
       });
     },
   };

@@ -1,5 +1,5 @@
 // Real Redis (REDIS_URL, default redis://127.0.0.1:6379) and a real redis-server child: no mocks.
-import { Socket } from "node:net";
+import { type AddressInfo, createServer as createNetServer, Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   connectRedis,
@@ -90,8 +90,17 @@ describe("@mcpforge/testing/redis", () => {
   });
 
   it("redisServer.start says why redis-server cannot start", async () => {
-    const taken = await redisServer(Number(new URL(REDIS_URL).port || 6379)); // the test Redis
-    await expect(taken.start()).rejects.toThrow(/port \d+ is already in use/);
+    // A port this test holds itself: never the REDIS_URL port, where a missing Redis would let a
+    // stray redis-server start (and outlive the run).
+    const holder = createNetServer();
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+    const held = (holder.address() as AddressInfo).port;
+    try {
+      const taken = await redisServer(held);
+      await expect(taken.start()).rejects.toThrow(/port \d+ is already in use/);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
 
     const server = await redisServer();
     const path = process.env.PATH;

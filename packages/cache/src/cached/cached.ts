@@ -1,5 +1,5 @@
 import { McpForgeError } from "@mcpforge/core";
-import { Generations, isCurrent, isEntry, makeEntry } from "../internal/generations.js";
+import { Generations } from "../internal/generations.js";
 import { canonicalJson, sha256 } from "../internal/json.js";
 import {
   checkFunction,
@@ -10,6 +10,7 @@ import {
   MAX_TTL_MS,
   optionsError,
 } from "../internal/options.js";
+import { type Flight, ReadThrough, SingleFlight } from "../internal/read-through.js";
 import type { CacheStore } from "../types.js";
 
 /** Options of {@link cached}. */
@@ -57,12 +58,6 @@ export interface CachedFunction<A extends unknown[], R> {
 
 const FACTORY = "cached";
 
-interface Flight<R> {
-  promise: Promise<R>;
-  /** Set by `invalidate` while the call runs: its result must not be stored. */
-  stale: boolean;
-}
-
 /**
  * Caches an async function's results in a store for `ttlMs`, keyed by its arguments.
  * Single-flight: identical calls that arrive while one is running share that one call of `fn`
@@ -73,12 +68,12 @@ interface Flight<R> {
  * @example
  * import { cached } from "@mcpforge/cache";
  * import { memoryStore } from "@mcpforge/cache/memory";
- * const getUser = cached(async (id: string) => db.users.find(id), {
+ * const getUser = cached(async (id: string) => ({ id, name: `User ${id}` }), {
  *   store: memoryStore(),
  *   ttlMs: 30_000,
  *   tags: (id) => [`user:${id}`],
  * });
- * await getUser("42"); // runs the query
+ * await getUser("42"); // calls the function
  * await getUser("42"); // from the cache
  * await getUser.invalidateTag("user:42");
  */
@@ -108,8 +103,18 @@ export function cached<A extends unknown[], R>(
 
   const { store, ttlMs } = opts;
   const generations = new Generations(store);
-  const inflight = new Map<string, Flight<Awaited<R>>>();
+  const flights = new SingleFlight<Awaited<R>>();
   const counters: CachedStats = { hits: 0, misses: 0, coalesced: 0, errors: 0, corrupt: 0 };
+  const reader = new ReadThrough({
+    store,
+    generations,
+    ttlMs,
+    counters,
+    // A corrupt entry that cannot be deleted is not counted: the store was not bypassed.
+    onStoreError: (_err, during) => {
+      if (during !== "delete") counters.errors++;
+    },
+  });
 
   const keyFor = (args: A): string => {
     const userKey = opts.key ? opts.key(...args) : canonicalJson(args);
@@ -122,40 +127,14 @@ export function cached<A extends unknown[], R>(
 
   const run = async (args: A, key: string, flight: Flight<Awaited<R>>): Promise<Awaited<R>> => {
     const dependencies = dependenciesFor(args);
-    let current: (string | undefined)[];
-    let raw: unknown;
-    try {
-      [raw, current] = await Promise.all([store.get(key), generations.read(dependencies)]);
-    } catch {
-      counters.errors++;
-      return await fn(...args);
-    }
-    if (isEntry(raw) && isCurrent(raw, current)) {
-      counters.hits++;
-      return raw.v as Awaited<R>;
-    }
-    counters.misses++;
-    if (raw !== undefined && !isEntry(raw)) {
-      counters.corrupt++;
-      await store.delete(key).catch(() => false);
-    }
-    let recorded: string[] | undefined;
-    try {
-      // Generations are fixed before fn runs: an invalidation during the call makes the
-      // stored result stale at once.
-      recorded = await generations.ensure(dependencies, current);
-    } catch {
-      counters.errors++;
-    }
-    const value = await fn(...args);
-    if (recorded && !flight.stale && value !== undefined) {
-      try {
-        await store.set(key, makeEntry(value, recorded), ttlMs);
-      } catch {
-        counters.errors++;
-      }
-    }
-    return value;
+    // A call invalidated while it ran is not stored; neither is undefined.
+    const { value } = await reader.get(
+      key,
+      dependencies,
+      async () => await fn(...args),
+      (v) => !flight.stale && v !== undefined,
+    );
+    return value as Awaited<R>;
   };
 
   const call = (...args: A): Promise<Awaited<R>> => {
@@ -165,27 +144,18 @@ export function cached<A extends unknown[], R>(
     } catch (err) {
       return Promise.reject(err);
     }
-    const running = inflight.get(key);
+    const running = flights.running(key);
     if (running) {
       counters.coalesced++;
-      return running.promise;
+      return running;
     }
-    const flight = { stale: false } as Flight<Awaited<R>>;
-    flight.promise = run(args, key, flight).finally(() => {
-      if (inflight.get(key) === flight) inflight.delete(key);
-    });
-    inflight.set(key, flight);
-    return flight.promise;
+    return flights.start(key, (flight) => run(args, key, flight));
   };
 
   return Object.assign(call, {
     async invalidate(...args: A): Promise<void> {
       const key = keyFor(args);
-      const running = inflight.get(key);
-      if (running) {
-        running.stale = true;
-        inflight.delete(key);
-      }
+      flights.drop(key);
       await store.delete(key);
     },
     async invalidateTag(tag: string): Promise<void> {

@@ -69,7 +69,11 @@ export interface Entry {
  * Wraps a value in an {@link Entry}.
  *
  * @example
- * await store.set(key, makeEntry(result, gens), ttlMs);
+ * const store = memoryStore();
+ * const generations = new Generations(store);
+ * const deps = ["tag:users"];
+ * const gens = await generations.ensure(deps, await generations.read(deps));
+ * await store.set("user:42", makeEntry({ id: "42" }, gens), 60_000);
  */
 export function makeEntry(value: unknown, generations: readonly string[]): Entry {
   return { mcpforge: 1, v: value, at: Date.now(), g: generations };
@@ -79,7 +83,8 @@ export function makeEntry(value: unknown, generations: readonly string[]): Entry
  * Whether a stored value is a well-formed {@link Entry}; anything else is corrupt.
  *
  * @example
- * if (raw !== undefined && !isEntry(raw)) await store.delete(key);
+ * isEntry(makeEntry("value", [])); // true
+ * isEntry({ v: "value" }); // false: a corrupt entry
  */
 export function isEntry(raw: unknown): raw is Entry {
   if (typeof raw !== "object" || raw === null) return false;
@@ -97,7 +102,11 @@ export function isEntry(raw: unknown): raw is Entry {
  * Whether an entry is still valid: every recorded generation equals the current one.
  *
  * @example
- * if (isEntry(raw) && isCurrent(raw, await gens.read(deps))) return raw.v;
+ * const generations = new Generations(memoryStore());
+ * const entry = makeEntry("value", await generations.ensure(["tag:users"], [undefined]));
+ * isCurrent(entry, await generations.read(["tag:users"])); // true
+ * await generations.bump("tag:users");
+ * isCurrent(entry, await generations.read(["tag:users"])); // false
  */
 export function isCurrent(entry: Entry, current: readonly (string | undefined)[]): boolean {
   if (entry.g.length !== current.length) return false;

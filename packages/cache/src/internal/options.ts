@@ -28,7 +28,8 @@ export function checkLogger(factory: string, value: unknown, methods: readonly s
  * Checks that a value looks like a {@link CacheStore} (get/set/delete/has/clear/close methods).
  *
  * @example
- * checkStore("cached", "store", options.store);
+ * checkStore("cached", "store", memoryStore()); // passes
+ * checkStore("cached", "store", new Map()); // throws: a Map has no close()
  */
 export function checkStore(factory: string, name: string, value: unknown): void {
   const methods = ["get", "set", "delete", "has", "clear", "close"];

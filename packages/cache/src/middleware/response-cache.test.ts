@@ -421,15 +421,18 @@ describe("responseCache: resources, prompts and lists", () => {
     expect(isHit(await client.client.listResourceTemplates())).toBe(false);
   });
 
-  it("a disabled tool is not answered from the cache", async () => {
+  it("a disabled tool is not answered from the cache, nor its answers from before", async () => {
     const { app, calls } = fixture();
     await using client = await createTestClient(app);
     await client.callToolRaw("add", { a: 1, b: 1 });
+    expect(isHit(await client.callToolRaw("add", { a: 1, b: 1 }))).toBe(true);
     app.getTool("add")?.disable();
     await expect(client.callToolRaw("add", { a: 1, b: 1 })).rejects.toThrow(/Unknown tool/);
     app.getTool("add")?.enable();
-    expect(isHit(await client.callToolRaw("add", { a: 1, b: 1 }))).toBe(true);
-    expect(calls.get("add")).toBe(1);
+    // Any change to the tool list drops cached tool answers: a component that was hidden (or
+    // replaced under the same name) is never served from before.
+    expect(isHit(await client.callToolRaw("add", { a: 1, b: 1 }))).toBe(false);
+    expect(calls.get("add")).toBe(2);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   type ServerLogger,
 } from "@mcpforge/core";
 import { createStderrLogger, type SetupApi, UriTemplate } from "@mcpforge/core/authoring";
-import { Generations, isCurrent, isEntry, makeEntry } from "../internal/generations.js";
+import { Generations } from "../internal/generations.js";
 import { byteLength, canonicalJson, sha256 } from "../internal/json.js";
 import {
   checkFunction,
@@ -18,6 +18,7 @@ import {
   MAX_TTL_MS,
   optionsError,
 } from "../internal/options.js";
+import { ReadThrough, SingleFlight } from "../internal/read-through.js";
 import type { CacheStore } from "../types.js";
 import { callerIdentity } from "./identity.js";
 
@@ -86,7 +87,11 @@ export interface ResponseCacheStats {
   oversized: number;
   /** Corrupt entries found (treated as misses and deleted). */
   corrupt: number;
-  /** Store failures (the request went to the origin). */
+  /**
+   * Store failures: the ones the store threw, plus the ones it reports itself in its own
+   * `stats().errors` (a Redis store answers a failed or bypassed read as a miss, so its trouble
+   * shows up here too). The request went to the origin.
+   */
   errors: number;
   /** Entries the store evicted to stay within its bounds (when it counts them). */
   evictions: number;
@@ -225,13 +230,20 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     });
   };
 
-  /** The dependencies of a cacheable request, or undefined when it is not cached. */
+  /**
+   * The dependencies of a cacheable request, or undefined when it is not cached. A component's
+   * answers also depend on its list: whenever a component of that kind is added, removed,
+   * enabled or disabled, they are dropped — a hidden or replaced component is never served.
+   */
   const dependenciesOf = (ctx: Context): string[] | undefined => {
     const kind = LIST_KIND[ctx.method];
     if (kind) return lists ? [`list:${kind}`] : undefined;
     const component = ctx.component;
-    if (!component) return undefined;
+    if (!component) return undefined; // unknown, disabled or removed: never from the cache
     const tags = [...component.tags].sort().map((t) => `tag:${t}`);
+    tags.push(
+      `list:${component.type === "tool" ? "tools" : component.type === "prompt" ? "prompts" : "resources"}`,
+    );
     switch (ctx.method) {
       case "tools/call": {
         if (component.type !== "tool") return undefined;
@@ -309,15 +321,18 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     return text;
   };
 
-  const save = async (key: string, result: unknown, recorded: string[]) => {
-    try {
-      await store.set(key, makeEntry(result, recorded), ttlMs);
+  const reader = new ReadThrough({
+    store,
+    generations,
+    ttlMs,
+    counters,
+    usable: isPlainObject,
+    onStoreError: storeFailed,
+    onStored: () => {
       counters.sets++;
       failing = false;
-    } catch (err) {
-      storeFailed(err);
-    }
-  };
+    },
+  });
 
   /** Looks the request up, or runs the origin and stores its response. */
   const serve = async (
@@ -325,47 +340,29 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     key: string,
     dependencies: string[],
   ): Promise<{ result: unknown; shared: Shared }> => {
-    let raw: unknown;
-    let current: (string | undefined)[];
-    try {
-      [raw, current] = await Promise.all([store.get(key), generations.read(dependencies)]);
-    } catch (err) {
-      storeFailed(err);
-      return { result: await next(), shared: undefined };
-    }
-    if (isEntry(raw) && isCurrent(raw, current) && isPlainObject(raw.v)) {
-      counters.hits++;
-      const value = raw.v;
+    const response: { text?: string | undefined } = {};
+    const found = await reader.get(key, dependencies, next, (result) => {
+      response.text = cacheable(result);
+      return response.text !== undefined;
+    });
+    if (found.hit) {
+      const value = found.value as Record<string, unknown>;
       return {
-        result: markHit(value, raw.at),
-        shared: { copy: () => structuredClone(value), at: raw.at },
+        result: markHit(value, found.at),
+        shared: { copy: () => structuredClone(value), at: found.at },
       };
     }
-    counters.misses++;
-    if (raw !== undefined && !(isEntry(raw) && isPlainObject(raw.v))) {
-      counters.corrupt++;
-      await store.delete(key).catch((err: unknown) => storeFailed(err));
-    }
-    let recorded: string[] | undefined;
-    try {
-      // Fixed before the origin runs: an invalidation meanwhile makes this response stale.
-      recorded = await generations.ensure(dependencies, current);
-    } catch (err) {
-      storeFailed(err);
-    }
-    const result = await next();
-    const text = cacheable(result);
-    if (text === undefined) return { result, shared: undefined };
-    if (recorded) await save(key, result, recorded);
-    const at = Date.now();
+    // Not shared: a response that may not be cached, or one served while the store failed.
+    const json = response.text;
+    if (json === undefined) return { result: found.value, shared: undefined };
     return {
-      result,
-      shared: { copy: () => JSON.parse(text) as Record<string, unknown>, at },
+      result: found.value,
+      shared: { copy: () => JSON.parse(json) as Record<string, unknown>, at: Date.now() },
     };
   };
 
   /** Requests being served, by key: identical requests arriving meanwhile share the answer. */
-  const inflight = new Map<string, Promise<Shared>>();
+  const flights = new SingleFlight<{ result: unknown; shared: Shared }>();
 
   const handle: MiddlewareFn = async (ctx, next) => {
     const dependencies = dependenciesOf(ctx);
@@ -378,9 +375,12 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     } catch {
       return next();
     }
-    const running = inflight.get(key);
+    const running = flights.running(key);
     if (running) {
-      const shared = await running;
+      const shared = await running.then(
+        (served) => served.shared,
+        () => undefined,
+      );
       if (shared) {
         counters.hits++;
         counters.coalesced++;
@@ -389,27 +389,13 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
       // The first request failed or its answer may not be shared: serve this one itself.
       return (await serve(next, key, dependencies)).result;
     }
-    let settle: (shared: Shared) => void = () => {};
-    const flight = new Promise<Shared>((resolve) => {
-      settle = resolve;
-    });
-    inflight.set(key, flight);
-    try {
-      const { result, shared } = await serve(next, key, dependencies);
-      settle(shared);
-      return result;
-    } catch (err) {
-      settle(undefined);
-      throw err;
-    } finally {
-      if (inflight.get(key) === flight) inflight.delete(key);
-    }
+    return (await flights.start(key, () => serve(next, key, dependencies))).result;
   };
 
   const bump = async (dependency: string) => {
     counters.invalidations++;
     // Requests arriving from now on must not join an answer computed before.
-    inflight.clear();
+    flights.clear();
     await generations.bump(dependency);
   };
 
@@ -470,7 +456,12 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
     invalidateList,
 
     stats(): ResponseCacheStats {
-      return { ...counters, evictions: store.stats?.().evictions ?? 0 };
+      const own = store.stats?.();
+      return {
+        ...counters,
+        errors: counters.errors + (own?.errors ?? 0),
+        evictions: own?.evictions ?? 0,
+      };
     },
   };
 }

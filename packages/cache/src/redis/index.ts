@@ -1,9 +1,8 @@
+export type { RedisSubscription, RedisSubscriptionHandlers } from "./pubsub.js";
 export {
   type RedisClientLike,
   type RedisStore,
   type RedisStoreOptions,
   type RedisStoreStats,
-  type RedisSubscription,
-  type RedisSubscriptionHandlers,
   redisStore,
 } from "./redis-store.js";

@@ -1,11 +1,11 @@
 import { McpForgeError, type ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
 import {
+  CircuitOpenError,
+  type CircuitState,
   checkRedisTarget,
-  closeRedisClient,
   type RedisClientLike,
   redisConnection,
-  withRedisTimeout,
 } from "@mcpforge/core/redis";
 import { checkKey, checkTtl, serialize } from "../internal/json.js";
 import {
@@ -18,6 +18,7 @@ import {
   optionsError,
 } from "../internal/options.js";
 import type { CacheStore, CacheStoreStats } from "../types.js";
+import { RedisPubSub, type RedisSubscription, type RedisSubscriptionHandlers } from "./pubsub.js";
 
 export type { RedisClientLike } from "@mcpforge/core/redis";
 
@@ -52,26 +53,13 @@ export interface RedisStoreStats extends CacheStoreStats {
   corrupt: number;
   /** Whether Redis is answering (false during an outage). */
   available: boolean;
-}
-
-/** Callbacks of {@link RedisStore.subscribe}. */
-export interface RedisSubscriptionHandlers {
-  /** A message published on the channel. */
-  message(text: string): void;
-  /** The subscription is live again after a disconnection (messages may have been missed). */
-  reconnect?(): void;
-  /** The subscription connection was lost. */
-  disconnect?(): void;
-}
-
-/** A live pub/sub subscription of a {@link RedisStore}. */
-export interface RedisSubscription {
-  /** Resolves once subscribed (true) or when the first attempt gave up (false). */
-  readonly ready: Promise<boolean>;
-  /** Whether messages are being received right now. */
-  readonly active: boolean;
-  /** Unsubscribes and closes the subscription's connection. */
-  close(): Promise<void>;
+  /**
+   * Calls that did not touch Redis because its circuit was open (counted in `errors` too): after
+   * a few consecutive failures or timeouts, calls bypass Redis at once until a probe succeeds.
+   */
+  bypassed: number;
+  /** The circuit breaker: its state, and how often it opened and closed. */
+  circuit: { state: CircuitState; opens: number; closes: number };
 }
 
 /** A {@link CacheStore} in Redis, shared by every process that uses the same prefix. */
@@ -89,14 +77,6 @@ export interface RedisStore extends CacheStore {
   /** Subscribes to a channel on a connection of its own, which reconnects by itself. */
   subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription;
   stats(): RedisStoreStats;
-}
-
-interface SubscriberClient {
-  readonly status?: string;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  subscribe(...channels: string[]): Promise<unknown>;
-  quit(): Promise<unknown>;
-  disconnect(): void;
 }
 
 const FACTORY = "redisStore";
@@ -147,11 +127,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     deletes: 0,
     evictions: 0,
     errors: 0,
+    bypassed: 0,
     failedGets: 0,
     skippedSets: 0,
     corrupt: 0,
   };
-  const subscriptions = new Set<RedisSubscription>();
   const conn = redisConnection({
     ...(opts.url === undefined ? {} : { url: opts.url }),
     ...(opts.client === undefined ? {} : { client: opts.client }),
@@ -171,6 +151,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         outageMs: Date.now() - outage.since,
         failures: outage.failures,
       }),
+    onCircuit: (state, circuit) => {
+      if (state === "open") {
+        log().info("Redis cache circuit open: calls bypass Redis until a probe succeeds", {
+          store: "redis",
+          prefix,
+          opens: circuit.opens,
+        });
+      } else {
+        log().info("Redis cache circuit closed", { store: "redis", prefix });
+      }
+    },
   });
   const connect = () => conn.connect();
   const noteFailure = conn.fail;
@@ -181,24 +172,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
-  /** Runs one Redis operation within the timeout; `{ ok: false }` when Redis failed. */
+  /**
+   * Runs one Redis operation through the connection's circuit breaker, within the timeout;
+   * `{ ok: false }` when Redis failed, was too slow, or its circuit is open (no wait at all).
+   */
   const run = async <T>(
     op: (c: RedisClientLike) => Promise<T>,
     timeoutMs = commandTimeoutMs,
   ): Promise<{ ok: true; value: T } | { ok: false }> => {
-    const startedAt = Date.now();
     try {
-      const c = await connect();
-      if (c.status !== undefined && c.status !== "ready" && c.status !== "wait") {
-        throw new Error(`Redis connection is ${c.status}`);
-      }
-      const value = await withRedisTimeout(op(c), timeoutMs);
-      conn.recover(startedAt);
-      return { ok: true, value };
+      return { ok: true, value: await conn.run(op, timeoutMs) };
     } catch (err) {
       if (conn.closed) return { ok: false };
       counters.errors++;
-      noteFailure(err);
+      if (err instanceof CircuitOpenError) counters.bypassed++;
       return { ok: false };
     }
   };
@@ -256,25 +243,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, "\\$&");
 
-  const subscriberFor = (base: RedisClientLike): SubscriberClient => {
-    const overrides = {
-      // The subscription waits for its connection and is renewed by us on every "ready".
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      autoResubscribe: false,
-      commandTimeout: undefined,
-      lazyConnect: false,
-    };
-    if (conn.owned) {
-      return conn.owned.duplicate?.(overrides) as SubscriberClient;
-    }
-    if (typeof base.duplicate !== "function") {
-      throw new Error(
-        "@mcpforge/cache: redisStore(): subscribe() needs an ioredis client with duplicate()",
-      );
-    }
-    return base.duplicate(overrides) as SubscriberClient;
-  };
+  const pubsub = new RedisPubSub({ conn, connectTimeoutMs, command: (op) => run(op) });
 
   const store: RedisStore = {
     prefix,
@@ -347,91 +316,28 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     async publish(channel: string, message: string): Promise<boolean> {
       ensureOpen();
-      const reply = await run((c) => c.call("PUBLISH", channel, message));
-      return reply.ok;
+      return pubsub.publish(channel, message);
     },
 
     subscribe(channel: string, handlers: RedisSubscriptionHandlers): RedisSubscription {
       ensureOpen();
-      let sub: SubscriberClient | undefined;
-      let active = false;
-      let everActive = false;
-      let stopped = false;
-      let settle: (ok: boolean) => void = () => {};
-      const first = new Promise<boolean>((resolve) => {
-        settle = resolve;
-      });
-      const renew = () => {
-        sub?.subscribe(channel).then(
-          () => {
-            if (stopped) return;
-            const again = everActive;
-            active = true;
-            everActive = true;
-            if (again) handlers.reconnect?.();
-            settle(true);
-          },
-          () => {
-            // The next "ready" tries again.
-          },
-        );
-      };
-      const ready = (async () => {
-        try {
-          const base = await connect();
-          if (stopped) return false;
-          sub = subscriberFor(base);
-          sub.on("error", () => {
-            // Outages are logged once by the command connection.
-          });
-          sub.on("message", (ch: unknown, text: unknown) => {
-            if (ch === channel && typeof text === "string") handlers.message(text);
-          });
-          sub.on("ready", renew);
-          sub.on("close", () => {
-            if (!active) return;
-            active = false;
-            handlers.disconnect?.();
-          });
-          if (sub.status === "ready") renew();
-          const timer = setTimeout(() => settle(false), connectTimeoutMs);
-          const ok = await first;
-          clearTimeout(timer);
-          return ok;
-        } catch (err) {
-          noteFailure(err);
-          return false;
-        }
-      })();
-      const subscription: RedisSubscription = {
-        ready,
-        get active() {
-          return active;
-        },
-        async close() {
-          if (stopped) return;
-          stopped = true;
-          active = false;
-          settle(false);
-          subscriptions.delete(subscription);
-          await ready.catch(() => false);
-          if (!sub) return;
-          await closeRedisClient(sub);
-        },
-      };
-      subscriptions.add(subscription);
-      return subscription;
+      return pubsub.subscribe(channel, handlers);
     },
 
     async close(): Promise<void> {
       if (conn.closed) return;
       const closing = conn.close();
-      await Promise.all([...subscriptions].map((s) => s.close()));
+      await pubsub.closeAll();
       await closing;
     },
 
     stats(): RedisStoreStats {
-      return { ...counters, available: conn.outage === undefined && conn.client?.status !== "end" };
+      const { state, opens, closes } = conn.circuit();
+      return {
+        ...counters,
+        available: conn.outage === undefined && conn.client?.status !== "end",
+        circuit: { state, opens, closes },
+      };
     },
   };
   return store;

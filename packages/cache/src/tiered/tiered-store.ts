@@ -9,12 +9,8 @@ import {
   optionsError,
 } from "../internal/options.js";
 import { type MemoryStoreOptions, memoryStore } from "../memory/memory-store.js";
-import {
-  type RedisStore,
-  type RedisStoreOptions,
-  type RedisSubscription,
-  redisStore,
-} from "../redis/redis-store.js";
+import type { RedisSubscription } from "../redis/pubsub.js";
+import { type RedisStore, type RedisStoreOptions, redisStore } from "../redis/redis-store.js";
 import type { CacheStore, CacheStoreStats } from "../types.js";
 
 /** Options of {@link tieredStore}. */

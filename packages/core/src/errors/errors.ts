@@ -97,7 +97,8 @@ export class ToolError extends Error {
  * Tells whether a value is an {@link McpForgeError} (also across package copies).
  *
  * @example
- * if (isMcpForgeError(err)) console.error(err.code);
+ * const err: unknown = new McpForgeError("forbidden", "Forbidden");
+ * if (isMcpForgeError(err)) console.error(err.kind, err.code); // forbidden -32003
  */
 export function isMcpForgeError(err: unknown): err is McpForgeError {
   return (

@@ -13,7 +13,11 @@ export interface JsonRpcError {
  * message could leak internals — mask and log it before it gets here, as dispatch does).
  *
  * @example
- * const reply = { jsonrpc: "2.0", id: 1, error: toJsonRpcError(err) };
+ * import { McpForgeError } from "@mcpforge/core";
+ * import { toJsonRpcError } from "@mcpforge/core/authoring";
+ * toJsonRpcError(new McpForgeError("invalid_params", "Unknown tool: foo"));
+ * // { code: -32602, message: "Unknown tool: foo" }
+ * toJsonRpcError(new Error("password authentication failed")); // { code: -32603, message: "Internal error" }
  */
 export function toJsonRpcError(err: unknown): JsonRpcError {
   if (!isMcpForgeError(err)) return { code: ErrorCodes.internal, message: "Internal error" };

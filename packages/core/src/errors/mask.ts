@@ -12,7 +12,10 @@ export interface MaskedError {
  * the client gets instead, with a correlation id tying the two together.
  *
  * @example
+ * import { maskError } from "@mcpforge/core/authoring";
+ * const err = new Error("connect ECONNREFUSED 10.0.0.5:5432");
  * const { message } = maskError(err, logger, { method: "tools/call" });
+ * // message: "Internal error (correlation id: …)"; the log has the full error under that id
  */
 export function maskError(
   err: unknown,

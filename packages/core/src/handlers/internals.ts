@@ -34,12 +34,13 @@ function invalidParam(message: string): McpForgeError {
   return new McpForgeError("invalid_params", message);
 }
 
-/** Reads an optional object param (default `{}`), or fails with -32602. */
+/** Reads an optional object param (absent: `{}`), or fails with -32602 (`null`, arrays, strings, …). */
 export function optionalRecord(ctx: Context, key: string): Record<string, unknown> {
   const value = ctx.params[key];
-  if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw invalidParam(`Invalid "${key}": expected an object`);
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    throw invalidParam(`Invalid "${key}": expected an object, got ${got}`);
   }
   return value as Record<string, unknown>;
 }

@@ -29,7 +29,10 @@ function invalid(): McpForgeError {
  * Cuts one page out of a list with an opaque cursor; an invalid cursor is -32602.
  *
  * @example
- * const { items, nextCursor } = paginate(tools, params.cursor, 100);
+ * const names = Array.from({ length: 250 }, (_, i) => `tool_${i}`);
+ * const first = paginate(names, undefined, 100); // items: tool_0 … tool_99, nextCursor: an opaque string
+ * const second = paginate(names, first.nextCursor, 100); // items: tool_100 … tool_199
+ * paginate(names, "not-a-cursor", 100); // throws McpForgeError invalid_params (-32602)
  */
 export function paginate<T>(all: readonly T[], cursor: unknown, pageSize: number): Page<T> {
   const start = cursor === undefined ? 0 : decode(cursor);

@@ -11,7 +11,20 @@ import { paginate } from "./pagination.js";
  * Answers `prompts/list`.
  *
  * @example
- * await listPrompts(app, ctx);
+ * import { definePromptDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.prompts.add(definePromptDef("greet", { description: "Greets someone" }, () => "Hello!"));
+ * await listPrompts(internals, ctx); // { prompts: [{ name: "greet", description: "Greets someone" }] }
  */
 export async function listPrompts(app: AppInternals, ctx: Context) {
   const page = paginate(app.prompts.list(), ctx.params.cursor, app.pageSize);
@@ -26,7 +39,21 @@ export async function listPrompts(app: AppInternals, ctx: Context) {
  * Finds the enabled prompt a `prompts/get` names.
  *
  * @example
- * const def = resolvePrompt(app, ctx);
+ * import { definePromptDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.prompts.add(definePromptDef("greet", {}, () => "Hello!"));
+ * // ctx: a prompts/get request with params { name: "greet" }
+ * const def = resolvePrompt(internals, ctx); // the "greet" definition (undefined when disabled)
  */
 export function resolvePrompt(app: AppInternals, ctx: Context): PromptDef | undefined {
   const name = ctx.params.name;
@@ -61,7 +88,23 @@ export function toPromptResult(value: PromptReturn, description?: string): GetPr
  * Answers `prompts/get`: validates the arguments (missing required ones are -32602).
  *
  * @example
- * await getPrompt(ctx, resolvePrompt(app, ctx));
+ * import { definePromptDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const greet = (args: unknown) => `Hi ${(args as { name: string }).name}`; // app.prompt() types it
+ * internals.prompts.add(definePromptDef("greet", { args: { name: z.string() } }, greet));
+ * // ctx: a prompts/get request with params { name: "greet", arguments: { name: "Ada" } }
+ * await getPrompt(ctx, resolvePrompt(internals, ctx));
+ * // { messages: [{ role: "user", content: { type: "text", text: "Hi Ada" } }] }
  */
 export async function getPrompt(
   ctx: Context,
@@ -83,7 +126,23 @@ export async function getPrompt(
  * Answers `completion/complete` for prompt arguments and template variables.
  *
  * @example
- * await complete(app, ctx);
+ * import { definePromptDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const names = (value: string) => ["Ada", "Alan", "Grace"].filter((n) => n.startsWith(value));
+ * const options = { args: { name: z.string() }, complete: { name: names } };
+ * internals.prompts.add(definePromptDef("greet", options, () => "Hello!"));
+ * // ctx: params { ref: { type: "ref/prompt", name: "greet" }, argument: { name: "name", value: "A" } }
+ * await complete(internals, ctx); // { completion: { values: ["Ada", "Alan"], total: 2, hasMore: false } }
  */
 export async function complete(app: AppInternals, ctx: Context) {
   const ref = optionalRecord(ctx, "ref");
@@ -134,7 +193,10 @@ const LEVELS = new Set([
  * Validates a `logging/setLevel` level or fails with -32602.
  *
  * @example
- * session.logLevel = parseLevel(ctx);
+ * import { Session } from "../protocol/session.js";
+ * const session = new Session("s1", undefined, "memory");
+ * // ctx: a logging/setLevel request with params { level: "warning" }
+ * session.logLevel = parseLevel(ctx); // "warning"; an unknown level throws invalid_params (-32602)
  */
 export function parseLevel(ctx: Context) {
   const level = ctx.params.level;

@@ -4,6 +4,7 @@ import { McpForgeError } from "../errors/errors.js";
 import type { Session } from "../protocol/session.js";
 import type { ResourceDef, TemplateDef } from "../registry/define.js";
 import type { ResourceContentInput, ResourceReturn } from "../registry/types.js";
+import { unsafeVariable } from "../resources/variable-safety.js";
 import { formatIssues } from "../schema/schema.js";
 import { type AppInternals, requireString } from "./internals.js";
 import { paginate } from "./pagination.js";
@@ -22,7 +23,21 @@ export type ResolvedResource =
  * Answers `resources/list`.
  *
  * @example
- * await listResources(app, ctx);
+ * import { defineResourceDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.resources.add(defineResourceDef("config://app", { mimeType: "application/json" }, () => "{}"));
+ * await listResources(internals, ctx);
+ * // { resources: [{ name: "config://app", uri: "config://app", mimeType: "application/json" }] }
  */
 export async function listResources(app: AppInternals, ctx: Context) {
   const page = paginate(app.resources.list(), ctx.params.cursor, app.pageSize);
@@ -37,7 +52,21 @@ export async function listResources(app: AppInternals, ctx: Context) {
  * Answers `resources/templates/list`.
  *
  * @example
- * await listTemplates(app, ctx);
+ * import { defineTemplateDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const user = (vars: unknown) => `user ${(vars as { id: string }).id}`; // app.resource() types it
+ * internals.templates.add(defineTemplateDef("users://{id}", {}, user));
+ * await listTemplates(internals, ctx); // { resourceTemplates: [{ name: "users://{id}", uriTemplate: "users://{id}" }] }
  */
 export async function listTemplates(app: AppInternals, ctx: Context) {
   const page = paginate(app.templates.list(), ctx.params.cursor, app.pageSize);
@@ -52,7 +81,22 @@ export async function listTemplates(app: AppInternals, ctx: Context) {
  * Resolves a URI to a static resource or the first matching template.
  *
  * @example
- * const target = resolveResource(app, "users://42");
+ * import { defineTemplateDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const user = (vars: unknown) => `user ${(vars as { id: string }).id}`;
+ * internals.templates.add(defineTemplateDef("users://{id}", {}, user));
+ * resolveResource(internals, "users://42"); // { kind: "template", def: …, vars: { id: "42" } }
+ * resolveResource(internals, "orders://42"); // undefined
  */
 export function resolveResource(app: AppInternals, uri: unknown): ResolvedResource | undefined {
   if (typeof uri !== "string") return undefined;
@@ -61,9 +105,20 @@ export function resolveResource(app: AppInternals, uri: unknown): ResolvedResour
   if (uri.length > MAX_TEMPLATE_URI) return undefined;
   for (const t of app.templates.list()) {
     const vars = t.template.match(uri);
-    if (vars) return { kind: "template", def: t, vars };
+    if (vars && safeVariables(t, vars)) return { kind: "template", def: t, vars };
   }
   return undefined;
+}
+
+/** Whether every variable of a match may reach the handler (see `unsafeVariable`). */
+function safeVariables(def: TemplateDef, vars: Record<string, string | string[]>): boolean {
+  for (const [name, value] of Object.entries(vars)) {
+    if (def.unsafeRaw.has(name)) continue;
+    const slash = def.template.allowsSlash(name);
+    const values = typeof value === "string" ? [value] : value;
+    for (const v of values) if (unsafeVariable(v, slash) !== undefined) return false;
+  }
+  return true;
 }
 
 function notFound(uri: string): McpForgeError {
@@ -108,7 +163,23 @@ export function toContents(value: ResourceReturn, uri: string, mimeType?: string
  * Answers `resources/read`; an unknown URI is -32002.
  *
  * @example
- * await readResource(app, ctx, resolveResource(app, uri));
+ * import { defineTemplateDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const user = (vars: unknown) => `user ${(vars as { id: string }).id}`;
+ * internals.templates.add(defineTemplateDef("users://{id}", {}, user));
+ * // ctx: a resources/read request with params { uri: "users://42" }
+ * await readResource(ctx, resolveResource(internals, ctx.params.uri));
+ * // { contents: [{ uri: "users://42", mimeType: "text/plain", text: "user 42" }] }
  */
 export async function readResource(
   ctx: Context,
@@ -139,7 +210,24 @@ export async function readResource(
  * Answers `resources/subscribe` / `resources/unsubscribe` for the session.
  *
  * @example
- * await subscribe(app, ctx, session, true);
+ * import { Session } from "../protocol/session.js";
+ * import { defineResourceDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.resources.add(defineResourceDef("config://app", {}, () => "{}"));
+ * const session = new Session("s1", undefined, "http");
+ * // ctx: a resources/subscribe request with params { uri: "config://app" }
+ * await subscribe(internals, ctx, session, true); // {}
+ * session.isSubscribed("config://app"); // true
  */
 export async function subscribe(
   app: AppInternals,

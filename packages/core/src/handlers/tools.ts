@@ -14,7 +14,11 @@ const started = new WeakSet<Context>();
  * `isError` results rather than JSON-RPC errors).
  *
  * @example
- * if (toolHandlerStarted(ctx)) return errorResult(message);
+ * // In dispatch's catch: a failure inside the tool's handler is an isError result,
+ * // any failure before it (unknown tool, invalid arguments) a JSON-RPC error.
+ * const err = new Error("disk full");
+ * if (toolHandlerStarted(ctx)) return errorResult(`Tool failed: ${err.message}`);
+ * throw err;
  */
 export function toolHandlerStarted(ctx: Context): boolean {
   return started.has(ctx);
@@ -24,7 +28,20 @@ export function toolHandlerStarted(ctx: Context): boolean {
  * Answers `tools/list` with one page of enabled tools.
  *
  * @example
- * await listTools(app, ctx);
+ * import { defineToolDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.tools.add(defineToolDef("ping", { description: "Answers pong" }, () => "pong"));
+ * await listTools(internals, ctx); // { tools: [{ name: "ping", description: "Answers pong", inputSchema: … }] }
  */
 export async function listTools(app: AppInternals, ctx: Context) {
   const page = paginate(app.tools.list(), ctx.params.cursor, app.pageSize);
@@ -39,7 +56,21 @@ export async function listTools(app: AppInternals, ctx: Context) {
  * Finds the enabled tool a `tools/call` names.
  *
  * @example
- * const def = resolveTool(app, ctx);
+ * import { defineToolDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * internals.tools.add(defineToolDef("ping", {}, () => "pong"));
+ * // ctx: a tools/call request with params { name: "ping" }
+ * const def = resolveTool(internals, ctx); // the "ping" definition (undefined when disabled)
  */
 export function resolveTool(app: AppInternals, ctx: Context): ToolDef | undefined {
   const name = ctx.params.name;
@@ -51,7 +82,22 @@ export function resolveTool(app: AppInternals, ctx: Context): ToolDef | undefine
  * field, SEP-1303), invokes the handler and converts what it returns.
  *
  * @example
- * const result = await callTool(app, ctx, def);
+ * import { defineToolDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const add = (args: { a: number; b: number }) => args.a + args.b; // app.tool() types it
+ * internals.tools.add(defineToolDef("add", { input: { a: z.number(), b: z.number() } }, add));
+ * // ctx: a tools/call request with params { name: "add", arguments: { a: 1, b: 2 } }
+ * const result = await callTool(ctx, resolveTool(internals, ctx)); // { content: [{ type: "text", text: "3" }] }
  */
 export async function callTool(ctx: Context, def: ToolDef | undefined): Promise<CallToolResult> {
   const name = requireString(ctx, "name");
@@ -79,7 +125,22 @@ export function errorResult(message: string): CallToolResult {
  * Validates a tool result against the tool's output schema; a mismatch is a server error.
  *
  * @example
- * checkOutput(app, def, result);
+ * import { defineToolDef } from "../registry/define.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "./internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const options = { output: z.object({ total: z.number() }) };
+ * const def = defineToolDef("total", options, () => ({ total: 3 }));
+ * checkOutput(internals, def, { content: [], structuredContent: { total: 3 } }); // passes
+ * checkOutput(internals, def, { content: [], structuredContent: { sum: 3 } }); // logs, throws OutputSchemaError
  */
 export function checkOutput(app: AppInternals, def: ToolDef, result: CallToolResult): void {
   if (!def.output || result.isError) return;

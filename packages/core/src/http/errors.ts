@@ -41,3 +41,18 @@ export function httpError(
   });
   res.end(body);
 }
+
+/**
+ * Answers an HTTP request with a JSON body (a JSON-RPC response, or an array of them).
+ *
+ * @example
+ * writeJson(res, 200, { jsonrpc: "2.0", id: 1, result: {} });
+ */
+export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}

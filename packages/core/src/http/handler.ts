@@ -2,21 +2,26 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   isInitializeRequest,
   type JSONRPCMessage,
-  JSONRPCMessageSchema,
   type JSONRPCRequest,
+  type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCodes, McpForgeError } from "../errors/errors.js";
+import { toJsonRpcError } from "../errors/json-rpc.js";
 import { Session } from "../protocol/session.js";
-import { negotiateVersion } from "../protocol/version.js";
+import type { IncomingExtra } from "../protocol/types.js";
+import { checkMessage } from "../protocol/validate.js";
+import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
 import { BodyError, readJsonBody } from "./body.js";
-import { httpError } from "./errors.js";
+import { httpError, writeJson } from "./errors.js";
+import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
 import { accepts, header, postHeadersOk, protocolHeaderOk } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } from "./security.js";
 import { type SessionEntry, SessionTable } from "./session-table.js";
 import { startSse, writeEvent } from "./sse.js";
-import { type StatelessContext, statelessPost } from "./stateless.js";
+import { type StatelessContext, statelessAnswer } from "./stateless.js";
 import type { HttpHost, HttpRequest } from "./types.js";
 
 /**
@@ -24,8 +29,42 @@ import type { HttpHost, HttpRequest } from "./types.js";
  * (stateful sessions or stateless). It sees the app only through {@link HttpHost}.
  *
  * @example
+ * import { createServer } from "node:http";
+ * import { McpForgeError } from "@mcpforge/core";
+ * import { createStderrLogger } from "@mcpforge/core/authoring";
+ * import {
+ *   type HttpHost,
+ *   McpHttpHandler,
+ *   ProtocolSession,
+ *   resolveListenOptions,
+ *   Session,
+ * } from "@mcpforge/core/transport";
+ * // A server wired by hand that answers tools/list (app.listen() does all of this for an app).
+ * const answer = async (request: { method: string }) => {
+ *   if (request.method === "tools/list") return { tools: [] };
+ *   throw new McpForgeError("method_not_found", `Method not found: ${request.method}`);
+ * };
+ * const initializeResult = (protocolVersion: string) => ({
+ *   protocolVersion,
+ *   capabilities: { tools: {} },
+ *   serverInfo: { name: "by-hand", version: "1.0.0" },
+ * });
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("by-hand"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   async connect(transport, { transportName }) {
+ *     const protocolHost = { dispatch: answer, notification: () => {}, initializeResult };
+ *     const protocol = new ProtocolSession(protocolHost, transport);
+ *     await protocol.start();
+ *     return new Session(transport.sessionId ?? "", protocol, transportName);
+ *   },
+ *   dispatch: (_session, request) => answer(request),
+ *   initializeResult,
+ * };
  * const handler = new McpHttpHandler(host, resolveListenOptions({}));
- * http.createServer((req, res) => handler.handle(req, res));
+ * createServer((req, res) => void handler.handle(req, res)).listen(3000, "127.0.0.1");
  */
 export class McpHttpHandler {
   readonly #host: HttpHost;
@@ -67,6 +106,25 @@ export class McpHttpHandler {
   /** Requests being answered right now. */
   get inflight(): number {
     return this.#inflight.size;
+  }
+
+  /**
+   * Open sessions, requests in flight, and the event store's counters (bytes held, streams,
+   * evictions) when it keeps any.
+   *
+   * @example
+   * const http = await app.listen({ port: 0 });
+   * const { sessions, inflight, events } = http.handler.stats();
+   * console.error(`${sessions} sessions, ${inflight} in flight, ${events?.bytes ?? 0} event bytes`);
+   * await http.close();
+   */
+  stats(): { sessions: number; inflight: number; events: EventStoreStats | undefined } {
+    const store = this.#sessions?.store as Partial<MemoryEventStore> | undefined;
+    return {
+      sessions: this.sessionCount,
+      inflight: this.#inflight.size,
+      events: typeof store?.stats === "function" ? store.stats() : undefined,
+    };
   }
 
   /** Handles one HTTP request. Never throws. */
@@ -132,24 +190,103 @@ export class McpHttpHandler {
       }
       throw err;
     }
-    if (Array.isArray(body)) {
+    if (Array.isArray(body)) return this.#batch(req, res, body);
+    const checked = checkMessage(body);
+    if (!checked.ok) {
+      if (!checked.answer) {
+        res.writeHead(202).end();
+        return;
+      }
+      // A well-formed request with bad params is a JSON-RPC answer (200), not a transport error.
+      const status = checked.error.code === ErrorCodes.invalid_params ? 200 : 400;
+      return writeJson(res, status, { jsonrpc: "2.0", id: checked.id, error: checked.error });
+    }
+    if (this.#stateless) {
+      const message = checked.message;
+      if (!("method" in message) || !("id" in message)) {
+        res.writeHead(202).end();
+        return;
+      }
+      return statelessAnswer(this.#stateless, req, res, [message as JSONRPCRequest]);
+    }
+    if (this.#sessions) return this.#statefulPost(this.#sessions, req, res, checked.message);
+  }
+
+  /**
+   * A JSON-RPC batch: allowed for clients on protocol 2025-03-26 or earlier (the session's
+   * negotiated revision; in stateless mode the `MCP-Protocol-Version` header, absent meaning
+   * 2025-03-26), refused with 400/-32600 from 2025-06-18 on. Each element is answered (errors per
+   * element); a batch of only notifications gets 202.
+   */
+  async #batch(req: HttpRequest, res: ServerResponse, items: unknown[]): Promise<void> {
+    if (items.length === 0) {
+      return httpError(res, 400, "invalid_request", "Invalid Request: an empty batch");
+    }
+    let entry: SessionEntry | undefined;
+    let version = header(req, "mcp-protocol-version") ?? "2025-03-26";
+    if (this.#sessions) {
+      entry = this.#sessions.lookup(req, res);
+      if (!entry) return;
+      version = entry.protocolVersion;
+    }
+    if (!allowsBatches(version)) {
       return httpError(
         res,
         400,
         "invalid_request",
-        "Invalid Request: JSON-RPC batches are not supported",
+        `Invalid Request: JSON-RPC batches are not supported in protocol revision ${version}`,
       );
     }
-    const parsed = JSONRPCMessageSchema.safeParse(body);
-    if (!parsed.success) {
-      const id = (body as { id?: unknown } | null)?.id;
-      const validId = typeof id === "string" || typeof id === "number" ? id : null;
-      return httpError(res, 400, "invalid_request", "Invalid Request: not a JSON-RPC 2.0 message", {
-        id: validId,
+    const answered: JSONRPCMessage[] = [];
+    const requests: JSONRPCRequest[] = [];
+    const others: JSONRPCMessage[] = [];
+    const ids = new Set<RequestId>();
+    const refuse = (id: RequestId, message: string) =>
+      answered.push({
+        jsonrpc: "2.0",
+        id,
+        error: toJsonRpcError(new McpForgeError("invalid_request", message)),
       });
+    for (const item of items) {
+      const checked = checkMessage(item);
+      if (!checked.ok) {
+        if (checked.answer)
+          answered.push({ jsonrpc: "2.0", id: checked.id, error: checked.error } as JSONRPCMessage);
+        continue;
+      }
+      const message = checked.message;
+      if (!("method" in message) || !("id" in message)) {
+        others.push(message);
+        continue;
+      }
+      const request = message as JSONRPCRequest;
+      if (request.method === "initialize") {
+        refuse(request.id, "Invalid Request: initialize must not be part of a batch");
+      } else if (ids.has(request.id) || entry?.transport.replies.has(request.id)) {
+        refuse(request.id, "Invalid Request: this id is already in flight");
+      } else {
+        ids.add(request.id);
+        requests.push(request);
+      }
     }
-    if (this.#stateless) return statelessPost(this.#stateless, req, res, parsed.data);
-    if (this.#sessions) return this.#statefulPost(this.#sessions, req, res, parsed.data);
+    const extra = {
+      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+      authInfo: req.auth,
+    };
+    if (entry) for (const m of others) entry.transport.deliver(m, extra);
+    if (requests.length === 0) {
+      if (answered.length === 0) {
+        res.writeHead(202).end();
+        return;
+      }
+      return writeJson(res, 200, answered);
+    }
+    if (this.#stateless) {
+      return statelessAnswer(this.#stateless, req, res, requests, { answered });
+    }
+    if (entry && this.#sessions) {
+      this.#openReply(this.#sessions, entry, res, requests, extra, answered);
+    }
   }
 
   async #statefulPost(
@@ -189,19 +326,33 @@ export class McpHttpHandler {
       return;
     }
     const request = message as JSONRPCRequest;
-    const e = entry;
-    if (e.transport.replies.has(request.id)) {
+    if (entry.transport.replies.has(request.id)) {
       return httpError(
         res,
         400,
         "invalid_request",
         "Invalid Request: this id is already in flight",
-        { id: request.id },
+        {
+          id: request.id,
+        },
       );
     }
+    this.#openReply(sessions, entry, res, [request], extra);
+  }
+
+  /** Opens the answer channel of one POST (one request, or a batch) and hands the requests over. */
+  #openReply(
+    sessions: SessionTable,
+    e: SessionEntry,
+    res: ServerResponse,
+    requests: readonly JSONRPCRequest[],
+    extra: IncomingExtra,
+    answered?: readonly JSONRPCMessage[],
+  ): void {
     const streamId = `${e.id}.${++e.streams}`;
     const responseHeaders: Record<string, string> = { "mcp-session-id": e.id };
-    const reply: Reply = new Reply(res, request.id, {
+    const ids = answered ? requests.map((r) => r.id) : (requests[0] as JSONRPCRequest).id;
+    const reply: Reply = new Reply(res, ids, {
       mode: this.#o.responseMode,
       headers: responseHeaders,
       events: { store: sessions.events(e), streamId },
@@ -211,18 +362,24 @@ export class McpHttpHandler {
       onDone: () => {
         this.#inflight.delete(reply);
         e.transport.streams.delete(streamId);
+        for (const r of requests) {
+          if (e.transport.replies.get(r.id) === reply) e.transport.replies.delete(r.id);
+        }
         e.lastSeen = Date.now();
       },
+      answered,
     });
     this.#inflight.add(reply);
-    e.transport.replies.set(request.id, reply);
+    for (const r of requests) e.transport.replies.set(r.id, reply);
     e.transport.streams.set(streamId, reply);
-    e.transport.deliver(message, {
-      ...extra,
-      responseHeaders,
-      closeSSEStream: () => reply.closeStream(),
-      closeStandaloneSSEStream: () => e.transport.closeGetStream(),
-    });
+    for (const r of requests) {
+      e.transport.deliver(r, {
+        ...extra,
+        responseHeaders,
+        closeSSEStream: () => reply.closeStream(),
+        closeStandaloneSSEStream: () => e.transport.closeGetStream(),
+      });
+    }
   }
 
   async #get(sessions: SessionTable, req: HttpRequest, res: ServerResponse): Promise<void> {
@@ -240,11 +397,15 @@ export class McpHttpHandler {
     const headers = { "mcp-session-id": entry.id };
     const last = header(req, "last-event-id");
     if (last !== undefined) {
+      const store = sessions.events(entry);
+      if (last.length > 256 || (store.isEventId && !store.isEventId(last))) {
+        return httpError(res, 400, "http_error", "Bad Request: malformed Last-Event-ID");
+      }
       if (!last.startsWith(`${entry.id}.`)) {
         return httpError(res, 404, "http_error", "Unknown event id");
       }
       startSse(res, headers);
-      const streamId = await sessions.events(entry).replayEventsAfter(last, (id, message) => {
+      const streamId = await store.replayEventsAfter(last, (id, message) => {
         if (!res.writableEnded) writeEvent(res, id, message);
       });
       if (streamId === undefined) {

@@ -94,6 +94,11 @@ export function resolveListenOptions(o: ListenOptions = {}): ResolvedListenOptio
       throw new Error(`@mcpforge/core: listen option ${key} must be a positive number`);
     }
   }
+  if (r.headersTimeoutMs > r.requestTimeoutMs) {
+    throw new Error(
+      `@mcpforge/core: listen option headersTimeoutMs (${r.headersTimeoutMs}) must not exceed requestTimeoutMs (${r.requestTimeoutMs})`,
+    );
+  }
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) {
     throw new Error("@mcpforge/core: listen option port must be an integer from 0 to 65535");
   }

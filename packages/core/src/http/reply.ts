@@ -18,10 +18,8 @@ export interface ReplyOptions {
   retryMs: number;
   keepAliveMs: number;
   onDone: () => void;
-}
-
-function isFinal(message: JSONRPCMessage, id: RequestId): boolean {
-  return ("result" in message || "error" in message) && (message as { id?: unknown }).id === id;
+  /** Batches: responses already known (errors of invalid elements), sent with the others. */
+  answered?: readonly JSONRPCMessage[];
 }
 
 /**
@@ -33,20 +31,40 @@ function isFinal(message: JSONRPCMessage, id: RequestId): boolean {
  * await reply.send({ jsonrpc: "2.0", id: 1, result: {} });
  */
 export class Reply {
+  /** The request this reply answers (the first one, for a batch). */
   readonly requestId: RequestId;
   #res: ServerResponse | undefined;
   #state: "pending" | "sse" | "done" = "pending";
   #queue: Promise<void> = Promise.resolve();
   readonly #o: ReplyOptions;
   #stopKeepAlive: (() => void) | undefined;
+  /** Requests still waiting for their final response. */
+  readonly #waiting: Set<RequestId>;
+  /** A batch (protocol 2025-03-26) answers with an array. */
+  readonly #batch: boolean;
+  /** Final responses of a batch collected for its JSON array (errors of bad elements first). */
+  readonly #finals: JSONRPCMessage[];
 
-  constructor(res: ServerResponse, requestId: RequestId, options: ReplyOptions) {
+  constructor(
+    res: ServerResponse,
+    requestIds: RequestId | readonly RequestId[],
+    options: ReplyOptions,
+  ) {
     this.#res = res;
-    this.requestId = requestId;
+    this.#batch = Array.isArray(requestIds);
+    const ids: readonly RequestId[] = Array.isArray(requestIds) ? requestIds : [requestIds];
+    this.requestId = ids[0] as RequestId;
+    this.#waiting = new Set(ids);
+    this.#finals = [...(options.answered ?? [])];
     this.#o = options;
     res.once("close", () => {
       if (this.#res === res) this.#res = undefined;
     });
+  }
+
+  #isFinal(message: JSONRPCMessage): boolean {
+    if (!("result" in message || "error" in message)) return false;
+    return this.#waiting.has((message as { id: RequestId }).id);
   }
 
   get done(): boolean {
@@ -71,10 +89,16 @@ export class Reply {
 
   async #send(message: JSONRPCMessage): Promise<void> {
     if (this.#state === "done") return;
-    const final = isFinal(message, this.requestId);
+    const final = this.#isFinal(message);
+    if (final) this.#waiting.delete((message as { id: RequestId }).id);
     if (this.#state === "pending") {
       if (final && this.#o.mode !== "sse") {
-        this.#json(message);
+        if (!this.#batch) {
+          this.#json(message);
+          return;
+        }
+        this.#finals.push(message);
+        if (this.#waiting.size === 0) this.#json(this.#finals);
         return;
       }
       if (this.#o.mode === "json") {
@@ -86,15 +110,20 @@ export class Reply {
         return; // notifications cannot be delivered on a JSON answer
       }
       await this.#startSse();
+      for (const earlier of this.#finals.splice(0)) await this.#event(earlier);
     }
+    await this.#event(message);
+    if (final && this.#waiting.size === 0) this.#finish();
+  }
+
+  async #event(message: JSONRPCMessage): Promise<void> {
     const events = this.#o.events;
     const id = events ? await events.store.storeEvent(events.streamId, message) : undefined;
     const res = this.#res;
     if (res && !res.writableEnded) writeEvent(res, id, message);
-    if (final) this.#finish();
   }
 
-  #json(message: JSONRPCMessage): void {
+  #json(message: JSONRPCMessage | JSONRPCMessage[]): void {
     const res = this.#res;
     this.#state = "done";
     if (res && !res.writableEnded) {
@@ -125,8 +154,12 @@ export class Reply {
   #finish(): void {
     this.#state = "done";
     this.#stopKeepAlive?.();
+    const delivered = this.#res !== undefined && !this.#res.writableEnded;
     this.#res?.end();
     this.#res = undefined;
+    const events = this.#o.events;
+    // Events are kept for a client that may resume; one that got the final response will not.
+    if (events) void events.store.streamDone?.(events.streamId, delivered);
     this.#o.onDone();
   }
 
@@ -163,10 +196,10 @@ export class Reply {
     });
   }
 
-  /** Answers the request with a JSON-RPC error (used at the shutdown deadline). */
-  fail(kind: ErrorKind, message: string): Promise<void> {
+  /** Answers every request still waiting with a JSON-RPC error (used at the shutdown deadline). */
+  async fail(kind: ErrorKind, message: string): Promise<void> {
     const error = toJsonRpcError(new McpForgeError(kind, message));
-    return this.send({ jsonrpc: "2.0", id: this.requestId, error });
+    for (const id of [...this.#waiting]) await this.send({ jsonrpc: "2.0", id, error });
   }
 
   /** Ends the connection without an answer (session closed). */

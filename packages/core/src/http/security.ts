@@ -61,7 +61,10 @@ export function hostAllowed(host: string | undefined, policy: HostPolicy): boole
  * Checks the Origin header: absent is fine; loopback origins and listed origins pass.
  *
  * @example
- * originAllowed("http://127.0.0.1:5173", policy); // true
+ * const policy = { allowedHosts: undefined, allowedOrigins: ["https://app.example.com"], anyHost: false };
+ * originAllowed("http://127.0.0.1:5173", policy); // true (loopback)
+ * originAllowed("https://app.example.com", policy); // true (listed)
+ * originAllowed("https://evil.example", policy); // false
  */
 export function originAllowed(origin: string | undefined, policy: HostPolicy): boolean {
   if (origin === undefined) return true;
@@ -110,7 +113,12 @@ export function checkCors(cors: CorsOptions | undefined): void {
  * request was a preflight and has been answered.
  *
  * @example
- * if (applyCors(req, res, cors)) return;
+ * import { createServer } from "node:http";
+ * const cors = { origins: ["https://app.example.com"], credentials: true };
+ * createServer((req, res) => {
+ *   if (applyCors(req, res, cors)) return; // a preflight, answered
+ *   res.end("ok");
+ * }).listen(3000, "127.0.0.1");
  */
 export function applyCors(
   req: IncomingMessage,

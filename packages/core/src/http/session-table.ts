@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import type { Session } from "../protocol/session.js";
 import { principalKey } from "../utils/principal.js";
 import { httpError } from "./errors.js";
-import { type EventStore, memoryEventStore } from "./event-store.js";
+import { type EventStore, type MemoryEventStore, memoryEventStore } from "./event-store.js";
 import { header } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { HttpSessionTransport } from "./session-transport.js";
@@ -23,6 +23,9 @@ export interface SessionEntry {
   readonly principal: string | undefined;
 }
 
+/** The event store of every listener that was given none: one byte budget per process. */
+let processEvents: MemoryEventStore | undefined;
+
 function newSessionId(): string {
   return randomBytes(24).toString("base64url");
 }
@@ -32,18 +35,37 @@ function newSessionId(): string {
  * the creating principal, idle reaping, the cap, and freeing each session's state.
  *
  * @example
- * const table = new SessionTable(host, options);
- * const entry = await table.open("2025-11-25", undefined);
+ * import { createStderrLogger } from "../internal/logger.js";
+ * import { Session } from "../protocol/session.js";
+ * import { resolveListenOptions } from "./options.js";
+ * import type { HttpHost } from "./types.js";
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("sessions"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   connect: async (transport, { transportName }) =>
+ *     new Session(transport.sessionId ?? "", undefined, transportName),
+ *   dispatch: async () => ({ tools: [] }),
+ *   initializeResult: (protocolVersion) => ({ protocolVersion }),
+ * };
+ * const table = new SessionTable(host, resolveListenOptions({}));
+ * const entry = await table.open("2025-11-25", undefined); // entry.id: 32 random base64url characters
+ * table.size; // 1
  */
 export class SessionTable {
   readonly #host: HttpHost;
   readonly #o: ResolvedListenOptions;
   readonly #entries = new Map<string, SessionEntry>();
   readonly #reaper: NodeJS.Timeout;
+  /** The event store all sessions of this listener share (one budget). */
+  readonly store: EventStore;
 
   constructor(host: HttpHost, options: ResolvedListenOptions) {
     this.#host = host;
     this.#o = options;
+    processEvents ??= memoryEventStore();
+    this.store = options.eventStore ?? processEvents;
     const every = Math.min(Math.max(options.sessionIdleTimeoutMs / 4, 10), 60_000);
     this.#reaper = setInterval(() => this.reap(), every);
     this.#reaper.unref();
@@ -102,9 +124,9 @@ export class SessionTable {
     return entry;
   }
 
-  /** The session's event store (created on first use). */
+  /** The session's event store (the listener's shared store, once the session used it). */
   events(entry: SessionEntry): EventStore {
-    entry.events ??= this.#o.eventStore ?? memoryEventStore({ maxStreams: 1000 });
+    entry.events ??= this.store;
     return entry.events;
   }
 

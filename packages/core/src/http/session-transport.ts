@@ -18,7 +18,9 @@ import { keepAlive, startSse, writeEvent } from "./sse.js";
  * stream of the request it belongs to, or to the standalone GET stream.
  *
  * @example
- * const transport = new HttpSessionTransport(id, store, 15_000);
+ * import { memoryEventStore } from "./event-store.js";
+ * const events = memoryEventStore();
+ * const transport = new HttpSessionTransport("s1", () => events, 15_000);
  * await app.connect(transport, { transportName: "http" });
  */
 export class HttpSessionTransport implements Transport {

@@ -5,7 +5,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
  * Starts an SSE response: status 200, `text/event-stream`, no caching.
  *
  * @example
- * startSse(res, { "mcp-session-id": id });
+ * startSse(res, { "mcp-session-id": "s1" }); // 200, text/event-stream, headers sent
  */
 export function startSse(res: ServerResponse, headers: Record<string, string>): void {
   res.writeHead(200, {
@@ -22,7 +22,9 @@ export function startSse(res: ServerResponse, headers: Record<string, string>): 
  * Writes one SSE event (`id:` when given, `data:` with the JSON message).
  *
  * @example
+ * const params = { level: "info", data: "halfway" };
  * writeEvent(res, "s1_2", { jsonrpc: "2.0", method: "notifications/message", params });
+ * // event: message\nid: s1_2\ndata: {"jsonrpc":"2.0",…}\n\n
  */
 export function writeEvent(
   res: ServerResponse,

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import type {
   JSONRPCMessage,
   JSONRPCRequest,
+  RequestId,
   ServerNotification,
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
@@ -33,25 +34,47 @@ function refuseServerRequests(): Promise<never> {
 }
 
 /**
- * Answers one POSTed message of a stateless client: no session, no SDK objects, one answer
- * per request on its own response (JSON, or SSE when notifications stream first).
+ * Answers the requests of one POST from a stateless client: no session, no SDK objects, one
+ * answer channel per POST (JSON, or SSE when notifications stream first). A single request
+ * gets one response; a batch (protocol 2025-03-26) an array, with `answered` (the errors of
+ * invalid elements) included.
  *
  * @example
- * await statelessPost(context, req, res, message);
+ * import { createStderrLogger } from "../internal/logger.js";
+ * import { Session } from "../protocol/session.js";
+ * import { resolveListenOptions } from "./options.js";
+ * import type { HttpHost } from "./types.js";
+ * const host: HttpHost = {
+ *   logger: createStderrLogger("sessions"),
+ *   authenticated: false,
+ *   httpHooks: [],
+ *   routeFor: () => undefined,
+ *   connect: async (transport, { transportName }) =>
+ *     new Session(transport.sessionId ?? "", undefined, transportName),
+ *   dispatch: async () => ({ tools: [] }),
+ *   initializeResult: (protocolVersion) => ({ protocolVersion }),
+ * };
+ * const context: StatelessContext = {
+ *   host,
+ *   options: resolveListenOptions({ mode: "stateless" }),
+ *   session: new Session("stateless", undefined, "http"),
+ *   inflight: new Set(),
+ * };
+ * await statelessAnswer(context, req, res, [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
+ * // res: 200 application/json {"jsonrpc":"2.0","id":1,"result":{"tools":[]}}
  */
-export async function statelessPost(
+export async function statelessAnswer(
   c: StatelessContext,
   req: HttpRequest,
   res: ServerResponse,
-  message: JSONRPCMessage,
+  requests: readonly JSONRPCRequest[],
+  batch?: { answered: readonly JSONRPCMessage[] },
 ): Promise<void> {
-  if (!("method" in message) || !("id" in message)) {
-    res.writeHead(202).end();
-    return;
-  }
-  const request = message as JSONRPCRequest;
   const responseHeaders: Record<string, string> = {};
-  const reply: Reply = new Reply(res, request.id, {
+  const ids: RequestId | RequestId[] = batch
+    ? requests.map((r) => r.id)
+    : (requests[0] as JSONRPCRequest).id;
+  const reply: Reply = new Reply(res, ids, {
     mode: c.options.responseMode,
     headers: responseHeaders,
     events: undefined,
@@ -59,6 +82,7 @@ export async function statelessPost(
     retryMs: c.options.retryMs,
     keepAliveMs: c.options.keepAliveMs,
     onDone: () => c.inflight.delete(reply),
+    answered: batch?.answered,
   });
   c.inflight.add(reply);
   // The abort signal is made on first use: most handlers never look at it.
@@ -69,36 +93,44 @@ export async function statelessPost(
     gone = true;
     controller?.abort();
   });
-  const extra: RequestExtra = {
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (gone) controller.abort();
-      }
-      return controller.signal;
-    },
-    requestId: request.id,
-    sessionId: undefined,
-    _meta: request.params?._meta,
-    authInfo: req.auth,
-    requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-    closeSSEStream: undefined,
-    responseHeaders,
-    sendNotification: (n) =>
-      reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage),
-    sendRequest: refuseServerRequests,
+  const signal = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (gone) controller.abort();
+    }
+    return controller.signal;
   };
-  let answer: JSONRPCMessage;
-  try {
-    const result =
-      request.method === "initialize"
-        ? c.host.initializeResult(negotiateVersion(request.params?.protocolVersion))
-        : request.method === "ping"
-          ? {}
-          : await c.host.dispatch(c.session, request, extra);
-    answer = { jsonrpc: "2.0", id: request.id, result: result as Record<string, unknown> };
-  } catch (err) {
-    answer = { jsonrpc: "2.0", id: request.id, error: toJsonRpcError(err) };
-  }
-  await reply.send(answer);
+  const sendNotification = (n: unknown) =>
+    reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
+  await Promise.all(
+    requests.map(async (request) => {
+      const extra: RequestExtra = {
+        get signal() {
+          return signal();
+        },
+        requestId: request.id,
+        sessionId: undefined,
+        _meta: request.params?._meta,
+        authInfo: req.auth,
+        requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+        closeSSEStream: undefined,
+        responseHeaders,
+        sendNotification,
+        sendRequest: refuseServerRequests,
+      };
+      let answer: JSONRPCMessage;
+      try {
+        const result =
+          request.method === "initialize"
+            ? c.host.initializeResult(negotiateVersion(request.params?.protocolVersion))
+            : request.method === "ping"
+              ? {}
+              : await c.host.dispatch(c.session, request, extra);
+        answer = { jsonrpc: "2.0", id: request.id, result: result as Record<string, unknown> };
+      } catch (err) {
+        answer = { jsonrpc: "2.0", id: request.id, error: toJsonRpcError(err) };
+      }
+      await reply.send(answer);
+    }),
+  );
 }

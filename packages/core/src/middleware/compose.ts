@@ -7,8 +7,22 @@ import { HOOK_FOR_METHOD, type Middleware, type MiddlewareFn } from "./types.js"
  * rejects with an error.
  *
  * @example
+ * import type { MiddlewareFn } from "@mcpforge/core";
+ * import { compose } from "@mcpforge/core/authoring";
+ * const timing: MiddlewareFn = async (ctx, next) => {
+ *   const start = performance.now();
+ *   try {
+ *     return await next();
+ *   } finally {
+ *     console.error(ctx.method, `${performance.now() - start} ms`);
+ *   }
+ * };
+ * const logging: MiddlewareFn = async (ctx, next) => {
+ *   console.error("request", ctx.method);
+ *   return next();
+ * };
  * const run = compose([timing, logging]);
- * const result = await run(ctx, () => handler(ctx));
+ * const result = await run(ctx, async () => ({ tools: [] })); // timing(logging(handler))
  */
 export function compose<C = Context, R = unknown>(
   fns: readonly ((c: C, next: () => Promise<R>) => Promise<R>)[],
@@ -38,7 +52,19 @@ export function compose<C = Context, R = unknown>(
  * Picks, in order, the middleware functions that apply to one MCP method.
  *
  * @example
- * const fns = middlewareFor([logging, { onCallTool: audit }], "tools/call");
+ * import type { Middleware, MiddlewareFn } from "@mcpforge/core";
+ * import { middlewareFor } from "@mcpforge/core/authoring";
+ * const logging: MiddlewareFn = async (ctx, next) => {
+ *   console.error("request", ctx.method);
+ *   return next();
+ * };
+ * const audit: MiddlewareFn = async (ctx, next) => {
+ *   console.error("call", ctx.params.name);
+ *   return next();
+ * };
+ * const stack: Middleware[] = [logging, { onCallTool: audit }];
+ * middlewareFor(stack, "tools/call"); // [logging, audit]
+ * middlewareFor(stack, "tools/list"); // [logging]
  */
 export function middlewareFor(stack: readonly Middleware[], method: string): MiddlewareFn[] {
   const hook = HOOK_FOR_METHOD[method];

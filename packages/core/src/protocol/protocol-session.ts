@@ -34,7 +34,22 @@ const DEFAULT_TIMEOUT = 60_000;
  * response correlation and timeouts, and notifications. Cheap to create (a few fields).
  *
  * @example
- * const protocol = new ProtocolSession(host, transport);
+ * import { McpForgeError } from "@mcpforge/core";
+ * import { ProtocolSession, StdioTransport } from "@mcpforge/core/transport";
+ * // One stdio connection that answers tools/list (app.run() does all of this for an app).
+ * const host = {
+ *   dispatch: async (request: { method: string }) => {
+ *     if (request.method === "tools/list") return { tools: [] };
+ *     throw new McpForgeError("method_not_found", `Method not found: ${request.method}`);
+ *   },
+ *   notification: (n: { method: string }) => console.error("notification", n.method),
+ *   initializeResult: (protocolVersion: string) => ({
+ *     protocolVersion,
+ *     capabilities: { tools: {} },
+ *     serverInfo: { name: "by-hand", version: "1.0.0" },
+ *   }),
+ * };
+ * const protocol = new ProtocolSession(host, new StdioTransport());
  * await protocol.start();
  */
 export class ProtocolSession {

@@ -30,3 +30,15 @@ export function negotiateVersion(requested: unknown): string {
     ? requested
     : LATEST_VERSION;
 }
+
+/**
+ * Whether a protocol revision allows JSON-RPC batches: 2025-03-26 and earlier do; 2025-06-18
+ * removed them.
+ *
+ * @example
+ * allowsBatches("2025-03-26"); // true
+ * allowsBatches("2025-11-25"); // false
+ */
+export function allowsBatches(version: string): boolean {
+  return version < "2025-06-18";
+}

@@ -5,6 +5,13 @@
  * `@mcpforge/cache`, `@mcpforge/middleware` and other packages.
  */
 import type { OptionChecks } from "../utils/option-checks.js";
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  CircuitOpenError,
+  type CircuitState,
+  type CircuitStats,
+} from "./breaker.js";
 
 /**
  * The part of an `ioredis` client a store uses (a `Redis` instance fits). Declared here so that
@@ -52,6 +59,13 @@ export interface RedisConnectionOptions {
   onRecovery?(outage: RedisOutage): void;
   /** Called with the client whenever it becomes ready (e.g. to load Lua scripts). */
   onReady?(client: RedisClientLike): void;
+  /**
+   * The circuit breaker of `run()`: after `threshold` consecutive failures (default 3) callers
+   * bypass Redis at once; one probe after `cooldownMs` (default 1000) closes it again.
+   */
+  breaker?: Omit<CircuitBreakerOptions, "onTransition">;
+  /** Called when the circuit opens (from closed) and when it closes again — once each. */
+  onCircuit?(state: "open" | "closed", stats: CircuitStats): void;
 }
 
 /** A lazily opened Redis connection with outage tracking. */
@@ -73,6 +87,14 @@ export interface RedisConnection {
    * (`startedAt`, ms since the epoch) before the outage began, which proves nothing.
    */
   recover(startedAt?: number): void;
+  /**
+   * Runs one command through the circuit breaker: connects, checks the client is up, races the
+   * command against `timeoutMs`, and records success or failure. While the circuit is open it
+   * throws `CircuitOpenError` at once, without touching Redis.
+   */
+  run<T>(op: (client: RedisClientLike) => Promise<T>, timeoutMs: number): Promise<T>;
+  /** The circuit's state and counters. */
+  circuit(): CircuitStats;
   /** Closes the client it opened (QUIT, or a plain disconnect when it is not up). */
   close(): Promise<void>;
 }
@@ -88,7 +110,14 @@ export class RedisTimeoutError extends Error {
  * Races a Redis command against a deadline; a late failure never becomes an unhandled rejection.
  *
  * @example
- * const value = await withRedisTimeout(client.call("GET", "k"), 100);
+ * import { RedisTimeoutError, withRedisTimeout } from "@mcpforge/core/redis";
+ * import { Redis } from "ioredis";
+ * const client = new Redis("redis://127.0.0.1:6379");
+ * try {
+ *   const value = await withRedisTimeout(client.get("greeting"), 100);
+ * } catch (err) {
+ *   if (err instanceof RedisTimeoutError) console.error("no answer from Redis within 100 ms");
+ * }
  */
 export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -106,7 +135,11 @@ export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T>
  * Closes a client: QUIT when it is up (1 s at most), otherwise just drop it (no reconnecting).
  *
  * @example
- * await closeRedisClient(subscriber);
+ * import { closeRedisClient } from "@mcpforge/core/redis";
+ * import { Redis } from "ioredis";
+ * const subscriber = new Redis("redis://127.0.0.1:6379");
+ * await subscriber.subscribe("news");
+ * await closeRedisClient(subscriber); // QUIT, as it is ready (1 s at most)
  */
 export async function closeRedisClient(client: {
   status?: string;
@@ -232,8 +265,18 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     if (!closed) onRecovery?.(ended);
   };
 
+  const breaker = new CircuitBreaker({
+    ...options.breaker,
+    onTransition: (state: CircuitState, previous: CircuitState) => {
+      if (closed) return;
+      if (state === "open" && previous === "closed") options.onCircuit?.("open", breaker.stats());
+      if (state === "closed") options.onCircuit?.("closed", breaker.stats());
+    },
+  });
+
   const ready = (c: RedisClientLike) => {
     recover();
+    breaker.halfOpen();
     onReady?.(c);
   };
 
@@ -266,14 +309,16 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     return c;
   };
 
+  const connect = (): Promise<RedisClientLike> => {
+    starting ??= start().catch((err: unknown) => {
+      starting = undefined;
+      throw err;
+    });
+    return starting;
+  };
+
   return {
-    connect() {
-      starting ??= start().catch((err: unknown) => {
-        starting = undefined;
-        throw err;
-      });
-      return starting;
-    },
+    connect,
     get owned() {
       return owned;
     },
@@ -288,6 +333,25 @@ export function redisConnection(options: RedisConnectionOptions): RedisConnectio
     },
     fail,
     recover,
+    async run<T>(op: (client: RedisClientLike) => Promise<T>, timeoutMs: number): Promise<T> {
+      if (closed) throw new Error(`${owner}: closed`);
+      const startedAt = Date.now();
+      try {
+        const value = await breaker.run(async () => {
+          const c = await connect();
+          if (c.status !== undefined && c.status !== "ready" && c.status !== "wait") {
+            throw new Error(`Redis connection is ${c.status}`);
+          }
+          return withRedisTimeout(op(c), timeoutMs);
+        });
+        recover(startedAt);
+        return value;
+      } catch (err) {
+        if (!(err instanceof CircuitOpenError)) fail(err);
+        throw err;
+      }
+    },
+    circuit: () => breaker.stats(),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,11 @@
 export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  CircuitOpenError,
+  type CircuitState,
+  type CircuitStats,
+} from "./breaker.js";
+export {
   checkRedisTarget,
   closeRedisClient,
   type OwnedRedisClient,

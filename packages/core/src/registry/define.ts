@@ -26,6 +26,35 @@ import type {
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/**
+ * The registration call's shape: `(name, options, handler)`. A common slip — the FastMCP habit
+ * of `app.tool(name, handler)` — gets a message that shows the expected call.
+ */
+function checkCall(
+  kind: "tool" | "prompt" | "resource",
+  name: string,
+  options: unknown,
+  handler: unknown,
+) {
+  const example =
+    kind === "tool"
+      ? `app.tool("${name}", { description: "…", input: { x: z.string() } }, async ({ x }, ctx) => …)`
+      : kind === "prompt"
+        ? `app.prompt("${name}", { description: "…", args: { topic: z.string() } }, ({ topic }) => …)`
+        : `app.resource("${name}", { description: "…", mimeType: "text/plain" }, (ctx) => …)`;
+  if (typeof options === "function" && handler === undefined) {
+    throw new Error(
+      `@mcpforge/core: ${kind} "${name}" was given a handler but no options: write ${example}`,
+    );
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new Error(`@mcpforge/core: ${kind} "${name}" needs an options object: write ${example}`);
+  }
+  if (typeof handler !== "function") {
+    throw new Error(`@mcpforge/core: ${kind} "${name}" needs a handler function: write ${example}`);
+  }
+}
+
 function checkName(kind: string, name: string): void {
   if (typeof name !== "string" || !NAME_RE.test(name)) {
     throw new Error(
@@ -91,8 +120,7 @@ export function defineToolDef(
   handler: (args: never, ctx: never) => unknown,
 ): ToolDef {
   checkName("tool", name);
-  if (typeof handler !== "function")
-    throw new Error(`@mcpforge/core: tool "${name}" needs a handler function`);
+  checkCall("tool", name, options, handler);
   const input = compileSchema(options.input, `input schema of tool "${name}"`, "input");
   const output =
     options.output === undefined
@@ -132,6 +160,8 @@ export interface TemplateDef {
   readonly template: UriTemplate;
   readonly params: CompiledSchema | undefined;
   readonly complete: Record<string, Completer>;
+  /** Variables the template lets through unchecked (`unsafeRaw`). */
+  readonly unsafeRaw: ReadonlySet<string>;
   readonly handler: (params: unknown, ctx: Context, uri: string) => MaybePromise<ResourceReturn>;
   /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
   readonly forward?: Forwarder;
@@ -156,6 +186,8 @@ export function defineResourceDef(
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: ResourceHandler,
 ): ResourceDef {
+  checkCall("resource", uri, options, handler);
+  checkScheme("resource", uri);
   if (!URL.canParse(uri)) {
     throw new Error(
       `@mcpforge/core: resource URI ${JSON.stringify(uri)} is not a valid absolute URI`,
@@ -175,15 +207,34 @@ export function defineResourceDef(
  * Builds a resource template definition (RFC 6570).
  *
  * @example
- * const def = defineTemplateDef("users://{id}", {}, ({ id }) => `user ${id}`);
+ * // app.resource() types the handler; the definition takes the variables as `unknown`.
+ * const user = (vars: unknown) => `user ${(vars as { id: string }).id}`;
+ * const def = defineTemplateDef("users://{id}", {}, user);
+ * def.template.match("users://42"); // { id: "42" }
  */
 export function defineTemplateDef(
   uriTemplate: string,
   options: ResourceOptions<z.ZodRawShape | undefined>,
   handler: TemplateDef["handler"],
 ): TemplateDef {
+  checkCall("resource", uriTemplate, options, handler);
+  checkScheme("resource template", uriTemplate);
   const template = new UriTemplate(uriTemplate);
   const name = options.name ?? uriTemplate;
+  const variable = (what: string, key: string) => {
+    if (!template.variableNames.includes(key)) {
+      throw new Error(
+        `@mcpforge/core: resource template "${uriTemplate}": ${what} names "${key}", which is not one of its variables (${template.variableNames.join(", ") || "none"})`,
+      );
+    }
+  };
+  for (const key of Object.keys(options.params ?? {})) variable("params", key);
+  if (options.unsafeRaw !== undefined && !Array.isArray(options.unsafeRaw)) {
+    throw new Error(
+      `@mcpforge/core: resource template "${uriTemplate}": unsafeRaw must be an array of variable names`,
+    );
+  }
+  for (const key of options.unsafeRaw ?? []) variable("unsafeRaw", key);
   const params =
     options.params === undefined
       ? undefined
@@ -204,8 +255,18 @@ export function defineTemplateDef(
     template,
     params,
     complete: options.complete ?? {},
+    unsafeRaw: new Set(options.unsafeRaw ?? []),
     handler,
   };
+}
+
+/** A URI (or template) must start with a scheme (`docs://`, `file:///`, `urn:`). */
+function checkScheme(what: string, uri: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) {
+    throw new Error(
+      `@mcpforge/core: ${what} "${uri}" has no scheme: write it as a URI, e.g. "docs://${uri.replace(/^\/+/, "")}"`,
+    );
+  }
 }
 
 /** A registered prompt. */
@@ -225,7 +286,10 @@ export interface PromptDef {
  * Builds a prompt definition; its declared arguments come from the zod shape.
  *
  * @example
- * const def = definePromptDef("greet", { args: { name: z.string() } }, ({ name }) => `Hi ${name}`);
+ * // app.prompt() types the handler; the definition takes the arguments as `unknown`.
+ * const greet = (args: unknown) => `Hi ${(args as { name: string }).name}`;
+ * const def = definePromptDef("greet", { args: { name: z.string() } }, greet);
+ * def.entry.arguments; // [{ name: "name", required: true }]
  */
 export function definePromptDef(
   name: string,
@@ -233,6 +297,7 @@ export function definePromptDef(
   handler: PromptDef["handler"],
 ): PromptDef {
   checkName("prompt", name);
+  checkCall("prompt", name, options, handler);
   const shape = options.args ?? {};
   const args = compileSchema(shape, `arguments of prompt "${name}"`);
   const argumentsList: PromptArgument[] = Object.entries(shape).map(([argName, schema]) => {

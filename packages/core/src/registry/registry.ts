@@ -5,13 +5,21 @@ import type { ComponentHandle, Registered } from "./types.js";
  * calls `onChange` so clients get a list_changed notification.
  *
  * @example
- * const tools = new Registry<ToolDef>("tool", () => notify("tools"));
+ * import { defineToolDef, type ToolDef } from "./define.js";
+ * const tools = new Registry<ToolDef>("tool", () => console.error("tools changed: list_changed"));
+ * tools.add(defineToolDef("ping", {}, () => "pong")); // tools changed
+ * tools.handle("ping").disable(); // tools changed; tools.list() is empty
  */
 export class Registry<T extends Registered> {
   readonly #items = new Map<string, T>();
   readonly #what: string;
   readonly #onChange: () => void;
   #enabled: T[] | undefined;
+
+  /** How many components are registered (enabled or not). */
+  get size(): number {
+    return this.#items.size;
+  }
 
   constructor(what: string, onChange: () => void) {
     this.#what = what;

@@ -94,6 +94,13 @@ export interface ResourceOptions<P extends z.ZodRawShape | undefined = undefined
   params?: P;
   /** Template only: completions for URI variables. */
   complete?: Record<string, Completer>;
+  /**
+   * Template only — **unsafe**: variables whose decoded values reach the handler unchecked.
+   * By default a value with `..`, a control character, a backslash or a drive prefix (and, for
+   * a simple `{var}`, any `/`) is answered "resource not found" before the handler runs. List a
+   * variable here only when the handler treats it as data, never as a path.
+   */
+  unsafeRaw?: readonly string[];
 }
 
 /** A static resource handler. */

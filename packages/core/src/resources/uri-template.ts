@@ -144,6 +144,7 @@ export class UriTemplate {
   readonly #regex: RegExp;
   readonly #captures: readonly Capture[];
   readonly #namedVars: readonly NamedVar[];
+  readonly #slashVars: ReadonlySet<string>;
 
   /**
    * Parses and compiles a template; throws an Error when it is malformed.
@@ -168,10 +169,30 @@ export class UriTemplate {
       }
     }
     this.variableNames = Object.freeze(names);
+    const slash = new Set<string>();
+    for (const part of this.#parts) {
+      if (part.kind !== "expression") continue;
+      const op = part.expression.operator;
+      if (op === "+" || op === "#" || op === "/") {
+        for (const spec of part.expression.vars) slash.add(spec.name);
+      }
+    }
+    this.#slashVars = slash;
     const compiled = compile(this.#parts);
     this.#regex = compiled.regex;
     this.#captures = compiled.captures;
     this.#namedVars = compiled.namedVars;
+  }
+
+  /**
+   * Whether a variable is a reserved or path expansion (`{+path}`, `{#frag}`, `{/seg*}`), whose
+   * values may hold `/`; a simple or form-style expansion's value is one segment.
+   *
+   * @example
+   * new UriTemplate("file:///{+path}").allowsSlash("path"); // true
+   */
+  allowsSlash(name: string): boolean {
+    return this.#slashVars.has(name);
   }
 
   /**

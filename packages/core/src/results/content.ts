@@ -29,7 +29,10 @@ export function text(value: string): TextContent {
  * An image content block from a Buffer or base64 string.
  *
  * @example
- * return image(await readFile("chart.png"), "image/png");
+ * import { readFile } from "node:fs/promises";
+ * app.tool("chart", { description: "The sales chart" }, async () =>
+ *   image(await readFile("chart.png"), "image/png"),
+ * );
  */
 export function image(data: BinaryInput, mimeType: string): ImageContent {
   return { type: "image", data: toBase64(data), mimeType };
@@ -39,7 +42,10 @@ export function image(data: BinaryInput, mimeType: string): ImageContent {
  * An audio content block from a Buffer or base64 string.
  *
  * @example
- * return audio(wavBuffer, "audio/wav");
+ * import { readFile } from "node:fs/promises";
+ * app.tool("chime", { description: "The doorbell chime" }, async () =>
+ *   audio(await readFile("chime.wav"), "audio/wav"),
+ * );
  */
 export function audio(data: BinaryInput, mimeType: string): AudioContent {
   return { type: "audio", data: toBase64(data), mimeType };

@@ -63,6 +63,23 @@ function isZodType(s: unknown): s is z.ZodType {
   return s instanceof z.ZodType || (typeof s === "object" && s !== null && "_zod" in s);
 }
 
+/** A zod 3 schema (or zod 4's `zod/v3` compatibility export): `_def` and `safeParse`, no `_zod`. */
+function isZod3(s: unknown): boolean {
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    !("_zod" in s) &&
+    "_def" in s &&
+    typeof (s as { safeParse?: unknown }).safeParse === "function"
+  );
+}
+
+function zod3Error(what: string): Error {
+  return new Error(
+    `@mcpforge/core: ${what} is a zod 3 schema; MCP Forge needs zod 4 (install zod@^4 and import * as z from "zod")`,
+  );
+}
+
 let ajv: AjvJsonSchemaValidator | undefined;
 
 function compileJsonSchema(input: JsonSchemaInput<unknown>, what: string): CompiledSchema {
@@ -122,6 +139,7 @@ export function compileSchema<T = unknown>(
     return compileZod(empty, what, io) as CompiledSchema<T>;
   }
   if (isJsonSchemaInput(input)) return compileJsonSchema(input, what) as CompiledSchema<T>;
+  if (isZod3(input)) throw zod3Error(what);
   if (isZodType(input)) {
     if (!(input instanceof z.ZodObject)) {
       throw new Error(
@@ -134,6 +152,7 @@ export function compileSchema<T = unknown>(
     throw new Error(`@mcpforge/core: ${what} must be a zod object, a raw shape or jsonSchema()`);
   }
   for (const [key, value] of Object.entries(input)) {
+    if (isZod3(value)) throw zod3Error(`${what}: field "${key}"`);
     if (!isZodType(value)) {
       throw new Error(`@mcpforge/core: ${what}: field "${key}" is not a zod schema`);
     }

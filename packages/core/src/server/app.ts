@@ -59,7 +59,7 @@ import type {
 } from "../registry/types.js";
 import { isUriTemplate } from "../resources/uri-template.js";
 import type { SchemaInput } from "../schema/schema.js";
-import { pickTransport, type RunOptions, runStdio } from "../transports/run.js";
+import { type RunOptions, resolveRun, runStdio } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
 import { ExtensionEntries, type Registration } from "./extensions.js";
 import { channelOf, createForwardedCall, forwardedExtra } from "./forward.js";
@@ -130,6 +130,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #extensions = new ExtensionEntries();
   #ready = false;
   #authenticated = false;
+  #watchingStart = false;
   readonly #contextHost: ContextHost = {
     readResource: (uri, ctx, session) => this.#readResource(uri, ctx, session),
   };
@@ -182,7 +183,15 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * `setup`), which allows binding a non-loopback address without `allowedHosts`.
    *
    * @example
-   * app.use({ setup: (api) => api.declareAuthentication(), onHttpRequest: checkToken });
+   * app.use({
+   *   name: "bearer-token",
+   *   setup: (api) => api.declareAuthentication(),
+   *   onHttpRequest: (req, res) => {
+   *     if (req.headers.authorization === `Bearer ${process.env.MCP_TOKEN}`) return undefined;
+   *     res.writeHead(401).end();
+   *     return true;
+   *   },
+   * });
    */
   declareAuthentication(): void {
     this.#authenticated = true;
@@ -222,6 +231,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     O extends z.ZodObject | undefined = undefined,
   >(name: string, options: ToolOptions<I, O>, handler: ToolHandler<I, O, V>): ComponentHandle {
     this.#internals.tools.add(defineToolDef(name, options, handler as never));
+    this.#warnIfNeverStarted();
     return this.#internals.tools.handle(name);
   }
 
@@ -239,14 +249,16 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   ): ComponentHandle {
     if (isUriTemplate(uri) || uri.includes("{") || uri.includes("}")) {
       this.#internals.templates.add(defineTemplateDef(uri, options, handler as never));
+      this.#warnIfNeverStarted();
       return this.#internals.templates.handle(uri);
     }
-    if (options.params !== undefined || options.complete !== undefined) {
+    if (options?.params !== undefined || options?.complete !== undefined) {
       throw new Error(
         `@mcpforge/core: resource "${uri}" has no URI variables; params/complete need a template`,
       );
     }
     this.#internals.resources.add(defineResourceDef(uri, options, handler as never));
+    this.#warnIfNeverStarted();
     return this.#internals.resources.handle(uri);
   }
 
@@ -262,6 +274,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     handler: PromptHandler<A, V>,
   ): ComponentHandle {
     this.#internals.prompts.add(definePromptDef(name, options, handler as never));
+    this.#warnIfNeverStarted();
     return this.#internals.prompts.handle(name);
   }
 
@@ -528,7 +541,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Runs `fn` once before the first connection is served.
    *
    * @example
-   * app.onStart(async () => { await pool.connect(); });
+   * import { readFile } from "node:fs/promises";
+   * let motd = "";
+   * app.onStart(async () => {
+   *   motd = await readFile("motd.txt", "utf8");
+   * });
+   * app.tool("motd", { description: "The message of the day" }, () => motd);
    */
   onStart(fn: () => unknown): this {
     this.#onStart.push(fn);
@@ -539,7 +557,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Runs `fn` when the app closes.
    *
    * @example
-   * app.onClose(() => pool.end());
+   * const refresh = setInterval(() => console.error("refreshing"), 60_000);
+   * app.onClose(() => clearInterval(refresh));
    */
   onClose(fn: () => unknown): this {
     this.#onClose.push(fn);
@@ -647,6 +666,26 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     return this.#started !== undefined;
   }
 
+  /**
+   * A process that registers components and exits without serving them (no `run()`,
+   * `listen()` or `connect()`) leaves a client with only "Connection closed": say so on stderr.
+   * Not under vitest, where apps are built and thrown away all the time.
+   */
+  #warnIfNeverStarted(): void {
+    if (this.#watchingStart || process.env.VITEST) return;
+    this.#watchingStart = true;
+    process.once("beforeExit", () => {
+      if (this.#started) return;
+      const counts = (["tools", "resources", "templates", "prompts"] as const)
+        .map((k) => [k, this.#internals[k].size] as const)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, "") : k}`);
+      process.stderr.write(
+        `@mcpforge/core: server "${this.name}" registered ${counts.join(", ")} but was never started, so it served nothing: call await app.run() (stdio; --transport http for HTTP), app.listen() or app.connect(transport)\n`,
+      );
+    });
+  }
+
   #start(): Promise<void> {
     this.#started ??= (async () => {
       for (const fn of this.#onStart) await fn();
@@ -658,8 +697,12 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * Serves one client over a transport (stdio, in-memory, or any SDK transport).
    *
    * @example
-   * const [client, server] = InMemoryTransport.createLinkedPair();
-   * await app.connect(server);
+   * import { Client } from "@mcpforge/core/client";
+   * import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+   * const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+   * await app.connect(serverSide, { transportName: "memory" });
+   * const client = new Client({ name: "probe", version: "1.0.0" });
+   * await client.connect(clientSide);
    */
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<SessionInfo> {
     const session = await this.#connect(transport, {
@@ -765,27 +808,17 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
 
   /**
    * Serves the app over the transport picked from `options`, `--transport` or
-   * `MCP_TRANSPORT`: `stdio` (default) or `http` (`PORT` / `HOST` from the environment).
+   * `MCP_TRANSPORT`: `stdio` (default) or `http` / `streamable-http` (`PORT`, `HOST` and
+   * `ALLOWED_HOSTS` from the environment).
    *
    * @example
    * await app.run(); // stdio
    */
   async run(options: RunOptions = {}): Promise<void> {
-    const name = pickTransport(options);
-    if (name === "stdio") return runStdio(this);
-    if (name === "http") {
-      const env = options.env ?? process.env;
-      const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
-      const handle = await this.listen({
-        ...options.http,
-        port: options.http?.port ?? port,
-        host: options.http?.host ?? env.HOST ?? "127.0.0.1",
-        handleSignals: options.http?.handleSignals ?? true,
-      });
-      process.stderr.write(`MCP server listening on ${handle.url}\n`);
-      return;
-    }
-    throw new Error(`@mcpforge/core: unknown transport "${name}" (available: stdio, http)`);
+    const target = resolveRun(options);
+    if (target.transport === "stdio") return runStdio(this);
+    const handle = await this.listen(target.http);
+    process.stderr.write(`MCP server listening on ${handle.url}\n`);
   }
 
   /**

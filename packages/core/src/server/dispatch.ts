@@ -114,7 +114,23 @@ export function isKnownMethod(method: string): boolean {
  * handler for an MCP method, the forwarder of a forwarded component, or a custom method.
  *
  * @example
- * const final = prepareFinal(app, ctx, session, extra);
+ * import { Session } from "../protocol/session.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "../handlers/internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   methods: new Map(),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * const session = new Session("s1", undefined, "memory");
+ * // Throws method_not_found (-32601) for a method core does not serve.
+ * const final = prepareFinal(internals, ctx, session, extra);
+ * return await final(); // run inside the middleware chain in the app
  */
 export function prepareFinal(
   app: AppInternals,
@@ -142,7 +158,23 @@ function exposedMessage(err: unknown): string | undefined {
  * tool's handler, a JSON-RPC error otherwise; unexpected errors are masked.
  *
  * @example
- * try { ... } catch (err) { return failure(app, ctx, err); }
+ * import { Session } from "../protocol/session.js";
+ * import { Registry } from "../registry/registry.js";
+ * import type { AppInternals } from "../handlers/internals.js";
+ * const none = () => {};
+ * const internals: AppInternals = {
+ *   tools: new Registry("tool", none),
+ *   resources: new Registry("resource", none),
+ *   templates: new Registry("resource template", none),
+ *   prompts: new Registry("prompt", none),
+ *   pageSize: 100,
+ *   logger,
+ * };
+ * try {
+ *   return await prepareFinal(internals, ctx, new Session("s1", undefined, "memory"))();
+ * } catch (err) {
+ *   return failure(internals, ctx, err); // an isError result, or throws the JSON-RPC error
+ * }
  */
 export function failure(app: AppInternals, ctx: Context, err: unknown): unknown {
   const exposed = exposedMessage(err);

@@ -22,7 +22,11 @@ export interface SettingsIssue {
  * Thrown by {@link defineSettings} with every invalid variable listed at once.
  *
  * @example
- * try { defineSettings(schema); } catch (e) { if (e instanceof SettingsError) console.error(e.issues); }
+ * try {
+ *   defineSettings(z.object({ port: z.number() }), { env: { PORT: "eighty" }, envFile: false });
+ * } catch (e) {
+ *   if (e instanceof SettingsError) console.error(e.issues); // [{ variable: "PORT", message: … }]
+ * }
  */
 export class SettingsError extends Error {
   readonly issues: SettingsIssue[];

@@ -1,6 +1,9 @@
 import type { Readable, Writable } from "node:stream";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { McpForgeError } from "../errors/errors.js";
+import { toJsonRpcError } from "../errors/json-rpc.js";
+import { checkMessage } from "../protocol/validate.js";
 
 /** Options of {@link StdioTransport}. */
 export interface StdioTransportOptions {
@@ -10,9 +13,9 @@ export interface StdioTransportOptions {
   maxLineBytes?: number;
 }
 
-function errorLine(id: unknown, code: number, message: string): string {
-  const validId = typeof id === "string" || typeof id === "number" ? id : null;
-  return `${JSON.stringify({ jsonrpc: "2.0", id: validId, error: { code, message } })}\n`;
+function errorLine(kind: "parse_error" | "invalid_request", message: string): string {
+  const error = toJsonRpcError(new McpForgeError(kind, message));
+  return `${JSON.stringify({ jsonrpc: "2.0", id: null, error })}\n`;
 }
 
 /**
@@ -44,6 +47,7 @@ export class StdioTransport implements Transport {
     this.#stdin.on("data", this.#onData);
     this.#stdin.on("end", this.#onEnd);
     this.#stdin.on("error", this.#onError);
+    this.#stdout.on("error", this.#onStdoutError);
     this.#stdin.resume();
   }
 
@@ -71,7 +75,7 @@ export class StdioTransport implements Transport {
       this.#chunks = [];
       this.#size = 0;
       this.#discarding = true;
-      this.#write(errorLine(null, -32600, "Message too large"));
+      this.#write(errorLine("invalid_request", "Message too large"));
       return;
     }
     this.#chunks.push(part);
@@ -84,18 +88,19 @@ export class StdioTransport implements Transport {
     try {
       value = JSON.parse(line);
     } catch {
-      this.#write(errorLine(null, -32700, "Parse error"));
+      this.#write(errorLine("parse_error", "Parse error"));
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) {
-      const id =
-        typeof value === "object" && value !== null ? (value as { id?: unknown }).id : null;
-      this.#write(errorLine(id, -32600, "Invalid Request"));
+    const checked = checkMessage(value);
+    if (!checked.ok) {
+      if (checked.answer) {
+        const reply = { jsonrpc: "2.0", id: checked.id, error: checked.error };
+        this.#write(`${JSON.stringify(reply)}\n`);
+      }
       return;
     }
     try {
-      this.onmessage?.(parsed.data);
+      this.onmessage?.(checked.message);
     } catch (err) {
       this.onerror?.(err as Error);
     }
@@ -109,11 +114,25 @@ export class StdioTransport implements Transport {
     this.onerror?.(err);
   };
 
+  /** The client stopped reading (EPIPE, a closed pipe): nothing can be answered any more. */
+  readonly #onStdoutError = () => {
+    void this.close();
+  };
+
   #write(text: string): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#closed) return resolve();
+      if (this.#closed || this.#stdout.destroyed || !this.#stdout.writable) return resolve();
       if (this.#stdout.write(text)) resolve();
-      else this.#stdout.once("drain", resolve);
+      else {
+        // Resolve on drain, or when the pipe breaks (close) instead of waiting forever.
+        const done = () => {
+          this.#stdout.off("drain", done);
+          this.#stdout.off("close", done);
+          resolve();
+        };
+        this.#stdout.once("drain", done);
+        this.#stdout.once("close", done);
+      }
     });
   }
 
@@ -127,6 +146,9 @@ export class StdioTransport implements Transport {
     this.#stdin.off("data", this.#onData);
     this.#stdin.off("end", this.#onEnd);
     this.#stdin.off("error", this.#onError);
+    // Keep a listener: a late EPIPE on stdout must not become an unhandled 'error' event.
+    this.#stdout.off("error", this.#onStdoutError);
+    this.#stdout.on("error", () => {});
     this.#stdin.pause();
     this.onclose?.();
   }

@@ -57,7 +57,7 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
  * Option checks bound to a package name, for factories that validate their options when called.
  *
  * @example
- * import { createOptionChecks } from "@mcpforge/core";
+ * import { createOptionChecks } from "@mcpforge/core/authoring";
  * const check = createOptionChecks("@acme/mcp-audit");
  * export function audit(options: { maxEntries?: number } = {}) {
  *   const opts = check.object("audit", options);

@@ -2,10 +2,10 @@ import { createServer } from "@mcpforge/core";
 import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../test-utils/fixtures.js";
-import { auth, requireScopes } from "./auth.js";
+import { refusal, silentLogger } from "../test-utils/fixtures.js";
+import { auth } from "./auth.js";
+import { requireScopes } from "./scopes.js";
 import type { AuthOptions } from "./types.js";
 
 const KEY = "contract-key-0123456789abcdef";
@@ -30,15 +30,6 @@ function appWith(options: AuthOptions) {
     return `${ctx.var.principal.method}:${ctx.var.principal.clientId}`;
   });
   return app;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
 }
 
 describe("auth() on transports without HTTP", () => {

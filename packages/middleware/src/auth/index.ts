@@ -1,4 +1,5 @@
-export { auth, requireScopes } from "./auth.js";
+export { auth } from "./auth.js";
+export { requireScopes } from "./scopes.js";
 export type {
   ApiKeyLookup,
   ApiKeyOptions,

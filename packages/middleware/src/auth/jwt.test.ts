@@ -320,6 +320,20 @@ describe("auth() with OAuth 2.1 bearer JWTs", () => {
     expect(idp.requests).toBe(3);
   });
 
+  it("with the JWKS endpoint unreachable (its server gone), cached keys keep working until their age runs out, then 503 + Retry-After", async () => {
+    const idp = await startIdp(); // closed by this test, not by cleanup
+    const h = await serve(jwtOptions(idp, { jwksCooldownSec: 0.5, jwksCacheMaxAgeSec: 1.5 }));
+    const token = await idp.sign();
+    expect((await post(h.url, INIT, bearer(token))).status).toBe(200);
+    await idp.close(); // connections to the JWKS URL are now refused
+    for (let i = 0; i < 3; i++) expect((await post(h.url, INIT, bearer(token))).status).toBe(200);
+    await sleep(1600);
+    const refused = await post(h.url, INIT, bearer(token));
+    expectRefused(refused, 503, null, token);
+    expect(refused.headers.get("retry-after")).toBe("1"); // the cool-down, rounded up
+    expect(refused.message?.error?.code).toBe(-32010);
+  });
+
   it("answers 403 insufficient_scope when a token lacks jwt.requiredScopes", async () => {
     const idp = await idpFor();
     const h = await serve(jwtOptions(idp, { requiredScopes: ["mcp", "mcp:tools"] }));

@@ -2,11 +2,11 @@ import { createServer, type HttpServerHandle } from "@mcpforge/core";
 import { textOf } from "@mcpforge/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { silentLogger } from "../test-utils/fixtures.js";
-import { auth, requireScopes } from "./auth.js";
+import { refusal, silentLogger } from "../test-utils/fixtures.js";
+import { auth } from "./auth.js";
+import { requireScopes } from "./scopes.js";
 import { call, post, request } from "./test-utils/mcp-http.js";
 import type { AuthOptions } from "./types.js";
 
@@ -74,15 +74,6 @@ async function connect(h: HttpServerHandle, key: string): Promise<Client> {
   );
   cleanup.push(() => client.close());
   return client;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
 }
 
 /** Every page of a list: the names on each page and whether a cursor followed it. */

@@ -1,8 +1,8 @@
 import { createServer } from "@mcpforge/core";
 import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { gate, silentLogger, until } from "../test-utils/fixtures.js";
+import { gate, refusal, silentLogger, until } from "../test-utils/fixtures.js";
 import { concurrency } from "./concurrency.js";
 
 testMiddleware("concurrency", () => concurrency());
@@ -26,15 +26,6 @@ function blockingApp(options: Parameters<typeof concurrency>[0]) {
     throw new Error("boom");
   });
   return { app, door, handlerCalls: () => calls };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
 }
 
 describe("concurrency", () => {

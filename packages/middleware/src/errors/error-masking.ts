@@ -54,7 +54,7 @@ function exposedByDefault(err: unknown): boolean {
  * app.use(
  *   errorMasking({
  *     expose: (err) => err instanceof Error && err.name === "ValidationError",
- *     onError: (err, ctx, correlationId) => tracker.capture(err, { correlationId, method: ctx.method }),
+ *     onError: (err, ctx, correlationId) => console.error(correlationId, ctx.method, err), // or your error tracker
  *   }),
  * );
  */

@@ -1,6 +1,7 @@
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "@mcpforge/core";
-import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
+import type { DestinationStream, LevelWithSilent, Logger } from "pino";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
 
@@ -50,6 +51,25 @@ const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "sil
 type Outcome = "ok" | "error" | "tool_error";
 
 /**
+ * The default logger: pino writing JSON lines to `destination` (default: stderr, synchronously).
+ * pino is loaded here, so importing the package or `logging({ logger })` never loads it; it is
+ * CommonJS, so a synchronous require fits.
+ */
+function defaultLogger(level: LevelWithSilent, destination: DestinationStream | undefined): Logger {
+  const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
+  return pino(
+    {
+      name: "@mcpforge/middleware/logging",
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+/**
  * Logs one structured JSON line per request with pino (stderr by default): method, component,
  * duration, outcome (`ok`, `error`, `tool_error`), correlation id (also on
  * `ctx.var.correlationId`), session id, principal, and the arguments, truncated and with
@@ -85,18 +105,7 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   }
   const maxPayloadBytes = opts.maxPayloadBytes ?? 2048;
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
-  const logger =
-    opts.logger ??
-    pino(
-      {
-        name: "@mcpforge/middleware/logging",
-        level: opts.level ?? "info",
-        base: { pid: process.pid },
-        timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
-      },
-      opts.destination ?? pino.destination({ dest: 2, sync: true }),
-    );
+  const logger = opts.logger ?? defaultLogger(opts.level ?? "info", opts.destination);
 
   return {
     name: "logging",

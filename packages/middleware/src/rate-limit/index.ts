@@ -1,5 +1,9 @@
 export type { TrustProxy } from "./client-key.js";
-export { type MemoryStore, type MemoryStoreOptions, memoryStore } from "./memory-store.js";
+export {
+  type MemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+  memoryRateLimitStore,
+} from "./memory-store.js";
 export {
   type RateLimiter,
   type RateLimitOptions,
@@ -8,9 +12,9 @@ export {
 } from "./rate-limit.js";
 export {
   type RedisClientLike,
-  type RedisStore,
-  type RedisStoreOptions,
-  redisStore,
+  type RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  redisRateLimitStore,
 } from "./redis-store.js";
 export type {
   FixedWindowRule,

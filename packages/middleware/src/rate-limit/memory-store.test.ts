@@ -1,7 +1,10 @@
+import { testRateLimitStore } from "@mcpforge/testing";
 import { describe, expect, it } from "vitest";
 import { sleep } from "../test-utils/fixtures.js";
-import { memoryStore } from "./memory-store.js";
+import { memoryRateLimitStore } from "./memory-store.js";
 import type { FixedWindowRule, TokenBucketRule } from "./rules.js";
+
+testRateLimitStore("memory", () => memoryRateLimitStore());
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000) {
@@ -21,12 +24,12 @@ async function atWindowStart(windowMs: number): Promise<void> {
   await sleep(windowMs - (wallNow() % windowMs) + 2);
 }
 
-describe("memoryStore: token bucket", () => {
+describe("memoryRateLimitStore: token bucket", () => {
   const rule: TokenBucketRule = { algorithm: "token-bucket", capacity: 3, refillPerSecond: 2 };
 
   it("allows a burst of capacity, then refuses with the time until the next token", async () => {
     const clock = manualClock();
-    const store = memoryStore({ now: clock.now });
+    const store = memoryRateLimitStore({ now: clock.now });
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await store.consume("k", rule));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
@@ -37,7 +40,7 @@ describe("memoryStore: token bucket", () => {
 
   it("refills continuously, never above capacity", async () => {
     const clock = manualClock();
-    const store = memoryStore({ now: clock.now });
+    const store = memoryRateLimitStore({ now: clock.now });
     for (let i = 0; i < 3; i++) await store.consume("k", rule);
     clock.advance(250); // half a token
     expect(await store.consume("k", rule)).toEqual({
@@ -54,7 +57,7 @@ describe("memoryStore: token bucket", () => {
   });
 
   it("keeps keys apart", async () => {
-    const store = memoryStore({ now: manualClock().now });
+    const store = memoryRateLimitStore({ now: manualClock().now });
     const one = { algorithm: "token-bucket", capacity: 1, refillPerSecond: 1 } as const;
     expect((await store.consume("a", one)).allowed).toBe(true);
     expect((await store.consume("a", one)).allowed).toBe(false);
@@ -62,7 +65,7 @@ describe("memoryStore: token bucket", () => {
   });
 
   it("refills with the real clock", async () => {
-    const store = memoryStore();
+    const store = memoryRateLimitStore();
     const fast = { algorithm: "token-bucket", capacity: 2, refillPerSecond: 20 } as const;
     expect((await store.consume("k", fast)).allowed).toBe(true);
     expect((await store.consume("k", fast)).allowed).toBe(true);
@@ -75,12 +78,12 @@ describe("memoryStore: token bucket", () => {
   });
 });
 
-describe("memoryStore: fixed window", () => {
+describe("memoryRateLimitStore: fixed window", () => {
   const rule: FixedWindowRule = { algorithm: "fixed-window", limit: 2, windowMs: 1000 };
 
   it("allows limit calls per clock-aligned window and says when the window ends", async () => {
     const clock = manualClock(10_000); // a window boundary
-    const store = memoryStore({ now: clock.now });
+    const store = memoryRateLimitStore({ now: clock.now });
     expect(await store.consume("k", rule)).toEqual({
       allowed: true,
       remaining: 1,
@@ -103,7 +106,7 @@ describe("memoryStore: fixed window", () => {
   });
 
   it("resets at the next window with the real clock", async () => {
-    const store = memoryStore();
+    const store = memoryRateLimitStore();
     const small = { algorithm: "fixed-window", limit: 2, windowMs: 300 } as const;
     await atWindowStart(300);
     expect((await store.consume("k", small)).allowed).toBe(true);
@@ -116,10 +119,10 @@ describe("memoryStore: fixed window", () => {
   });
 });
 
-describe("memoryStore: bounds", () => {
+describe("memoryRateLimitStore: bounds", () => {
   it("never holds more than maxKeys, dropping the least recently used", async () => {
     const clock = manualClock();
-    const store = memoryStore({ maxKeys: 3, now: clock.now });
+    const store = memoryRateLimitStore({ maxKeys: 3, now: clock.now });
     const one = { algorithm: "fixed-window", limit: 1, windowMs: 60_000 } as const;
     for (const key of ["a", "b", "c"]) await store.consume(key, one);
     expect((await store.consume("a", one)).allowed).toBe(false); // "a" is now the most recent
@@ -132,7 +135,7 @@ describe("memoryStore: bounds", () => {
 
   it("purges expired entries: full buckets and past windows", async () => {
     const clock = manualClock(0);
-    const store = memoryStore({ now: clock.now });
+    const store = memoryRateLimitStore({ now: clock.now });
     await store.consume("bucket", { algorithm: "token-bucket", capacity: 2, refillPerSecond: 1 });
     await store.consume("window", { algorithm: "fixed-window", limit: 5, windowMs: 5000 });
     expect(store.purge()).toBe(0);
@@ -146,7 +149,7 @@ describe("memoryStore: bounds", () => {
 
   it("purges expired entries before evicting live ones when full", async () => {
     const clock = manualClock(0);
-    const store = memoryStore({ maxKeys: 2, now: clock.now });
+    const store = memoryRateLimitStore({ maxKeys: 2, now: clock.now });
     const short = { algorithm: "fixed-window", limit: 1, windowMs: 100 } as const;
     const long = { algorithm: "fixed-window", limit: 1, windowMs: 100_000 } as const;
     await store.consume("live", long);
@@ -159,7 +162,7 @@ describe("memoryStore: bounds", () => {
 
   it("sweeps expired entries as time passes without filling up", async () => {
     const clock = manualClock(0);
-    const store = memoryStore({ now: clock.now });
+    const store = memoryRateLimitStore({ now: clock.now });
     const short = { algorithm: "fixed-window", limit: 1, windowMs: 1000 } as const;
     for (let i = 0; i < 100; i++) await store.consume(`k${i}`, short);
     expect(store.size).toBe(100);
@@ -169,10 +172,10 @@ describe("memoryStore: bounds", () => {
   });
 
   it("validates its options", () => {
-    expect(() => memoryStore({ maxKeys: 0 })).toThrow(
-      /^@mcpforge\/middleware: memoryStore\(\): maxKeys must be a positive integer/,
+    expect(() => memoryRateLimitStore({ maxKeys: 0 })).toThrow(
+      /^@mcpforge\/middleware: memoryRateLimitStore\(\): maxKeys must be a positive integer/,
     );
-    expect(() => memoryStore({ now: 5 as never })).toThrow(/now must be a function/);
-    expect(() => memoryStore("x" as never)).toThrow(/options must be an object/);
+    expect(() => memoryRateLimitStore({ now: 5 as never })).toThrow(/now must be a function/);
+    expect(() => memoryRateLimitStore("x" as never)).toThrow(/options must be an object/);
   });
 });

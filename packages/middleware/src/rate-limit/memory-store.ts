@@ -7,8 +7,8 @@ import {
   step,
 } from "./rules.js";
 
-/** Options of {@link memoryStore}. */
-export interface MemoryStoreOptions {
+/** Options of {@link memoryRateLimitStore}. */
+export interface MemoryRateLimitStoreOptions {
   /**
    * The most keys kept (default 10,000). Expired entries are purged first; past the bound the
    * least recently used key is dropped, which gives that client a fresh budget.
@@ -19,7 +19,7 @@ export interface MemoryStoreOptions {
 }
 
 /** A store keeping limiter state in this process's memory. */
-export interface MemoryStore extends RateLimitStore {
+export interface MemoryRateLimitStore extends RateLimitStore {
   /** Keys currently held. */
   readonly size: number;
   /** Drops every entry whose state has fully recovered (a full bucket, a past window). */
@@ -34,16 +34,16 @@ const defaultNow = () => performance.timeOrigin + performance.now();
 
 /**
  * A rate-limit store in process memory: a bounded map whose expired entries are purged.
- * Limits are per process; use `redisStore` to share them between instances.
+ * Limits are per process; use `redisRateLimitStore` to share them between instances.
  *
  * @example
- * import { memoryStore, rateLimit } from "@mcpforge/middleware/rate-limit";
- * app.use(rateLimit({ store: memoryStore({ maxKeys: 50_000 }), perTool: { search: { algorithm: "fixed-window", limit: 30, windowMs: 60_000 } } }));
+ * import { memoryRateLimitStore, rateLimit } from "@mcpforge/middleware/rate-limit";
+ * app.use(rateLimit({ store: memoryRateLimitStore({ maxKeys: 50_000 }), perTool: { search: { algorithm: "fixed-window", limit: 30, windowMs: 60_000 } } }));
  */
-export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
-  const opts = checkOptionsObject("memoryStore", options);
-  checkPositiveInteger("memoryStore", "maxKeys", opts.maxKeys);
-  checkFunction("memoryStore", "now", opts.now);
+export function memoryRateLimitStore(options?: MemoryRateLimitStoreOptions): MemoryRateLimitStore {
+  const opts = checkOptionsObject("memoryRateLimitStore", options);
+  checkPositiveInteger("memoryRateLimitStore", "maxKeys", opts.maxKeys);
+  checkFunction("memoryRateLimitStore", "now", opts.now);
   const maxKeys = opts.maxKeys ?? 10_000;
   const now = opts.now ?? defaultNow;
   const entries = new Map<string, RuleState>();

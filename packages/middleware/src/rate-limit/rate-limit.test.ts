@@ -1,9 +1,9 @@
 import { createServer, type HttpServerHandle, type McpForgeApp } from "@mcpforge/core";
 import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { silentLogger, sleep } from "../test-utils/fixtures.js";
+import { refusal, silentLogger, sleep } from "../test-utils/fixtures.js";
 import type { RateLimitOptions } from "./rate-limit.js";
 import { rateLimit } from "./rate-limit.js";
 
@@ -23,15 +23,6 @@ testMiddleware("rateLimit (tight limits: some calls refused)", () =>
     perTool: { slow_echo: bucket(5) },
   }),
 );
-
-async function refusal(promise: Promise<unknown>): Promise<McpError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
-}
 
 function limitedApp(options: RateLimitOptions) {
   const limiter = rateLimit(options);

@@ -5,7 +5,7 @@ import { httpError, principalKey } from "@mcpforge/core/authoring";
 import { toolNameOf } from "../internal/correlation.js";
 import { checkOptionsObject, optionsError } from "../internal/options.js";
 import { clientIp, type TrustProxy } from "./client-key.js";
-import { memoryStore } from "./memory-store.js";
+import { memoryRateLimitStore } from "./memory-store.js";
 import {
   checkRule,
   type RateLimitDecision,
@@ -24,7 +24,7 @@ export interface RateLimitOptions {
   perTool?: Record<string, RateLimitRule>;
   /** Limits on calls of the tools carrying a tag, by tag (one budget per tag, shared by its tools). */
   perTag?: Record<string, RateLimitRule>;
-  /** Where the counts live (default: a fresh `memoryStore()`); `redisStore()` shares them. */
+  /** Where the counts live (default: a fresh `memoryRateLimitStore()`); `redisRateLimitStore()` shares them. */
   store?: RateLimitStore;
   /**
    * Believe `X-Forwarded-For` / `Forwarded` for the client address: `true` takes the left-most
@@ -118,8 +118,8 @@ function writeTooManyRequests(res: ServerResponse, retryAfterMs: number): void {
  * Rate limits per client — the authenticated principal (`auth.extra.subject`, else
  * `clientId`), else the client's IP address — with token buckets or fixed windows, globally
  * (HTTP 429 + `Retry-After` over HTTP), per tool and per tag (`McpForgeError("rate_limited")`,
- * JSON-RPC -32029, with `{ retryAfterMs }`). Counts live in a `memoryStore()` or a shared
- * `redisStore()`.
+ * JSON-RPC -32029, with `{ retryAfterMs }`). Counts live in a `memoryRateLimitStore()` or a shared
+ * `redisRateLimitStore()`.
  *
  * @example
  * import { rateLimit } from "@mcpforge/middleware/rate-limit";
@@ -142,7 +142,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   if (global === undefined && perTool.size === 0 && perTag.size === 0) {
     throw optionsError(FACTORY, "needs at least one limit: global, perTool or perTag");
   }
-  const store = opts.store ?? memoryStore();
+  const store = opts.store ?? memoryRateLimitStore();
   const trustProxy = opts.trustProxy ?? false;
   const counts: RateLimitStats = { allowed: 0, limited: 0, failOpen: 0 };
   /** HTTP client addresses, by the request's headers object (the one `ctx.http.headers` is). */

@@ -1,7 +1,7 @@
 // These tests use a real Redis (REDIS_URL, default redis://127.0.0.1:6379) and fail when it is
 // absent; the outage test also starts its own redis-server child processes.
 import { createServer } from "@mcpforge/core";
-import { createTestClient, testMiddleware, textOf } from "@mcpforge/testing";
+import { createTestClient, testMiddleware, testRateLimitStore, textOf } from "@mcpforge/testing";
 import {
   connectRedis,
   deletePrefix,
@@ -16,7 +16,11 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordingLogger, silentLogger, sleep } from "../test-utils/fixtures.js";
 import { rateLimit } from "./rate-limit.js";
-import { type RedisStore, type RedisStoreOptions, redisStore } from "./redis-store.js";
+import {
+  type RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  redisRateLimitStore,
+} from "./redis-store.js";
 import type { RateLimitRule } from "./rules.js";
 import { FIXED_WINDOW, TOKEN_BUCKET } from "./scripts.js";
 
@@ -35,7 +39,7 @@ const dayWindow = (limit: number): RateLimitRule => ({
 let admin: Redis;
 let adminReady: Promise<Redis> | undefined;
 const prefixes: string[] = [];
-const stores: RedisStore[] = [];
+const stores: RedisRateLimitStore[] = [];
 
 // Without Redis every test fails with the reason (a failing beforeAll would only skip them).
 beforeEach(async () => {
@@ -54,10 +58,10 @@ afterAll(() => {
 });
 
 /** A store on the shared test Redis under a fresh prefix (cleaned up after the test). */
-function testStore(options: Partial<RedisStoreOptions> = {}): RedisStore {
+function testStore(options: Partial<RedisRateLimitStoreOptions> = {}): RedisRateLimitStore {
   const prefix = options.prefix ?? randomPrefix("rate-limit");
   if (!prefixes.includes(prefix)) prefixes.push(prefix);
-  const store = redisStore({
+  const store = redisRateLimitStore({
     url: REDIS_URL,
     timeoutMs: 2000,
     logger: silentLogger,
@@ -68,7 +72,7 @@ function testStore(options: Partial<RedisStoreOptions> = {}): RedisStore {
   return store;
 }
 
-function appWith(store: RedisStore, rules: Record<string, RateLimitRule>) {
+function appWith(store: RedisRateLimitStore, rules: Record<string, RateLimitRule>) {
   const limiter = rateLimit({ store, perTool: rules });
   const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(limiter);
   let runs = 0;
@@ -85,15 +89,27 @@ const outcome = (p: Promise<{ content?: unknown }>) =>
     (e: unknown) => (e instanceof McpError ? e.code : String(e)),
   );
 
-testMiddleware("rateLimit with redisStore", () => {
+// The shared contract, against the real Redis: a fresh prefix per store, deleted after each test.
+testRateLimitStore("redis", () => {
+  const prefix = randomPrefix("rate-limit-contract");
+  prefixes.push(prefix);
+  return redisRateLimitStore({ url: REDIS_URL, prefix, timeoutMs: 2000, logger: silentLogger });
+});
+
+testMiddleware("rateLimit with redisRateLimitStore", () => {
   const prefix = randomPrefix("rate-limit");
   prefixes.push(prefix);
-  const store = redisStore({ url: REDIS_URL, prefix, timeoutMs: 2000, logger: silentLogger });
+  const store = redisRateLimitStore({
+    url: REDIS_URL,
+    prefix,
+    timeoutMs: 2000,
+    logger: silentLogger,
+  });
   stores.push(store);
   return rateLimit({ store, global: bucket(500), perTool: { slow_echo: bucket(5) } });
 });
 
-describe("redisStore semantics", () => {
+describe("redisRateLimitStore semantics", () => {
   it("token bucket: a burst of capacity, then refusals with the time to the next token", async () => {
     const store = testStore();
     const rule: RateLimitRule = { algorithm: "token-bucket", capacity: 3, refillPerSecond: 2 };
@@ -155,7 +171,7 @@ describe("redisStore semantics", () => {
   });
 });
 
-describe("redisStore shared limits", () => {
+describe("redisRateLimitStore shared limits", () => {
   it("100 parallel calls against a limit of 10 allow exactly 10", async () => {
     const { app, limiter, runs } = appWith(testStore(), { search: bucket(10) });
     await using client = await createTestClient(app);
@@ -205,11 +221,15 @@ describe("redisStore shared limits", () => {
   });
 });
 
-describe("redisStore without Redis (fail open)", () => {
+describe("redisRateLimitStore without Redis (fail open)", () => {
   it("falls back to a memory limiter with the same limits when Redis is unreachable from the start", async () => {
     const port = await freePort(); // nothing listens there
     const logger = recordingLogger();
-    const store = redisStore({ url: `redis://127.0.0.1:${port}`, logger, connectTimeoutMs: 500 });
+    const store = redisRateLimitStore({
+      url: `redis://127.0.0.1:${port}`,
+      logger,
+      connectTimeoutMs: 500,
+    });
     stores.push(store);
     const { app, limiter } = appWith(store, { search: bucket(3) });
     await using client = await createTestClient(app);
@@ -228,7 +248,7 @@ describe("redisStore without Redis (fail open)", () => {
     await redis.start();
     try {
       const logger = recordingLogger();
-      const store = redisStore({ url: redis.url, timeoutMs: 200, logger });
+      const store = redisRateLimitStore({ url: redis.url, timeoutMs: 200, logger });
       stores.push(store);
       const { app, limiter } = appWith(store, { search: bucket(5) });
       await using client = await createTestClient(app);
@@ -275,12 +295,49 @@ describe("redisStore without Redis (fail open)", () => {
     }
   }, 60_000);
 
+  it("a frozen Redis (SIGSTOP) costs one timeout, then decisions fail open at once; SIGCONT resumes shared limits", async () => {
+    const redis: RedisServer = await redisServer();
+    await redis.start();
+    try {
+      const store = redisRateLimitStore({ url: redis.url, timeoutMs: 100, logger: silentLogger });
+      stores.push(store);
+      await store.connect();
+      const rule = bucket(1000);
+      expect((await store.consume("k", rule)).failOpen).toBeUndefined();
+      redis.pause();
+      const first = performance.now();
+      expect((await store.consume("k", rule)).failOpen).toBe(true); // paid the 100 ms timeout
+      const firstMs = performance.now() - first;
+      expect(firstMs).toBeGreaterThanOrEqual(90);
+      const times: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const t = performance.now();
+        const decision = await store.consume("k", rule);
+        times.push(performance.now() - t);
+        expect(decision.failOpen).toBe(true);
+      }
+      times.sort((a, b) => a - b);
+      // At most one probe per 500 ms pays the timeout; everything else bypasses Redis.
+      expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(50);
+      redis.resume();
+      let resumed = false;
+      for (let i = 0; i < 100 && !resumed; i++) {
+        resumed = (await store.consume("k", rule)).failOpen === undefined;
+        if (!resumed) await sleep(50);
+      }
+      expect(resumed).toBe(true);
+    } finally {
+      redis.resume();
+      await redis.stop();
+    }
+  }, 30_000);
+
   it("falls back from EVALSHA to EVAL when Redis lost its script cache", async () => {
     const redis = await redisServer();
     await redis.start();
     const direct = await connectRedis(redis.url);
     try {
-      const store = redisStore({ url: redis.url, timeoutMs: 2000, logger: silentLogger });
+      const store = redisRateLimitStore({ url: redis.url, timeoutMs: 2000, logger: silentLogger });
       stores.push(store);
       await store.connect();
       expect((await store.consume("a", bucket(2))).allowed).toBe(true);
@@ -304,16 +361,20 @@ describe("redisStore without Redis (fail open)", () => {
   });
 });
 
-describe("redisStore options", () => {
+describe("redisRateLimitStore options", () => {
   it("validates them when called", () => {
-    const prefix = /^@mcpforge\/middleware: redisStore\(\): /;
-    expect(() => redisStore(undefined as never)).toThrow(prefix);
-    expect(() => redisStore({})).toThrow(/exactly one of url and client/);
-    expect(() => redisStore({ url: REDIS_URL, client: {} as never })).toThrow(/exactly one/);
-    expect(() => redisStore({ url: "http://x" })).toThrow(/redis:\/\/ or rediss:\/\//);
-    expect(() => redisStore({ client: {} as never })).toThrow(/client must be an ioredis client/);
-    expect(() => redisStore({ url: REDIS_URL, timeoutMs: 0 })).toThrow(/timeoutMs/);
-    expect(() => redisStore({ url: REDIS_URL, prefix: 3 as never })).toThrow(/prefix/);
-    expect(() => redisStore({ url: REDIS_URL, logger: {} as never })).toThrow(/logger/);
+    const prefix = /^@mcpforge\/middleware: redisRateLimitStore\(\): /;
+    expect(() => redisRateLimitStore(undefined as never)).toThrow(prefix);
+    expect(() => redisRateLimitStore({})).toThrow(/exactly one of url and client/);
+    expect(() => redisRateLimitStore({ url: REDIS_URL, client: {} as never })).toThrow(
+      /exactly one/,
+    );
+    expect(() => redisRateLimitStore({ url: "http://x" })).toThrow(/redis:\/\/ or rediss:\/\//);
+    expect(() => redisRateLimitStore({ client: {} as never })).toThrow(
+      /client must be an ioredis client/,
+    );
+    expect(() => redisRateLimitStore({ url: REDIS_URL, timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => redisRateLimitStore({ url: REDIS_URL, prefix: 3 as never })).toThrow(/prefix/);
+    expect(() => redisRateLimitStore({ url: REDIS_URL, logger: {} as never })).toThrow(/logger/);
   });
 });

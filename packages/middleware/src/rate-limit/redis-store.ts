@@ -1,25 +1,20 @@
 import type { ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
-import {
-  checkRedisTarget,
-  type RedisClientLike,
-  redisConnection,
-  withRedisTimeout,
-} from "@mcpforge/core/redis";
+import { checkRedisTarget, type RedisClientLike, redisConnection } from "@mcpforge/core/redis";
 import {
   checkOptionsObject,
   checkPositiveInteger,
   optionCheck,
   optionsError,
 } from "../internal/options.js";
-import { type MemoryStore, memoryStore } from "./memory-store.js";
+import { type MemoryRateLimitStore, memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./rules.js";
 import { FIXED_WINDOW, type LuaScript, TOKEN_BUCKET } from "./scripts.js";
 
 export type { RedisClientLike } from "@mcpforge/core/redis";
 
-/** Options of {@link redisStore}: give `url` (the store owns its connection) or `client`. */
-export interface RedisStoreOptions {
+/** Options of {@link redisRateLimitStore}: give `url` (the store owns its connection) or `client`. */
+export interface RedisRateLimitStoreOptions {
   /** A Redis URL such as `redis://user:pass@host:6379/0`; the store opens and closes the connection. */
   url?: string;
   /** An existing ioredis client; the store neither configures nor closes it. */
@@ -35,7 +30,7 @@ export interface RedisStoreOptions {
 }
 
 /** A store keeping limiter state in Redis, shared by every instance that uses the same keys. */
-export interface RedisStore extends RateLimitStore {
+export interface RedisRateLimitStore extends RateLimitStore {
   /** True while Redis is unreachable and decisions come from the local fallback. */
   readonly failingOpen: boolean;
   /** Loads ioredis and waits (up to `connectTimeoutMs`) for the first connection. */
@@ -44,9 +39,9 @@ export interface RedisStore extends RateLimitStore {
   close(): Promise<void>;
 }
 
-const FACTORY = "redisStore";
+const FACTORY = "redisRateLimitStore";
 const LOGGER_NAME = "@mcpforge/middleware/rate-limit";
-/** While Redis is reported ready but failing (timeouts), probe it at most this often. */
+/** While Redis is failing (errors or timeouts), probe it at most this often. */
 const PROBE_EVERY_MS = 500;
 
 function parseReply(reply: unknown): RateLimitDecision {
@@ -68,12 +63,12 @@ function parseReply(reply: unknown): RateLimitDecision {
  * Redis answers again. Needs the optional peer dependency `ioredis`, loaded on first use.
  *
  * @example
- * import { rateLimit, redisStore } from "@mcpforge/middleware/rate-limit";
- * const store = redisStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+ * import { rateLimit, redisRateLimitStore } from "@mcpforge/middleware/rate-limit";
+ * const store = redisRateLimitStore({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
  * app.use(rateLimit({ store, global: { algorithm: "token-bucket", capacity: 60, refillPerSecond: 1 } }));
  * app.onClose(() => store.close());
  */
-export function redisStore(options: RedisStoreOptions): RedisStore {
+export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisRateLimitStore {
   const opts = checkOptionsObject(FACTORY, options);
   if (options === undefined) throw optionsError(FACTORY, "needs { url } or { client }");
   checkRedisTarget(optionCheck, FACTORY, opts);
@@ -90,9 +85,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     logger ??= createStderrLogger(LOGGER_NAME);
     return logger;
   };
-  const fallback: MemoryStore = memoryStore();
-  /** While Redis is failing: when to probe it next, and the decisions taken locally. */
-  let nextProbe = 0;
+  const fallback: MemoryRateLimitStore = memoryRateLimitStore();
+  /** Decisions taken locally during an outage. */
   let failOpenDecisions = 0;
 
   const loadScripts = (c: RedisClientLike) => {
@@ -106,8 +100,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const conn = redisConnection({
     ...(opts.url === undefined ? {} : { url: opts.url }),
     ...(opts.client === undefined ? {} : { client: opts.client }),
-    owner: "@mcpforge/middleware: redisStore()",
+    owner: "@mcpforge/middleware: redisRateLimitStore()",
     connectTimeoutMs,
+    // The first failure fails open at once; one probe every PROBE_EVERY_MS until Redis answers.
+    breaker: { threshold: 1, cooldownMs: PROBE_EVERY_MS },
     onReady: loadScripts,
     onOutage: (err) =>
       log().warn("rate limit store unreachable: failing open to a per-process memory limiter", {
@@ -126,11 +122,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       fallback.clear();
     },
   });
-
-  const noteFailure = (err: unknown) => {
-    nextProbe = Date.now() + PROBE_EVERY_MS;
-    conn.fail(err);
-  };
 
   const evaluate = async (
     c: RedisClientLike,
@@ -161,22 +152,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
     consume: async (key, rule) => {
       if (conn.closed) return viaFallback(key, rule);
-      const c = await conn.connect();
-      if (conn.outage && (Date.now() < nextProbe || (c.status ?? "ready") !== "ready")) {
-        return viaFallback(key, rule);
-      }
       const [script, args] =
         rule.algorithm === "token-bucket"
           ? [TOKEN_BUCKET, [String(rule.capacity), String(rule.refillPerSecond)]]
           : [FIXED_WINDOW, [String(rule.limit), String(rule.windowMs)]];
-      const startedAt = Date.now();
       try {
-        const reply = await withRedisTimeout(evaluate(c, script, prefix + key, args), timeoutMs);
-        const decision = parseReply(reply);
-        conn.recover(startedAt);
-        return decision;
-      } catch (err) {
-        noteFailure(err);
+        return await conn.run(
+          async (c) => parseReply(await evaluate(c, script, prefix + key, args)),
+          timeoutMs,
+        );
+      } catch {
+        // Unreachable, too slow, or its circuit open (no wait at all): fail open.
         return viaFallback(key, rule);
       }
     },

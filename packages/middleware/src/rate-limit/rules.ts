@@ -88,7 +88,9 @@ export type RuleState =
  * The same arithmetic as the Redis scripts, for the memory store and the fail-open fallback.
  *
  * @example
- * const { decision, state } = step(rule, undefined, Date.now());
+ * const rule = checkRule("rateLimit", "global", { algorithm: "token-bucket", capacity: 10, refillPerSecond: 1 });
+ * const first = step(rule, undefined, Date.now()); // first.decision.allowed: true
+ * const second = step(rule, first.state, Date.now());
  */
 export function step(
   rule: RateLimitRule,

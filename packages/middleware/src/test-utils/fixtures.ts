@@ -1,4 +1,6 @@
 import type { ServerLogger } from "@mcpforge/core";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "vitest";
 
 /** A logger that drops everything (keeps core's masked-error lines out of test output). */
 export const silentLogger: ServerLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -57,4 +59,14 @@ export async function until(check: () => boolean, ms = 2000): Promise<void> {
     if (Date.now() > end) throw new Error("condition not met in time");
     await sleep(5);
   }
+}
+
+/** The JSON-RPC error a request was refused with (fails the test if it was answered). */
+export async function refusal(promise: Promise<unknown>): Promise<McpError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(McpError);
+  return err as McpError;
 }

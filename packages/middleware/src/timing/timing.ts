@@ -26,8 +26,8 @@ export interface TimingOptions {
  * answers, and logs operations slower than `slowMs`.
  *
  * @example
- * import { timing } from "@mcpforge/middleware/timing";
- * app.use(async (ctx, next) => {
+ * import { type TimingVars, timing } from "@mcpforge/middleware/timing";
+ * app.use<Partial<TimingVars>>(async (ctx, next) => {
  *   const result = await next();
  *   console.error(ctx.method, ctx.var.durationMs);
  *   return result;

@@ -7,6 +7,7 @@ import { McpForgeError, resolveRealPathWithin } from "@mcpforge/core";
  * is a server fault and throws a plain `Error`.
  *
  * @example
+ * import { readFile } from "node:fs/promises";
  * import { resolveInRoot } from "@mcpforge/middleware/validation";
  * app.tool("read_file", { input: { path: z.string() } }, async ({ path }) =>
  *   readFile(await resolveInRoot("/srv/files", path), "utf8"),

@@ -1,9 +1,4 @@
-// vitest is an optional peer, loaded only inside a vitest run (VITEST is set by vitest), so
-// importing @mcpforge/testing elsewhere neither needs nor pays for it; testCacheStore()
-// explains what is missing when it is called outside vitest.
-const vitest: typeof import("vitest") | undefined = process.env.VITEST
-  ? await import("vitest").catch(() => undefined)
-  : undefined;
+import { storeTracker, vitestFor } from "../internal/suite.js";
 
 /**
  * The cache store contract `testCacheStore` checks (the `CacheStore` of `@mcpforge/cache`,
@@ -56,46 +51,27 @@ const SAMPLES: Record<string, unknown> = {
  * closes every store it made.
  *
  * @example
- * // memory-store.test.ts
+ * // my-store.test.ts (a complete store: examples/cache-store-contract.test.ts)
  * import { testCacheStore } from "@mcpforge/testing";
- * import { memoryStore } from "./memory-store.js";
- * testCacheStore("memory", () => memoryStore({ maxEntries: 10_000 }));
+ * declare function myStore(options: { prefix: string }): CacheStoreLike; // the store under test
+ * testCacheStore("my-store", () => myStore({ prefix: `test:${crypto.randomUUID()}:` }));
  */
 export function testCacheStore(
   name: string,
   factory: () => CacheStoreLike | Promise<CacheStoreLike>,
   options: TestCacheStoreOptions = {},
 ): void {
-  if (!vitest) {
-    throw new Error(
-      "@mcpforge/testing: testCacheStore() needs vitest installed (pnpm add -D vitest)",
-    );
-  }
-  if (typeof factory !== "function") {
-    throw new Error("@mcpforge/testing: testCacheStore() needs a factory function");
-  }
-  const { afterEach, describe, expect, it } = vitest;
+  const stores = storeTracker("testCacheStore", factory);
+  const { afterEach, describe, expect, it } = vitestFor("testCacheStore");
   const ttlMs = options.ttlMs ?? 60;
   const slackMs = options.ttlSlackMs ?? 150;
   const largeBytes = options.largeValueBytes ?? 512 * 1024;
   const concurrent = options.concurrentSets ?? 100;
-  const made: { store: CacheStoreLike; closed: boolean }[] = [];
-
-  const fresh = async () => {
-    const store = await factory();
-    const entry = { store, closed: false };
-    made.push(entry);
-    const markClosed = () => {
-      entry.closed = true;
-    };
-    return { store, markClosed };
-  };
+  const fresh = stores.fresh;
 
   describe(`cache store contract: ${name}`, () => {
     afterEach(async () => {
-      const all = made.splice(0);
-      for (const { store, closed } of all) {
-        if (closed) continue;
+      for (const store of stores.takeOpen()) {
         await store.clear();
         await store.close();
       }

@@ -10,14 +10,8 @@ import {
   type Vars,
 } from "@mcpforge/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { vitestFor } from "../internal/suite.js";
 import { createTestClient, type TestClient, textOf } from "../test-client.js";
-
-// vitest is an optional peer, loaded only inside a vitest run (VITEST is set by vitest), so
-// importing @mcpforge/testing elsewhere neither needs nor pays for it; testMiddleware()
-// explains what is missing when it is called outside vitest.
-const vitest: typeof import("vitest") | undefined = process.env.VITEST
-  ? await import("vitest").catch(() => undefined)
-  : undefined;
 
 /** Options of {@link testMiddleware}. */
 export interface TestMiddlewareOptions {
@@ -149,7 +143,8 @@ function isServerAnswer(error: unknown): boolean {
  *
  * @example
  * const counts: number[] = [];
- * app.use(countNextCalls(myMiddleware, (n) => counts.push(n)));
+ * const passThrough: Middleware = (_ctx, next) => next();
+ * app.use(countNextCalls(passThrough, (n) => counts.push(n))); // counts: [1, 1, …]
  */
 export function countNextCalls(
   middleware: Middleware,
@@ -233,25 +228,25 @@ async function lists(client: TestClient, ms: number) {
  * `factory` must build a fresh middleware each time it is called.
  *
  * @example
- * // timing.test.ts
+ * // stamp.test.ts
+ * import type { Middleware } from "@mcpforge/core";
  * import { testMiddleware } from "@mcpforge/testing";
- * import { timing } from "./timing.js";
- * testMiddleware("timing", () => timing({ slowMs: 1000 }));
+ * const stamp = (): Middleware => async (ctx, next) => {
+ *   const result = await next();
+ *   console.error(`${ctx.method} answered`);
+ *   return result;
+ * };
+ * testMiddleware("stamp", () => stamp());
  */
 export function testMiddleware<V extends Vars = Vars>(
   name: string,
   factory: () => Middleware<V>,
   options: TestMiddlewareOptions = {},
 ): void {
-  if (!vitest) {
-    throw new Error(
-      "@mcpforge/testing: testMiddleware() needs vitest installed (pnpm add -D vitest)",
-    );
-  }
   if (typeof factory !== "function") {
     throw new Error("@mcpforge/testing: testMiddleware() needs a factory function");
   }
-  const { describe, expect, it } = vitest;
+  const { describe, expect, it } = vitestFor("testMiddleware");
   // A middleware declaring ctx.var fields is still a Middleware for the fixture app.
   const make = factory as () => Middleware;
   const ms = options.deadlineMs ?? 5000;

@@ -45,7 +45,7 @@ export function isPrincipal(value: unknown): value is ApiKeyPrincipal {
  *
  * @example
  * const keys = new ApiKeyVerifier({ "k_live_0123456789abcdef": { clientId: "ci", scopes: ["mcp:read"] } });
- * const outcome = await keys.verify(presented);
+ * const outcome = await keys.verify("k_live_0123456789abcdef"); // the principal "ci"
  */
 export class ApiKeyVerifier {
   readonly #table: { digest: Buffer; principal: ApiKeyPrincipal }[] | undefined;

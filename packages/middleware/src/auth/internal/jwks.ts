@@ -1,12 +1,11 @@
-import {
-  type CryptoKey,
-  createLocalJWKSet,
-  errors,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-  type LocalJWKSet,
+import type {
+  CryptoKey,
+  FlattenedJWSInput,
+  JSONWebKeySet,
+  JWSHeaderParameters,
+  LocalJWKSet,
 } from "jose";
+import { loadJose } from "./jose.js";
 
 /** The largest JWKS document accepted, in bytes. */
 const MAX_JWKS_BYTES = 512 * 1024;
@@ -15,7 +14,14 @@ const MAX_JWKS_BYTES = 512 * 1024;
  * The JWKS could not be fetched (network, status, timeout, malformed document): fail closed.
  *
  * @example
- * if (err instanceof JwksUnavailableError) answer503();
+ * import { jwtVerify } from "jose";
+ * const jwks = new RemoteJwks(new URL("https://issuer.example.com/jwks.json"), {
+ *   cooldownMs: 30_000, maxAgeMs: 600_000, timeoutMs: 5_000, onFailure: console.error,
+ * });
+ * const status = await jwtVerify("eyJhbGciOiJSUzI1NiJ9.e30.c2ln", jwks.getKey).then(
+ *   () => 200,
+ *   (err) => (err instanceof JwksUnavailableError ? 503 : 401), // fail closed, retry later
+ * );
  */
 export class JwksUnavailableError extends Error {
   override readonly name = "JwksUnavailableError";
@@ -66,7 +72,9 @@ async function readCapped(res: Response, max: number): Promise<string> {
  * const jwks = new RemoteJwks(new URL("https://issuer.example.com/jwks.json"), {
  *   cooldownMs: 30_000, maxAgeMs: 600_000, timeoutMs: 5_000, onFailure: console.error,
  * });
- * await jwtVerify(token, jwks.getKey, { issuer, audience });
+ * import { jwtVerify } from "jose";
+ * const token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"; // from the Authorization header
+ * await jwtVerify(token, jwks.getKey, { issuer: "https://issuer.example.com/", audience: "https://mcp.example.com/mcp" });
  */
 export class RemoteJwks {
   readonly #url: URL;
@@ -96,7 +104,7 @@ export class RemoteJwks {
       return await (this.#keys as LocalJWKSet)(header, token);
     } catch (err) {
       // An unknown kid may be a rotated key: refetch, at most once per cool-down window.
-      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      if (!(err instanceof (await loadJose()).errors.JWKSNoMatchingKey)) throw err;
       if (!this.#pending && !this.#mayFetch()) throw err;
       await this.#refresh();
       return (this.#keys as LocalJWKSet)(header, token);
@@ -112,8 +120,8 @@ export class RemoteJwks {
     this.#attemptedAt = Date.now();
     const pending = this.#fetch()
       .then(
-        (jwks) => {
-          this.#keys = createLocalJWKSet(jwks);
+        (keys) => {
+          this.#keys = keys;
           this.#fetchedAt = Date.now();
         },
         (err: unknown) => {
@@ -129,7 +137,8 @@ export class RemoteJwks {
     return pending;
   }
 
-  async #fetch(): Promise<JSONWebKeySet> {
+  async #fetch(): Promise<LocalJWKSet> {
+    const { createLocalJWKSet } = await loadJose();
     const res = await fetch(this.#url, {
       redirect: "error",
       signal: AbortSignal.timeout(this.#o.timeoutMs),
@@ -147,7 +156,6 @@ export class RemoteJwks {
       throw new Error("the JWKS document is not JSON");
     }
     // Validates the document shape now, so a bad document counts as a failed fetch.
-    createLocalJWKSet(json as JSONWebKeySet);
-    return json as JSONWebKeySet;
+    return createLocalJWKSet(json as JSONWebKeySet);
   }
 }

@@ -1,13 +1,9 @@
-import {
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  type JWTPayload,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from "jose";
+import type { JWTPayload, JWTVerifyOptions } from "jose";
 import type { JwtAlgorithm } from "../types.js";
+import { loadJose } from "./jose.js";
 import { JwksUnavailableError, RemoteJwks } from "./jwks.js";
+
+type Jose = Awaited<ReturnType<typeof loadJose>>;
 
 /** Longest bearer token looked at, in characters. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -65,8 +61,20 @@ export function looksLikeJwt(token: string): boolean {
  * key lookup, so they never trigger a JWKS fetch.
  *
  * @example
- * const verifier = new JwtVerifier(settings, (err) => logger.warn("JWKS fetch failed", { error: err.message }));
- * const outcome = await verifier.verify(token);
+ * const verifier = new JwtVerifier(
+ *   {
+ *     jwksUrl: new URL("https://issuer.example.com/jwks.json"),
+ *     issuer: "https://issuer.example.com/",
+ *     audience: "https://mcp.example.com/mcp",
+ *     algorithms: ["RS256"],
+ *     clockToleranceSec: 30,
+ *     cooldownMs: 30_000,
+ *     maxAgeMs: 600_000,
+ *     timeoutMs: 5_000,
+ *   },
+ *   (err) => console.error("JWKS fetch failed:", err.message),
+ * );
+ * const outcome = await verifier.verify("eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
  */
 export class JwtVerifier {
   readonly jwks: RemoteJwks;
@@ -88,6 +96,8 @@ export class JwtVerifier {
       clockTolerance: settings.clockToleranceSec,
       requiredClaims: ["exp"],
     };
+    // Starts loading jose now, so the first request does not wait for it.
+    loadJose().catch(() => undefined);
   }
 
   /** Verifies one token; never throws. */
@@ -95,6 +105,8 @@ export class JwtVerifier {
     if (token.length > MAX_TOKEN_LENGTH || !looksLikeJwt(token)) {
       return { ok: false, reason: "invalid" };
     }
+    const jose = await loadJose();
+    const { decodeJwt, decodeProtectedHeader } = jose;
     try {
       const { alg } = decodeProtectedHeader(token);
       if (!(this.#s.algorithms as readonly unknown[]).includes(alg)) {
@@ -106,9 +118,9 @@ export class JwtVerifier {
     }
     let payload: JWTPayload;
     try {
-      payload = await this.#verify(token);
+      payload = await this.#verify(jose, token);
     } catch (err) {
-      return { ok: false, reason: reasonOf(err) };
+      return { ok: false, reason: reasonOf(jose.errors, err) };
     }
     const subject = typeof payload.sub === "string" && payload.sub !== "" ? payload.sub : undefined;
     const clientId = [payload.client_id, payload.azp, subject].find(
@@ -118,7 +130,7 @@ export class JwtVerifier {
     return { ok: true, payload, clientId, subject, scopes: scopesOf(payload) };
   }
 
-  async #verify(token: string): Promise<JWTPayload> {
+  async #verify({ errors, jwtVerify }: Jose, token: string): Promise<JWTPayload> {
     try {
       return (await jwtVerify(token, this.jwks.getKey, this.#options)).payload;
     } catch (err) {
@@ -136,7 +148,10 @@ export class JwtVerifier {
   }
 }
 
-function reasonOf(err: unknown): "expired" | "not_yet_valid" | "invalid" | "unavailable" {
+function reasonOf(
+  errors: Jose["errors"],
+  err: unknown,
+): "expired" | "not_yet_valid" | "invalid" | "unavailable" {
   if (err instanceof JwksUnavailableError) return "unavailable";
   if (err instanceof errors.JWTExpired) return "expired";
   if (err instanceof errors.JWTClaimValidationFailed && err.claim === "nbf") {

@@ -31,7 +31,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * Checks an optional plain-object option.
  *
  * @example
- * checkObject("jwt", options.jwt);
+ * checkObject("jwt", { issuer: "https://issuer.example.com/" }); // passes
+ * checkObject("jwt", "https://issuer.example.com/"); // throws: jwt must be an object
  */
 export function checkObject(name: string, value: unknown): void {
   if (value !== undefined && !isObject(value)) throw fail(`${name} must be an object`);

@@ -115,7 +115,9 @@ export interface Rules {
  * prompt's name; a resource's name and URI or URI template) and for each of its tags.
  *
  * @example
- * const need = requirements.tool("delete_user", new Set(["admin"]));
+ * const rules = { tools: new Map([["delete_user", ["users:write"]]]), tags: new Map([["admin", ["admin"]]]), resources: new Map(), prompts: new Map() };
+ * const requirements = new Requirements(rules, new ComponentIndex());
+ * requirements.tool("delete_user", new Set(["admin"])); // { scopes: ["users:write", "admin"], unknownTags: false }
  */
 export class Requirements {
   readonly #rules: Rules;
@@ -212,4 +214,14 @@ export class Requirements {
 export function missingScopes(need: Need, held: ReadonlySet<string>): string[] | undefined {
   if (need.unknownTags) return undefined;
   return need.scopes.filter((s) => !held.has(s));
+}
+
+/**
+ * Scopes as a quoted, comma-separated list for error messages.
+ *
+ * @example
+ * scopeList(["a", "b"]); // '"a", "b"'
+ */
+export function scopeList(scopes: readonly string[]): string {
+  return scopes.map((s) => `"${s}"`).join(", ");
 }

@@ -36,7 +36,10 @@ export interface Settings {
  * what the middleware runs on.
  *
  * @example
- * const settings = resolveSettings(options, (err) => logger.warn("JWKS fetch failed", { error: err.message }));
+ * const settings = resolveSettings(
+ *   { apiKeys: { keys: { "k_live_0123456789abcdef": { clientId: "ci", scopes: ["mcp"] } } } },
+ *   (err) => console.error("JWKS fetch failed:", err.message),
+ * );
  */
 export function resolveSettings(
   options: AuthOptions,

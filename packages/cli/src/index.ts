@@ -1,0 +1,2 @@
+export { type AppLike, isApp, type LoadedApp, loadApp } from "./load/load-app.js";
+export { main } from "./main.js";
