@@ -84,6 +84,7 @@ function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined 
  * it until its answer has been read (or its stream has ended) and is then let go.
  *
  * @example
+ * const url = new URL("http://127.0.0.1:3000/mcp");
  * const transport = new StreamableHTTPClientTransport(url, { fetch: httpFetch });
  */
 export const httpFetch: FetchLike = (input, init) =>

@@ -13,7 +13,7 @@ export interface AppInternals {
   readonly templates: Registry<TemplateDef>;
   readonly prompts: Registry<PromptDef>;
   /** Custom JSON-RPC methods (`app.method()`), by name. */
-  readonly methods: ReadonlyMap<string, MethodDef>;
+  readonly methods?: ReadonlyMap<string, MethodDef>;
   readonly pageSize: number;
   readonly logger: ServerLogger;
 }

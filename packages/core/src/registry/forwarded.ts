@@ -70,7 +70,10 @@ const passThrough = { ok: true as const };
  * URIs, templates, an object input schema).
  *
  * @example
- * const def = defineForwardedDef({ type: "tool", entry: remoteTool }, (call) => remote(call));
+ * const def = defineForwardedDef(
+ *   { type: "tool", entry: { name: "remote_add", inputSchema: { type: "object" } } },
+ *   async (call) => ({ content: [{ type: "text", text: JSON.stringify(call.params.arguments) }] }),
+ * );
  */
 export function defineForwardedDef(
   spec: ForwardedSpec,
@@ -127,6 +130,8 @@ export function defineForwardedDef(
         template: new UriTemplate(entry.uriTemplate),
         params: undefined,
         complete: {},
+        // core's check of variable values (no `..`, no NUL, …) applies here too
+        unsafeRaw: new Set<string>(),
         handler: notCalled,
         forward,
       };

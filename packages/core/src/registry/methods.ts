@@ -106,7 +106,8 @@ export function defineMethodDef(
  * checks that it returned an object (`undefined` becomes `{}`).
  *
  * @example
- * const result = await runMethod(def, ctx);
+ * const def = defineMethodDef("acme/status", {}, () => ({ ok: true }));
+ * const result = await runMethod(def, ctx); // { ok: true }
  */
 export async function runMethod(def: MethodDef, ctx: Context): Promise<Record<string, unknown>> {
   let params: unknown = ctx.params;

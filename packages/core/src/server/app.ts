@@ -327,7 +327,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * not validate or convert (the target does). For mounting apps and proxying remote servers.
    *
    * @example
-   * app.forward({ type: "tool", entry: remoteTool }, (call) => remote.callTool(call.params));
+   * app.forward(
+   *   { type: "tool", entry: { name: "remote_add", description: "Adds remotely", inputSchema: { type: "object" } } },
+   *   async (call) => ({ content: [{ type: "text", text: JSON.stringify(call.params.arguments) }] }),
+   * );
    */
   forward(spec: ForwardedSpec, forwarder: Forwarder): ComponentHandle {
     const def = defineForwardedDef(spec, forwarder);
@@ -349,8 +352,11 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * reach the caller's client. `mount()` uses it to serve a child app through its parent.
    *
    * @example
-   * parent.forward({ type: "tool", entry }, (call) =>
-   *   child.dispatchFor(call, { method: "tools/call", params: { ...call.params, name: "inner" } }));
+   * const child = createServer({ name: "child", version: "1.0.0" });
+   * child.tool("inner", { description: "Answers from the child" }, () => "from the child");
+   * app.forward({ type: "tool", entry: { name: "outer", inputSchema: { type: "object" } } }, (call) =>
+   *   child.dispatchFor(call, { method: "tools/call", params: { ...call.params, name: "inner" } }),
+   * );
    */
   dispatchFor(
     call: ForwardedCall,
@@ -655,6 +661,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * promise. For apps served through another one (`mount`) and for tests.
    *
    * @example
+   * const child = createServer({ name: "child", version: "1.0.0" });
+   * child.onStart(() => console.error("child started"));
    * await child.start();
    */
   start(): Promise<void> {

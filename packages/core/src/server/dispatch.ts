@@ -115,6 +115,7 @@ export function isKnownMethod(method: string): boolean {
  *
  * @example
  * import { Session } from "../protocol/session.js";
+ * import type { RequestExtra } from "../protocol/types.js";
  * import { Registry } from "../registry/registry.js";
  * import type { AppInternals } from "../handlers/internals.js";
  * const none = () => {};
@@ -128,6 +129,17 @@ export function isKnownMethod(method: string): boolean {
  *   logger,
  * };
  * const session = new Session("s1", undefined, "memory");
+ * const extra: RequestExtra = {
+ *   signal: new AbortController().signal,
+ *   requestId: 1,
+ *   sessionId: undefined,
+ *   _meta: undefined,
+ *   authInfo: undefined,
+ *   requestInfo: undefined,
+ *   closeSSEStream: undefined,
+ *   sendNotification: async () => {},
+ *   sendRequest: () => Promise.reject(new Error("no client here")),
+ * };
  * // Throws method_not_found (-32601) for a method core does not serve.
  * const final = prepareFinal(internals, ctx, session, extra);
  * return await final(); // run inside the middleware chain in the app
@@ -141,7 +153,7 @@ export function prepareFinal(
   // own keys only: "toString" or "constructor" must not reach Object.prototype
   const make = Object.hasOwn(METHODS, ctx.method) ? METHODS[ctx.method] : undefined;
   if (make) return make(app, ctx, session, extra);
-  const custom = app.methods.get(ctx.method);
+  const custom = app.methods?.get(ctx.method);
   if (custom) return () => runMethod(custom, ctx);
   throw new McpForgeError("method_not_found", `Method not found: ${ctx.method}`);
 }
@@ -159,6 +171,7 @@ function exposedMessage(err: unknown): string | undefined {
  *
  * @example
  * import { Session } from "../protocol/session.js";
+ * import type { RequestExtra } from "../protocol/types.js";
  * import { Registry } from "../registry/registry.js";
  * import type { AppInternals } from "../handlers/internals.js";
  * const none = () => {};
@@ -170,8 +183,20 @@ function exposedMessage(err: unknown): string | undefined {
  *   pageSize: 100,
  *   logger,
  * };
+ * const session = new Session("s1", undefined, "memory");
+ * const extra: RequestExtra = {
+ *   signal: new AbortController().signal,
+ *   requestId: 1,
+ *   sessionId: undefined,
+ *   _meta: undefined,
+ *   authInfo: undefined,
+ *   requestInfo: undefined,
+ *   closeSSEStream: undefined,
+ *   sendNotification: async () => {},
+ *   sendRequest: () => Promise.reject(new Error("no client here")),
+ * };
  * try {
- *   return await prepareFinal(internals, ctx, new Session("s1", undefined, "memory"))();
+ *   return await prepareFinal(internals, ctx, session, extra)();
  * } catch (err) {
  *   return failure(internals, ctx, err); // an isError result, or throws the JSON-RPC error
  * }

@@ -48,7 +48,7 @@ export function checkExtension(id: string, settings: unknown): Record<string, un
  * @example
  * const entries = new ExtensionEntries();
  * entries.add("com.example/audit", {});
- * entries.capabilities(BASE); // { ...BASE, extensions: { "com.example/audit": {} } }
+ * entries.capabilities({ tools: {} }); // { tools: {}, extensions: { "com.example/audit": {} } }
  */
 export class ExtensionEntries {
   readonly #entries = new Map<string, Record<string, unknown>>();

@@ -96,7 +96,11 @@ class ForwardedExtra implements RequestExtra {
  * The request services for running a forwarded call in another app (`app.dispatchFor()`).
  *
  * @example
- * const derived = forwardedExtra(extra, call.ctx);
+ * app.forward({ type: "tool", entry: { name: "t", inputSchema: { type: "object" } } }, async (call) => {
+ *   const { extra } = channelOf(call);
+ *   const derived = forwardedExtra(extra, call.ctx); // what dispatchFor() gives the other app
+ *   return { content: [{ type: "text", text: String(derived.requestId) }] };
+ * });
  */
 export function forwardedExtra(extra: RequestExtra, ctx: Context): RequestExtra {
   return new ForwardedExtra(extra, ctx);
@@ -107,8 +111,23 @@ export function forwardedExtra(extra: RequestExtra, ctx: Context): RequestExtra 
  * params, and the request's channel to the client.
  *
  * @example
- * const call = createForwardedCall(ctx, session, extra);
- * return def.forward(call);
+ * import { Session } from "../protocol/session.js";
+ * import type { RequestExtra } from "../protocol/types.js";
+ * const sent: unknown[] = [];
+ * const extra: RequestExtra = {
+ *   signal: new AbortController().signal,
+ *   requestId: 1,
+ *   sessionId: undefined,
+ *   _meta: undefined,
+ *   authInfo: undefined,
+ *   requestInfo: undefined,
+ *   closeSSEStream: undefined,
+ *   sendNotification: async (n) => void sent.push(n),
+ *   sendRequest: () => Promise.reject(new Error("no client here")),
+ * };
+ * const call = createForwardedCall(ctx, new Session("s1", undefined, "memory"), extra);
+ * await call.notify({ method: "notifications/message", params: { level: "info", data: "hi" } });
+ * // sent: [{ method: "notifications/message", params: { level: "info", data: "hi" } }]
  */
 export function createForwardedCall(
   ctx: Context,
@@ -123,7 +142,10 @@ export function createForwardedCall(
  * request in another app (`app.dispatchFor()`); throws for any other object.
  *
  * @example
- * const { session, extra } = channelOf(call);
+ * app.forward({ type: "tool", entry: { name: "t", inputSchema: { type: "object" } } }, async (call) => {
+ *   const { session } = channelOf(call); // the caller's session
+ *   return { content: [{ type: "text", text: session.id }] };
+ * });
  */
 export function channelOf(call: ForwardedCall): Channel {
   const session = CoreCall.sessionOf(call);

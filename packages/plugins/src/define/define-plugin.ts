@@ -57,7 +57,8 @@ export function definePlugin<S extends StandardSchemaV1 | undefined = undefined>
  * Whether a value is a plugin made by {@link definePlugin}.
  *
  * @example
- * if (!isPlugin(mod.default)) throw new Error("not a plugin");
+ * isPlugin(definePlugin({ name: "a", version: "1.0.0", setup() {} })); // true
+ * isPlugin({ name: "a", version: "1.0.0", setup() {} }); // false: only definePlugin() makes plugins
  */
 export function isPlugin(value: unknown): value is Plugin {
   return (

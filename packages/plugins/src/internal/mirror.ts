@@ -44,8 +44,10 @@ interface Held {
  * own are never touched: a clash is refused.
  *
  * @example
- * const mirror = new Mirror(parent, logger, 'mount "weather"');
- * mirror.sync(["tool"], items, "throw");
+ * const mirror = new Mirror(app, logger, 'mount "weather"');
+ * const entry = { name: "weather_forecast", inputSchema: { type: "object" as const } };
+ * mirror.sync(["tool"], [{ spec: { type: "tool", entry }, forward: async () => ({ content: [] }) }], "throw");
+ * mirror.keys("tool"); // ["weather_forecast"]
  */
 export class Mirror {
   readonly #app: McpForgeApp;

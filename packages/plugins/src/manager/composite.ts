@@ -12,7 +12,7 @@ type NotificationHook = NonNullable<MiddlewareHooks["onNotification"]>;
  * @example
  * const composite = new PluginMiddleware();
  * app.use(composite.middleware);
- * composite.set(stack, hooks);
+ * composite.set([async (_ctx, next) => next()], []); // the loaded plugins' middleware, in order
  */
 export class PluginMiddleware {
   #stack: readonly Middleware[] = [];

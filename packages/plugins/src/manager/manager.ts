@@ -34,7 +34,10 @@ export interface UsePluginOptions {
  * A plugin that could not be set up; the message names it.
  *
  * @example
- * await plugins.load().catch((err) => { if (err instanceof PluginError) console.error(err.plugin); });
+ * const plugins = createPluginManager(app);
+ * await plugins.load().catch((err: unknown) => {
+ *   if (err instanceof PluginError) console.error(`plugin ${err.plugin} failed: ${err.message}`);
+ * });
  */
 export class PluginError extends Error {
   override readonly name = "PluginError";
@@ -67,7 +70,10 @@ const managers = new WeakMap<McpForgeApp, PluginManager>();
  * (also on SIGTERM). Made by {@link createPluginManager}.
  *
  * @example
- * const plugins = createPluginManager(app).use(database, { url });
+ * const greeter = definePlugin({ name: "greeter", version: "1.0.0", setup(api) {
+ *   api.tool("greet", { description: "Greets" }, () => "Hello!");
+ * } });
+ * const plugins = createPluginManager(app).use(greeter);
  * await plugins.load();
  */
 export class PluginManager {
@@ -90,6 +96,14 @@ export class PluginManager {
    * {@link PluginManager.load} or when the app starts.
    *
    * @example
+   * const database = definePlugin({
+   *   name: "database",
+   *   version: "1.0.0",
+   *   options: z.object({ url: z.string().url() }),
+   *   setup() {},
+   * });
+   * const audit = definePlugin({ name: "audit", version: "1.0.0", setup() {} });
+   * const plugins = createPluginManager(app);
    * plugins.use(database, { url: "postgres://localhost/app" }).use(audit, undefined, { required: false });
    */
   use<S extends StandardSchemaV1 | undefined>(
@@ -126,7 +140,7 @@ export class PluginManager {
    * stays); others are logged and skipped.
    *
    * @example
-   * await plugins.load();
+   * await createPluginManager(app).load();
    */
   load(): Promise<PluginInfo[]> {
     return this.#enqueue(async () => {
@@ -140,7 +154,7 @@ export class PluginManager {
    * teardown runs. Plugins that depend on it are refused, unless `cascade` unloads them first.
    *
    * @example
-   * await plugins.unload("database", { cascade: true });
+   * await createPluginManager(app).unload("database", { cascade: true });
    */
   unload(name: string, options: { cascade?: boolean } = {}): Promise<void> {
     return this.#enqueue(async () => {
@@ -162,7 +176,7 @@ export class PluginManager {
    * and loaded again after it. Works for loaded, failed and unloaded plugins.
    *
    * @example
-   * await plugins.reload("database", { url: "postgres://replica/app" });
+   * await createPluginManager(app).reload("database", { url: "postgres://replica/app" });
    */
   reload<S extends StandardSchemaV1 | undefined>(
     name: string,
@@ -197,7 +211,7 @@ export class PluginManager {
    * Every plugin with its state and what it registered.
    *
    * @example
-   * for (const p of plugins.list()) console.error(p.name, p.state, p.registered.tools);
+   * for (const p of createPluginManager(app).list()) console.error(p.name, p.state, p.registered.tools);
    */
   list(): PluginInfo[] {
     return [...this.#entries.values()].map((e) => this.#info(e));
@@ -207,7 +221,7 @@ export class PluginManager {
    * One plugin's info, or undefined.
    *
    * @example
-   * plugins.get("database")?.state; // "loaded"
+   * createPluginManager(app).get("database")?.state; // "loaded"
    */
   get(name: string): PluginInfo | undefined {
     const entry = this.#entries.get(name);
@@ -218,7 +232,7 @@ export class PluginManager {
    * Tears every loaded plugin down, in reverse load order (the app's `close()` calls it).
    *
    * @example
-   * await plugins.close();
+   * await createPluginManager(app).close();
    */
   close(): Promise<void> {
     return this.#enqueue(async () => {
@@ -439,8 +453,14 @@ export class PluginManager {
  * installs one middleware in the app at this point of its chain, where plugin middleware runs.
  *
  * @example
- * const plugins = createPluginManager(app);
- * plugins.use(database, { url: process.env.DATABASE_URL });
+ * const database = definePlugin({
+ *   name: "database",
+ *   version: "1.0.0",
+ *   options: z.object({ url: z.string().url() }),
+ *   setup() {},
+ * });
+ * const plugins = createPluginManager(app); // the same manager on every call for this app
+ * plugins.use(database, { url: process.env.DATABASE_URL ?? "postgres://localhost/app" });
  * await plugins.load();
  */
 export function createPluginManager(app: McpForgeApp): PluginManager {

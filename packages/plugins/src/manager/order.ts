@@ -67,6 +67,11 @@ export function dependencyOrder(nodes: readonly GraphNode[]): {
  * Every plugin that depends on `name`, directly or not, in the given order.
  *
  * @example
+ * const nodes = [
+ *   { name: "secrets", dependsOn: [] },
+ *   { name: "db", dependsOn: ["secrets"] },
+ *   { name: "reports", dependsOn: ["db"] },
+ * ];
  * dependantsOf("secrets", nodes); // ["db", "reports"]
  */
 export function dependantsOf(name: string, nodes: readonly GraphNode[]): string[] {

@@ -103,7 +103,10 @@ export interface RouteClaims {
  * `regs` so the plugin can be unloaded cleanly.
  *
  * @example
- * const api = createPluginApi(app, { name: "db", version: "1.0.0" }, regs, claims, onMiddleware);
+ * const regs = new Registrations();
+ * const api = createPluginApi(app, { name: "db", version: "1.0.0" }, regs, { claim() {} }, () => {});
+ * api.tool("query", { description: "Runs a query" }, () => "rows");
+ * regs.summary().tools; // ["query"]
  */
 export function createPluginApi(
   app: McpForgeApp,

@@ -81,9 +81,20 @@ type CallerCapability = "sampling" | "elicitation" | "roots";
  * (logs, sampling, elicitation, roots) to the calling client.
  *
  * @example
- * const backend = new Backend(settings);
+ * const backend = new Backend({
+ *   name: "weather",
+ *   target: { url: "http://127.0.0.1:3001/mcp" },
+ *   clientInfo: { name: "gateway", version: "1.0.0" },
+ *   timeoutMs: 60_000,
+ *   connectTimeoutMs: 30_000,
+ *   reconnect: { initialDelayMs: 200, maxDelayMs: 10_000, maxAttempts: 10 },
+ *   logger,
+ *   onConnected: async () => {},
+ *   onListChanged: () => {},
+ *   onResourceUpdated: () => {},
+ * });
  * await backend.connect();
- * const result = await backend.request(call, "tools/call", params, CallToolResultSchema);
+ * backend.status().state; // "connected"
  */
 export class Backend {
   readonly #s: BackendSettings;

@@ -21,7 +21,9 @@ function stripPrefix(message: string): string {
  * `unavailable` and marks the connection broken.
  *
  * @example
- * const { error, broken } = classifyFailure(err, { name: "weather", method: "tools/call", timeoutMs: 60_000 });
+ * const where = { name: "weather", method: "tools/call", timeoutMs: 60_000, cancelled: false };
+ * const { error, broken } = classifyFailure(new Error("socket hang up"), where);
+ * // error: -32010 'Backend "weather" is unavailable: …', broken: true
  */
 export function classifyFailure(
   err: unknown,

@@ -34,6 +34,8 @@ const MAX_PAGES = 1000;
  * Every entry of one of the backend's lists, following its cursors.
  *
  * @example
+ * const client = new Client({ name: "gateway", version: "1.0.0" });
+ * await client.connect(createClientTransport({ url: "http://127.0.0.1:3001/mcp" }));
  * const tools = await listAll(client, "tool");
  */
 export async function listAll<T extends MirrorType>(

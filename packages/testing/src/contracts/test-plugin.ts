@@ -1,10 +1,6 @@
 import { createServer, type McpForgeApp, type ServerLogger } from "@mcpforge/core";
+import { vitestFor } from "../internal/suite.js";
 import { createTestClient } from "../test-client.js";
-
-// vitest is an optional peer, loaded only inside a vitest run (see test-middleware.ts).
-const vitest: typeof import("vitest") | undefined = process.env.VITEST
-  ? await import("vitest").catch(() => undefined)
-  : undefined;
 
 /** What the suite needs of a plugin (a `definePlugin()` plugin from `@mcpforge/plugins`). */
 export interface PluginLike {
@@ -80,21 +76,24 @@ function inventory(app: McpForgeApp) {
  * and (with `invalidOptions`) bad options are refused with an error naming it.
  *
  * @example
- * // database.test.ts
- * import { createPluginManager } from "@mcpforge/plugins";
- * import { testPlugin } from "@mcpforge/testing";
- * testPlugin("database", { plugin: database, options: { url: "postgres://localhost/test" }, createPluginManager });
+ * // database.test.ts: `database` is made with definePlugin(), and createPluginManager comes
+ * // from @mcpforge/plugins (this package does not depend on it)
+ * declare const database: PluginLike;
+ * declare const createPluginManager: TestPluginOptions["createPluginManager"];
+ * testPlugin("database", {
+ *   plugin: database,
+ *   options: { url: "postgres://localhost/test" },
+ *   invalidOptions: { url: "not a url" },
+ *   createPluginManager,
+ * });
  */
 export function testPlugin(name: string, options: TestPluginOptions): void {
-  if (!vitest) {
-    throw new Error("@mcpforge/testing: testPlugin() needs vitest installed (pnpm add -D vitest)");
-  }
+  const { describe, expect, it } = vitestFor("testPlugin");
   if (typeof options?.createPluginManager !== "function") {
     throw new Error(
       "@mcpforge/testing: testPlugin() needs createPluginManager (from @mcpforge/plugins)",
     );
   }
-  const { describe, expect, it } = vitest;
   const { plugin } = options;
 
   /** The app's plugin manager, with the plugin's dependencies loaded. */
