@@ -92,13 +92,15 @@ describe("@mcpforge/testing/redis", () => {
   it("redisServer.start says why redis-server cannot start", async () => {
     // A port this test holds itself: never the REDIS_URL port, where a missing Redis would let a
     // stray redis-server start (and outlive the run).
-    const holder = createNetServer();
+    const held: Socket[] = [];
+    const holder = createNetServer((socket) => held.push(socket)); // accepts, never answers
     await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
-    const held = (holder.address() as AddressInfo).port;
+    const heldPort = (holder.address() as AddressInfo).port;
     try {
-      const taken = await redisServer(held);
+      const taken = await redisServer(heldPort);
       await expect(taken.start()).rejects.toThrow(/port \d+ is already in use/);
     } finally {
+      for (const socket of held) socket.destroy();
       await new Promise((r) => holder.close(r));
     }
 
