@@ -95,6 +95,8 @@ export interface Results {
     spans: number;
     calls: number;
   };
+  /** tools/call echo through a proxy vs the backend directly; a mounted tool vs a plain one. */
+  composition?: { direct: Agg; proxy: Agg; plain: Agg; mounted: Agg };
   /** Average CPU use of other processes on the machine during each figure, in cores. */
   background: Record<string, number>;
   elapsedSeconds?: number;
@@ -208,6 +210,23 @@ function targets(r: Results): Target[] {
     ratio: ip ? ratio(median(ip.forge), median(ip.sdk)) : "—",
     target: "≥ 1.5×",
     pass: ip ? median(ip.forge) / median(ip.sdk) >= 1.5 : undefined,
+  });
+  const co = r.composition;
+  out.push({
+    figure: "Proxy (HTTP front, HTTP backend) vs the backend directly, c=16 (req/s)",
+    forge: co ? `${n(co.proxy.rps)} proxied` : "—",
+    sdk: co ? `${n(co.direct.rps)} direct` : "—",
+    ratio: co ? ratio(co.proxy.rps, co.direct.rps) : "—",
+    target: "≥ 0.5×",
+    pass: co ? co.proxy.rps / co.direct.rps >= 0.5 : undefined,
+  });
+  out.push({
+    figure: "Mounted tool vs a plain tool, c=16 (req/s)",
+    forge: co ? `${n(co.mounted.rps)} mounted` : "—",
+    sdk: co ? `${n(co.plain.rps)} plain` : "—",
+    ratio: co ? ratio(co.mounted.rps, co.plain.rps) : "—",
+    target: "≥ 0.95×",
+    pass: co ? co.mounted.rps / co.plain.rps >= 0.95 : undefined,
   });
   return out;
 }
@@ -445,6 +464,26 @@ export function render(r: Results): string {
       `Rounds, none / no SDK / SDK / basic SDK — req/s: ${rounds((a) => a.runs.map(n).join(", "))}; CPU µs per call: ${rounds((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", "))}.`,
       "",
     );
+  }
+
+  if (r.composition) {
+    const { direct, proxy, plain, mounted } = r.composition;
+    L.push("## 9. Composition: proxy and mount (stateless, 16 connections)", "");
+    L.push(
+      "**Proxy**: `createProxy({ url })` from `@mcpforge/plugins` in its own process, served over Streamable HTTP (stateless), in front of an MCP Forge stateless server in another process (the same `echo` as figure 1). The proxy keeps one SDK client connection to the backend, reused by every call; the direct row is the same backend measured without the proxy. Both processes share the server core, so the proxied figure pays for two servers' work on one core. " +
+        '**Mount**: one MCP Forge stateless process with `echo` registered on the app and `m_echo` from a child app mounted with `mount(app, child, { namespace: "m" })`: the plain and mounted rows hit the same process.',
+      "",
+    );
+    L.push("| | req/s | p50 / p99 ms | ratio |", "|---|---:|---:|---:|");
+    L.push(`| backend directly | ${n(direct.rps)}${errs(direct)} | ${lat(direct)} | 1.00× |`);
+    L.push(
+      `| through the proxy | ${n(proxy.rps)}${errs(proxy)} | ${lat(proxy)} | **${ratio(proxy.rps, direct.rps)}** |`,
+    );
+    L.push(`| plain tool | ${n(plain.rps)}${errs(plain)} | ${lat(plain)} | 1.00× |`);
+    L.push(
+      `| mounted tool | ${n(mounted.rps)}${errs(mounted)} | ${lat(mounted)} | **${ratio(mounted.rps, plain.rps)}** |`,
+    );
+    L.push("");
   }
 
   L.push("## Method", "");

@@ -37,6 +37,7 @@ const FIGURES = [
   "middleware",
   "cache",
   "telemetry",
+  "composition",
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -69,7 +70,7 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core, testing, middleware, cache and telemetry from a git revision (e.g. HEAD)
+  --ref=REV       build @mcpforge/core, testing, middleware, cache, plugins and telemetry from a git revision (e.g. HEAD)
                   instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
@@ -660,6 +661,62 @@ async function telemetryFigure(placement: Placement, results: Results): Promise<
   });
 }
 
+async function compositionFigure(placement: Placement, results: Results): Promise<void> {
+  log("\n[9] Composition: a proxy (HTTP front, HTTP backend) and a mounted app (stateless, c=16)");
+  const backend = await startChild(placement, "forge-http", ["stateless"]);
+  const proxy = await startChild(placement, "forge-proxy", [backend.url, "stateless"]);
+  const mounted = await startChild(placement, "forge-mount", []);
+  await withChildren([proxy, backend, mounted], async () => {
+    await verifyServer(backend.url, false);
+    await verifyServer(proxy.url, false);
+    await verifyServer(mounted.url, false);
+    const http = new McpHttp(mounted.url, 1);
+    try {
+      const { text } = await http.callTool("m_echo", { text: "hello" });
+      if (text !== "hello") throw new Error(`mount: m_echo answered ${JSON.stringify(text)}`);
+    } finally {
+      await http.destroy();
+    }
+    log("  verified: echo and add through the proxy, m_echo through the mount");
+    const sides = {
+      direct: {
+        url: backend.url,
+        label: "backend directly",
+        body: toolCallBodies("echo", "hello"),
+      },
+      proxy: { url: proxy.url, label: "through the proxy", body: toolCallBodies("echo", "hello") },
+      plain: {
+        url: mounted.url,
+        label: "plain tool (echo)",
+        body: toolCallBodies("echo", "hello"),
+      },
+      mounted: {
+        url: mounted.url,
+        label: "mounted tool (m_echo)",
+        body: toolCallBodies("m_echo", "hello"),
+      },
+    };
+    const runs = {
+      direct: [] as LoadRun[],
+      proxy: [] as LoadRun[],
+      plain: [] as LoadRun[],
+      mounted: [] as LoadRun[],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotate(["direct", "proxy", "plain", "mounted"] as const, round)) {
+        const { url, label, body } = sides[which];
+        runs[which].push(await measure(label, url, 16, undefined, undefined, body));
+      }
+    }
+    results.composition = {
+      direct: aggregate(runs.direct),
+      proxy: aggregate(runs.proxy),
+      plain: aggregate(runs.plain),
+      mounted: aggregate(runs.mounted),
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function machine(): Results["machine"] {
@@ -682,11 +739,12 @@ function machine(): Results["machine"] {
         "../packages/testing",
         "../packages/middleware",
         "../packages/cache",
+        "../packages/plugins",
         "../packages/telemetry",
       );
       if (dirty) {
         commit +=
-          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache or packages/telemetry";
+          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache, packages/plugins or packages/telemetry";
       }
     }
   } catch {
@@ -747,6 +805,7 @@ async function main(): Promise<void> {
     ["middleware", middlewareFigure],
     ["cache", cacheFigure],
     ["telemetry", telemetryFigure],
+    ["composition", compositionFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;

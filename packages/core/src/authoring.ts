@@ -12,6 +12,10 @@ export { createStderrLogger, type LogLevel, type ServerLogger } from "./internal
 export { compose, middlewareFor } from "./middleware/compose.js";
 export type { ComponentEntry, SetupApi } from "./middleware/types.js";
 export { logLevelRank } from "./protocol/session.js";
+export type { ResultSchema } from "./protocol/types.js";
+export type { ForwardedOptions, ForwardedSpec } from "./registry/forwarded.js";
+export { reservedMethodReason } from "./registry/methods.js";
+export type { ForwardedCall, Forwarder, OutgoingNotification } from "./registry/types.js";
 export { isUriTemplate, UriTemplate, type UriVariables } from "./resources/uri-template.js";
 export { isContentBlock } from "./results/content.js";
 export { isCallToolResult, toCallToolResult } from "./results/tool-result.js";

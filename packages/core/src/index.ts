@@ -41,6 +41,7 @@ export type {
   NotificationInfo,
 } from "./middleware/types.js";
 export type { SessionInfo } from "./protocol/session.js";
+export type { MethodHandler, MethodOptions } from "./registry/methods.js";
 export type {
   Completer,
   ComponentHandle,
@@ -78,6 +79,7 @@ export {
   McpForgeApp,
   type ServerOptions,
 } from "./server/app.js";
+export type { Registration } from "./server/extensions.js";
 export {
   defineSettings,
   SettingsError,

@@ -14,6 +14,13 @@ export {
 } from "./contracts/test-cache-store.js";
 export { type TestMiddlewareOptions, testMiddleware } from "./contracts/test-middleware.js";
 export {
+  type PluginInfoLike,
+  type PluginLike,
+  type PluginManagerLike,
+  type TestPluginOptions,
+  testPlugin,
+} from "./contracts/test-plugin.js";
+export {
   type RateLimitDecisionLike,
   type RateLimitRuleLike,
   type RateLimitStoreLike,

@@ -3,6 +3,7 @@ import { McpForgeError } from "../errors/errors.js";
 import type { ServerLogger } from "../internal/logger.js";
 import type { Session } from "../protocol/session.js";
 import type { PromptDef, ResourceDef, TemplateDef, ToolDef } from "../registry/define.js";
+import type { MethodDef } from "../registry/methods.js";
 import type { Registry } from "../registry/registry.js";
 
 /** What the method handlers need from the app. */
@@ -11,6 +12,8 @@ export interface AppInternals {
   readonly resources: Registry<ResourceDef>;
   readonly templates: Registry<TemplateDef>;
   readonly prompts: Registry<PromptDef>;
+  /** Custom JSON-RPC methods (`app.method()`), by name. */
+  readonly methods?: ReadonlyMap<string, MethodDef>;
   readonly pageSize: number;
   readonly logger: ServerLogger;
 }

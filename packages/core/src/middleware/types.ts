@@ -1,3 +1,4 @@
+import type { Prompt, Resource, ResourceTemplate, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ComponentInfo, Context, Vars } from "../context/context.js";
 import type { HttpHook, RouteHandler, RouteOptions } from "../http/types.js";
 import type { ServerLogger } from "../internal/logger.js";
@@ -23,6 +24,10 @@ export interface ComponentEntry {
   readonly key: string;
   readonly enabled: boolean;
   readonly info: ComponentInfo;
+  /** The component as clients see it in lists (`Tool`, `Resource`, `ResourceTemplate`, `Prompt`). */
+  readonly entry: Tool | Resource | ResourceTemplate | Prompt;
+  /** True for a forwarded component (`app.forward()`: a mounted app's or a remote server's). */
+  readonly forwarded: boolean;
 }
 
 /**

@@ -14,6 +14,7 @@ import { type CompiledSchema, compileSchema, type SchemaInput } from "../schema/
 import type {
   Completer,
   ComponentOptions,
+  Forwarder,
   MaybePromise,
   PromptOptions,
   PromptReturn,
@@ -103,6 +104,8 @@ export interface ToolDef {
   readonly input: CompiledSchema;
   readonly output: CompiledSchema | undefined;
   readonly handler: (args: unknown, ctx: Context) => unknown;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /**
@@ -144,6 +147,8 @@ export interface ResourceDef {
   readonly info: ComponentInfo;
   readonly entry: Resource;
   readonly handler: ResourceHandler;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /** A registered resource template. */
@@ -158,6 +163,8 @@ export interface TemplateDef {
   /** Variables the template lets through unchecked (`unsafeRaw`). */
   readonly unsafeRaw: ReadonlySet<string>;
   readonly handler: (params: unknown, ctx: Context, uri: string) => MaybePromise<ResourceReturn>;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 function resourceFields(o: ResourceOptions<z.ZodRawShape | undefined>) {
@@ -271,6 +278,8 @@ export interface PromptDef {
   readonly args: CompiledSchema;
   readonly complete: Record<string, Completer>;
   readonly handler: (args: unknown, ctx: Context) => MaybePromise<PromptReturn>;
+  /** Set for a forwarded component: another server answers its requests (`app.forward()`). */
+  readonly forward?: Forwarder;
 }
 
 /**

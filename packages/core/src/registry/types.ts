@@ -7,6 +7,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
 import type { Context, Vars } from "../context/context.js";
+import type { OutgoingRequestOptions, ResultSchema } from "../protocol/types.js";
 import type { InferSchema, SchemaInput } from "../schema/schema.js";
 
 /** The three kinds of lists that send `notifications/<kind>/list_changed`. */
@@ -136,3 +137,42 @@ export type PromptHandler<A, V extends Vars = Vars> = (
   args: A extends z.ZodRawShape ? z.output<z.ZodObject<A>> : Record<string, string>,
   ctx: Context<V>,
 ) => MaybePromise<PromptReturn>;
+
+/** A JSON-RPC notification as sent to the client. */
+export interface OutgoingNotification {
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * One request to a forwarded component: the caller's context, the method and its raw params,
+ * and the request's channel to the calling client (notifications and server-to-client
+ * requests travel with this request, e.g. on its HTTP stream).
+ */
+export interface ForwardedCall {
+  /** The caller's request context (session, auth, signal, `ctx.var`). */
+  readonly ctx: Context;
+  /** The MCP method: `tools/call`, `resources/read`, `prompts/get` or `completion/complete`. */
+  readonly method: string;
+  /** The request's params as the client sent them (with `_meta`). */
+  readonly params: Record<string, unknown>;
+  /**
+   * Sends a notification to the calling client, tied to this request. `notifications/message`
+   * is dropped below the session's `logging/setLevel` level; nothing is sent once the request
+   * was cancelled.
+   */
+  notify(notification: OutgoingNotification): Promise<void>;
+  /**
+   * Sends a server-to-client request (`sampling/createMessage`, `elicitation/create`,
+   * `roots/list`, …) tied to this request and resolves with the client's answer, checked with
+   * `schema`. Cancelled with the request.
+   */
+  request<T = unknown>(
+    request: { method: string; params?: Record<string, unknown> },
+    schema: ResultSchema,
+    options?: Pick<OutgoingRequestOptions, "timeout" | "signal">,
+  ): Promise<T>;
+}
+
+/** Answers a forwarded request; what it returns is the result the client gets, as is. */
+export type Forwarder = (call: ForwardedCall) => Promise<unknown>;

@@ -36,9 +36,18 @@ import {
   type TemplateDef,
   type ToolDef,
 } from "../registry/define.js";
+import { defineForwardedDef, type ForwardedSpec } from "../registry/forwarded.js";
+import {
+  defineMethodDef,
+  type MethodDef,
+  type MethodHandler,
+  type MethodOptions,
+} from "../registry/methods.js";
 import { Registry } from "../registry/registry.js";
 import type {
   ComponentHandle,
+  ForwardedCall,
+  Forwarder,
   ListKind,
   PromptHandler,
   PromptOptions,
@@ -52,6 +61,8 @@ import { isUriTemplate } from "../resources/uri-template.js";
 import type { SchemaInput } from "../schema/schema.js";
 import { type RunOptions, resolveRun, runStdio } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
+import { ExtensionEntries, type Registration } from "./extensions.js";
+import { channelOf, createForwardedCall, forwardedExtra } from "./forward.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -115,6 +126,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
   readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
   readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
+  readonly #methods = new Map<string, MethodDef>();
+  readonly #extensions = new ExtensionEntries();
   #ready = false;
   #authenticated = false;
   #watchingStart = false;
@@ -144,6 +157,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
         this.#listChanged("resources"),
       ),
       prompts: new Registry<PromptDef>("prompt", () => this.#listChanged("prompts")),
+      methods: this.#methods,
       pageSize,
       logger: this.logger,
     };
@@ -265,6 +279,100 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   }
 
   /**
+   * Declares an MCP extension (SEP-2133): `capabilities.extensions[id] = settings` in the
+   * initialize result. `id` is `{vendor-prefix}/{extension-name}` with a reversed domain;
+   * settings are a JSON object. Sessions initialized earlier keep what they were told.
+   *
+   * @example
+   * app.extension("com.example/audit", { version: 1 });
+   */
+  extension(id: string, settings: Record<string, unknown> = {}): Registration {
+    return this.#extensions.add(id, settings);
+  }
+
+  /**
+   * Registers a custom JSON-RPC request method (for an extension). It runs through the
+   * middleware chain (`onRequest` and plain middleware functions) like MCP methods. Names in
+   * MCP's own namespaces (`tools/`, `resources/`, `notifications/`, …) and names already
+   * registered are refused.
+   *
+   * @example
+   * app.method("com.example/status", { params: { verbose: z.boolean().optional() } }, () => ({ ok: true }));
+   */
+  method<P extends SchemaInput | undefined = undefined>(
+    name: string,
+    options: MethodOptions<P>,
+    handler: MethodHandler<P, V>,
+  ): Registration {
+    const def = defineMethodDef(
+      name,
+      options as MethodOptions<SchemaInput | undefined>,
+      handler as never,
+    );
+    if (this.#methods.has(name)) {
+      throw new Error(`@mcpforge/core: method(): "${name}" is already registered`);
+    }
+    this.#methods.set(name, def);
+    this.#chains.delete(name);
+    return {
+      name,
+      remove: () => this.#methods.get(name) === def && this.#methods.delete(name),
+    };
+  }
+
+  /**
+   * Registers a forwarded component: its wire entry is served exactly as given and its
+   * requests (`tools/call`, `resources/read`, `prompts/get`, `completion/complete`) are
+   * answered by `forwarder` with the raw params, inside this app's middleware chain; core does
+   * not validate or convert (the target does). For mounting apps and proxying remote servers.
+   *
+   * @example
+   * app.forward(
+   *   { type: "tool", entry: { name: "remote_add", description: "Adds remotely", inputSchema: { type: "object" } } },
+   *   async (call) => ({ content: [{ type: "text", text: JSON.stringify(call.params.arguments) }] }),
+   * );
+   */
+  forward(spec: ForwardedSpec, forwarder: Forwarder): ComponentHandle {
+    const def = defineForwardedDef(spec, forwarder);
+    const registry =
+      spec.type === "tool"
+        ? this.#internals.tools
+        : spec.type === "prompt"
+          ? this.#internals.prompts
+          : spec.type === "resource"
+            ? this.#internals.resources
+            : this.#internals.templates;
+    (registry as Registry<typeof def>).add(def);
+    return registry.handle(def.key);
+  }
+
+  /**
+   * Answers a request on behalf of a forwarded call: it runs through this app's middleware
+   * and handlers in the caller's session, and its notifications and server-to-client requests
+   * reach the caller's client. `mount()` uses it to serve a child app through its parent.
+   *
+   * @example
+   * const child = createServer({ name: "child", version: "1.0.0" });
+   * child.tool("inner", { description: "Answers from the child" }, () => "from the child");
+   * app.forward({ type: "tool", entry: { name: "outer", inputSchema: { type: "object" } } }, (call) =>
+   *   child.dispatchFor(call, { method: "tools/call", params: { ...call.params, name: "inner" } }),
+   * );
+   */
+  dispatchFor(
+    call: ForwardedCall,
+    request: { method: string; params?: Record<string, unknown> },
+  ): Promise<unknown> {
+    const { session, extra } = channelOf(call);
+    const message = {
+      jsonrpc: "2.0",
+      id: extra.requestId,
+      method: request.method,
+      params: request.params,
+    } as JSONRPCRequest;
+    return this.#dispatch(session, message, forwardedExtra(extra, call.ctx));
+  }
+
+  /**
    * Adds an HTTP route next to the MCP endpoint (for `/healthz`, `/metrics`, `/.well-known/...`).
    * Host/Origin checks and CORS apply, unless `{ public: true }` (probes from orchestrators).
    *
@@ -279,6 +387,16 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       public: options.public === true,
     });
     return this;
+  }
+
+  /**
+   * Removes a route added with {@link McpForgeApp.route}; returns whether there was one.
+   *
+   * @example
+   * app.removeRoute("GET", "/healthz");
+   */
+  removeRoute(method: string, path: string): boolean {
+    return this.#routes.delete(`${method.toUpperCase()} ${path}`);
   }
 
   /**
@@ -340,7 +458,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   #initializeResult(version: string): Record<string, unknown> {
     const result: Record<string, unknown> = {
       protocolVersion: version,
-      capabilities: CAPABILITIES,
+      capabilities: this.#extensions.capabilities(CAPABILITIES),
       serverInfo: this.#serverInfo(),
     };
     if (this.options.instructions !== undefined) result.instructions = this.options.instructions;
@@ -381,7 +499,15 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
             ? this.#internals.resources
             : this.#internals.templates;
     const out: ComponentEntry[] = [];
-    for (const c of registry.all()) out.push({ key: c.key, enabled: c.enabled, info: c.info });
+    for (const c of registry.all()) {
+      out.push({
+        key: c.key,
+        enabled: c.enabled,
+        info: c.info,
+        entry: c.entry,
+        forwarded: !!c.forward,
+      });
+    }
     return out;
   }
 
@@ -531,6 +657,24 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   }
 
   /**
+   * Runs the `onStart` hooks once (serving does it by itself); later calls return the same
+   * promise. For apps served through another one (`mount`) and for tests.
+   *
+   * @example
+   * const child = createServer({ name: "child", version: "1.0.0" });
+   * child.onStart(() => console.error("child started"));
+   * await child.start();
+   */
+  start(): Promise<void> {
+    return this.#start();
+  }
+
+  /** True once {@link McpForgeApp.start} was called (by serving, or directly). */
+  get started(): boolean {
+    return this.#started !== undefined;
+  }
+
+  /**
    * A process that registers components and exits without serving them (no `run()`,
    * `listen()` or `connect()`) leaves a client with only "Connection closed": say so on stderr.
    * Not under vitest, where apps are built and thrown away all the time.
@@ -617,7 +761,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   ): Promise<unknown> {
     const ctx = new Context(this.#contextHost, session, request.method, request.params, extra);
     try {
-      const final = prepareFinal(this.#internals, ctx, session);
+      const final = prepareFinal(this.#internals, ctx, session, extra);
       return await this.#chain(request.method)(ctx, final);
     } catch (err) {
       return failure(this.#internals, ctx, err);
@@ -663,6 +807,10 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
     };
     const inner = new Context(this.#contextHost, session, "resources/read", { uri }, extra);
     if (target) inner.component = target.def.info;
+    const forward = target?.def.forward;
+    if (forward) {
+      return forward(createForwardedCall(inner, session, extra)) as Promise<ReadResourceResult>;
+    }
     return readResource(inner, target);
   }
 

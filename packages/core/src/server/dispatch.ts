@@ -28,15 +28,43 @@ import {
   toolHandlerStarted,
 } from "../handlers/tools.js";
 import type { Session } from "../protocol/session.js";
+import type { RequestExtra } from "../protocol/types.js";
+import { runMethod } from "../registry/methods.js";
+import type { Forwarder } from "../registry/types.js";
+import { createForwardedCall } from "./forward.js";
 
 /** The final handler of one method, run inside the middleware chain. */
-type Final = (app: AppInternals, ctx: Context, session: Session) => () => Promise<unknown>;
+type Final = (
+  app: AppInternals,
+  ctx: Context,
+  session: Session,
+  extra: RequestExtra,
+) => () => Promise<unknown>;
+
+/** The final handler of a request to a forwarded component: its forwarder answers, as is. */
+function forwarded(forward: Forwarder, ctx: Context, session: Session, extra: RequestExtra) {
+  return () => forward(createForwardedCall(ctx, session, extra));
+}
+
+/** The forwarder a `completion/complete` request goes to, when its ref is a forwarded component. */
+function completionTarget(app: AppInternals, ctx: Context): Forwarder | undefined {
+  const ref = ctx.params.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
+  if (typeof ref !== "object" || ref === null) return undefined;
+  if (ref.type === "ref/prompt" && typeof ref.name === "string") {
+    return app.prompts.getEnabled(ref.name)?.forward;
+  }
+  if (ref.type === "ref/resource" && typeof ref.uri === "string") {
+    return (app.templates.getEnabled(ref.uri) ?? app.resources.getEnabled(ref.uri))?.forward;
+  }
+  return undefined;
+}
 
 const METHODS: Readonly<Record<string, Final>> = {
   "tools/list": (app, ctx) => () => listTools(app, ctx),
-  "tools/call": (app, ctx) => {
+  "tools/call": (app, ctx, session, extra) => {
     const def = resolveTool(app, ctx);
     if (def) ctx.component = def.info;
+    if (def?.forward) return forwarded(def.forward, ctx, session, extra);
     return async () => {
       const result = await callTool(ctx, def);
       if (def) checkOutput(app, def, result);
@@ -45,20 +73,26 @@ const METHODS: Readonly<Record<string, Final>> = {
   },
   "resources/list": (app, ctx) => () => listResources(app, ctx),
   "resources/templates/list": (app, ctx) => () => listTemplates(app, ctx),
-  "resources/read": (app, ctx) => {
+  "resources/read": (app, ctx, session, extra) => {
     const target = resolveResource(app, ctx.params.uri);
     if (target) ctx.component = target.def.info;
+    if (target?.def.forward) return forwarded(target.def.forward, ctx, session, extra);
     return () => readResource(ctx, target);
   },
   "resources/subscribe": (app, ctx, session) => () => subscribe(app, ctx, session, true),
   "resources/unsubscribe": (app, ctx, session) => () => subscribe(app, ctx, session, false),
   "prompts/list": (app, ctx) => () => listPrompts(app, ctx),
-  "prompts/get": (app, ctx) => {
+  "prompts/get": (app, ctx, session, extra) => {
     const def = resolvePrompt(app, ctx);
     if (def) ctx.component = def.info;
+    if (def?.forward) return forwarded(def.forward, ctx, session, extra);
     return () => getPrompt(ctx, def);
   },
-  "completion/complete": (app, ctx) => () => complete(app, ctx),
+  "completion/complete": (app, ctx, session, extra) => {
+    const forward = completionTarget(app, ctx);
+    if (forward) return forwarded(forward, ctx, session, extra);
+    return () => complete(app, ctx);
+  },
   "logging/setLevel": (_app, ctx, session) => async () => {
     session.logLevel = parseLevel(ctx);
     return {};
@@ -76,10 +110,12 @@ export function isKnownMethod(method: string): boolean {
 }
 
 /**
- * Prepares the final handler of a request (resolving its component onto `ctx`).
+ * Prepares the final handler of a request (resolving its component onto `ctx`): core's
+ * handler for an MCP method, the forwarder of a forwarded component, or a custom method.
  *
  * @example
  * import { Session } from "../protocol/session.js";
+ * import type { RequestExtra } from "../protocol/types.js";
  * import { Registry } from "../registry/registry.js";
  * import type { AppInternals } from "../handlers/internals.js";
  * const none = () => {};
@@ -88,22 +124,38 @@ export function isKnownMethod(method: string): boolean {
  *   resources: new Registry("resource", none),
  *   templates: new Registry("resource template", none),
  *   prompts: new Registry("prompt", none),
+ *   methods: new Map(),
  *   pageSize: 100,
  *   logger,
  * };
  * const session = new Session("s1", undefined, "memory");
+ * const extra: RequestExtra = {
+ *   signal: new AbortController().signal,
+ *   requestId: 1,
+ *   sessionId: undefined,
+ *   _meta: undefined,
+ *   authInfo: undefined,
+ *   requestInfo: undefined,
+ *   closeSSEStream: undefined,
+ *   sendNotification: async () => {},
+ *   sendRequest: () => Promise.reject(new Error("no client here")),
+ * };
  * // Throws method_not_found (-32601) for a method core does not serve.
- * const final = prepareFinal(internals, ctx, session);
+ * const final = prepareFinal(internals, ctx, session, extra);
  * return await final(); // run inside the middleware chain in the app
  */
 export function prepareFinal(
   app: AppInternals,
   ctx: Context,
   session: Session,
+  extra: RequestExtra,
 ): () => Promise<unknown> {
-  const make = METHODS[ctx.method];
-  if (!make) throw new McpForgeError("method_not_found", `Method not found: ${ctx.method}`);
-  return make(app, ctx, session);
+  // own keys only: "toString" or "constructor" must not reach Object.prototype
+  const make = Object.hasOwn(METHODS, ctx.method) ? METHODS[ctx.method] : undefined;
+  if (make) return make(app, ctx, session, extra);
+  const custom = app.methods?.get(ctx.method);
+  if (custom) return () => runMethod(custom, ctx);
+  throw new McpForgeError("method_not_found", `Method not found: ${ctx.method}`);
 }
 
 function exposedMessage(err: unknown): string | undefined {
@@ -140,6 +192,7 @@ export function becomesToolError(ctx: Context, err: unknown): boolean {
  *
  * @example
  * import { Session } from "../protocol/session.js";
+ * import type { RequestExtra } from "../protocol/types.js";
  * import { Registry } from "../registry/registry.js";
  * import type { AppInternals } from "../handlers/internals.js";
  * const none = () => {};
@@ -151,8 +204,20 @@ export function becomesToolError(ctx: Context, err: unknown): boolean {
  *   pageSize: 100,
  *   logger,
  * };
+ * const session = new Session("s1", undefined, "memory");
+ * const extra: RequestExtra = {
+ *   signal: new AbortController().signal,
+ *   requestId: 1,
+ *   sessionId: undefined,
+ *   _meta: undefined,
+ *   authInfo: undefined,
+ *   requestInfo: undefined,
+ *   closeSSEStream: undefined,
+ *   sendNotification: async () => {},
+ *   sendRequest: () => Promise.reject(new Error("no client here")),
+ * };
  * try {
- *   return await prepareFinal(internals, ctx, new Session("s1", undefined, "memory"))();
+ *   return await prepareFinal(internals, ctx, session, extra)();
  * } catch (err) {
  *   return failure(internals, ctx, err); // an isError result, or throws the JSON-RPC error
  * }

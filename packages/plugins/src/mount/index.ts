@@ -1,0 +1,2 @@
+export { type MountHandle, type MountOptions, mount } from "./mount.js";
+export { prefixUri, unprefixUri } from "./uris.js";

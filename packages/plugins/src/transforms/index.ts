@@ -1,0 +1,8 @@
+export {
+  checkToolTransforms,
+  type ToolFilter,
+  type ToolTransform,
+  type ToolTransforms,
+  type TransformedTool,
+  transformTool,
+} from "./transforms.js";
