@@ -489,6 +489,34 @@ describe("graceful shutdown", () => {
   });
 });
 
+describe("cancellation over HTTP", () => {
+  it("a cancelled call's answer ends at once (no response), so it holds no socket and does not delay shutdown", async () => {
+    const a = app();
+    const h = await a.listen({ port: 0, shutdownTimeoutMs: 20_000 });
+    const sid = await openSession(h.url);
+    const pending = rpc(h.url, call(5, "wait", { ms: 60_000 }), { "mcp-session-id": sid });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.handler.inflight).toBe(1);
+    const cancel = await rpc(
+      h.url,
+      {
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: 5, reason: "user" },
+      },
+      { "mcp-session-id": sid },
+    );
+    expect(cancel.status).toBe(202);
+    const answer = await pending;
+    expect(answer.status).toBe(202);
+    expect(answer.body).toBe("");
+    expect(h.handler.inflight).toBe(0);
+    const started = Date.now();
+    await h.close();
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 20 s drain deadline
+  });
+});
+
 describe("what each request sees during shutdown", () => {
   it("received requests are served; new connections are refused; a request that reaches an open connection afterwards gets 503 + -32010", async () => {
     const a = app();

@@ -202,6 +202,31 @@ export class Reply {
     for (const id of [...this.#waiting]) await this.send({ jsonrpc: "2.0", id, error });
   }
 
+  /**
+   * The client cancelled request `id`: it gets no response. Once nothing else is awaited the
+   * answer ends — 202 with no body when nothing was sent yet, else the SSE stream ends (the
+   * other answers of a batch still go out).
+   */
+  cancel(id: RequestId): Promise<void> {
+    return this.#enqueue(() => {
+      if (this.#state === "done" || !this.#waiting.delete(id) || this.#waiting.size > 0) return;
+      if (this.#state === "sse") {
+        this.#finish();
+        return;
+      }
+      if (this.#finals.length > 0) {
+        this.#json(this.#finals);
+        return;
+      }
+      this.#state = "done";
+      const res = this.#res;
+      if (res && !res.headersSent) res.writeHead(202).end();
+      else res?.end();
+      this.#res = undefined;
+      this.#o.onDone();
+    });
+  }
+
   /** Ends the connection without an answer (session closed). */
   abandon(): void {
     if (this.#state === "done") return;

@@ -90,6 +90,14 @@ export class HttpSessionTransport implements Transport {
     });
   }
 
+  /** The client cancelled a request: end its answer stream (no response will follow). */
+  requestCancelled(id: RequestId): void {
+    const reply = this.replies.get(id);
+    if (!reply) return;
+    this.replies.delete(id);
+    reply.cancel(id);
+  }
+
   /** Closes the standalone GET stream (the client may reconnect). */
   closeGetStream(): void {
     this.#get?.end();

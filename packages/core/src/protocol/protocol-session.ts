@@ -1,4 +1,3 @@
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
   ClientCapabilities,
   Implementation,
@@ -14,6 +13,7 @@ import type {
   IncomingExtra,
   OutgoingRequestOptions,
   ProtocolHost,
+  RequestAwareTransport,
   RequestExtra,
   ResultSchema,
 } from "./types.js";
@@ -59,13 +59,13 @@ export class ProtocolSession {
   /** Called once when the connection closes. */
   onclose: (() => void) | undefined;
   readonly #host: ProtocolHost;
-  readonly #transport: Transport;
+  readonly #transport: RequestAwareTransport;
   #inflight: Map<RequestId, AbortController> | undefined;
   #pending: Map<RequestId, Pending> | undefined;
   #nextId = 0;
   #closed = false;
 
-  constructor(host: ProtocolHost, transport: Transport) {
+  constructor(host: ProtocolHost, transport: RequestAwareTransport) {
     this.#host = host;
     this.#transport = transport;
   }
@@ -112,8 +112,12 @@ export class ProtocolSession {
   #onNotification(n: Notification): void {
     if (n.method === "notifications/cancelled") {
       const id = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (id !== undefined)
-        this.#inflight?.get(id)?.abort((n.params as { reason?: unknown }).reason);
+      const running = id === undefined ? undefined : this.#inflight?.get(id);
+      if (id !== undefined && running) {
+        running.abort((n.params as { reason?: unknown }).reason);
+        // No response follows a cancellation: let the transport end that request's channel now.
+        this.#transport.requestCancelled?.(id);
+      }
     }
     this.#host.notification(n);
   }

@@ -1,4 +1,5 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
   JSONRPCRequest,
   MessageExtraInfo,
@@ -71,3 +72,11 @@ export interface ProtocolHost {
 
 /** Narrows the SDK's `MessageExtraInfo` to what MCP Forge's transports pass. */
 export type TransportExtra = MessageExtraInfo & IncomingExtra;
+
+/**
+ * A transport that wants to know when a request was cancelled by the client (the HTTP transport
+ * ends that request's answer stream at once: no response follows a cancellation).
+ */
+export interface RequestAwareTransport extends Transport {
+  requestCancelled?(id: RequestId): void;
+}
