@@ -1,3 +1,10 @@
 import { project } from "@mcpforge/config/vitest";
 
-export default project("health");
+// Without the preset's "module" condition: prom-client loads @opentelemetry/api (for
+// exemplars), whose "module" build is ESM with extensionless imports, which Node cannot load.
+const conditions = ["@mcpforge/source", "node", "import", "default"];
+
+export default project("health", {
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["@mcpforge/source"] } },
+});
