@@ -53,7 +53,16 @@ export function httpCheck(options: HttpCheckOptions): HealthCheck {
   check.record(FACTORY, "headers", opts.headers, (path, value) => {
     if (typeof value !== "string") throw check.error(FACTORY, `${path} must be a string`);
   });
-  const init = { method: opts.method ?? "GET", headers: opts.headers ?? {}, redirect: "manual" as const };
+  const headers: Record<string, string> = { ...opts.headers };
+  if (url.username !== "" || url.password !== "") {
+    // fetch() refuses URLs with credentials: send them as Basic auth instead.
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    headers.authorization ??= `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+  }
+  const init = { method: opts.method ?? "GET", headers, redirect: "manual" as const };
   return {
     ...common(opts),
     componentType: "component",

@@ -64,6 +64,8 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
     ...common(opts),
     componentType: "datastore",
     measurement: "responseTime",
+    // Connect while the server starts (bounded by the connect timeout), not in the first probe.
+    start: () => connection.connect().catch(() => undefined),
     async check({ timeoutMs }) {
       const started = performance.now();
       const reply = await connection.run((client) => client.call("PING"), timeoutMs);
