@@ -17,5 +17,8 @@ console.log("MCP endpoint:", http.url);
 for (const path of ["/healthz", "/readyz", "/metrics"]) {
   console.log(path, (await fetch(`${probes.adminUrl}${path}`)).status);
 }
-console.log("/readyz on the MCP port:", (await fetch(http.url.replace(/\/mcp$/, "/readyz"))).status);
+console.log(
+  "/readyz on the MCP port:",
+  (await fetch(http.url.replace(/\/mcp$/, "/readyz"))).status,
+);
 await http.close();

@@ -7,8 +7,14 @@ import { rateLimit } from "@mcpforge/middleware/rate-limit";
 import { createTestClient } from "@mcpforge/testing";
 import * as z from "zod";
 
-const limiter = rateLimit({ perTool: { search: { algorithm: "fixed-window", limit: 3, windowMs: 60_000 } } });
-const cache = responseCache({ store: memoryStore({ maxEntries: 1000 }), ttlMs: 60_000, tools: "readOnly" });
+const limiter = rateLimit({
+  perTool: { search: { algorithm: "fixed-window", limit: 3, windowMs: 60_000 } },
+});
+const cache = responseCache({
+  store: memoryStore({ maxEntries: 1000 }),
+  ttlMs: 60_000,
+  tools: "readOnly",
+});
 
 const app = createServer({ name: "search", version: "1.0.0" });
 app.use(
@@ -35,6 +41,7 @@ const http = await app.listen({ port: 0 });
 const res = await fetch(http.url.replace(/\/mcp$/, "/metrics"), {
   headers: { authorization: `Bearer ${process.env.METRICS_TOKEN ?? "change-me"}` },
 });
-const wanted = /^(mcp_server_operation_duration_seconds_count|mcpforge_(rate_limit|cache_requests))/;
+const wanted =
+  /^(mcp_server_operation_duration_seconds_count|mcpforge_(rate_limit|cache_requests))/;
 for (const line of (await res.text()).split("\n")) if (wanted.test(line)) console.log(line);
 await http.close();

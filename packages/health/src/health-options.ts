@@ -82,7 +82,11 @@ function checkPath(name: string, value: unknown): void {
 export function checkHealthOptions(opts: HealthOptions): void {
   check.record(FACTORY, "checks", opts.checks, (path, entry) => {
     if (typeof entry === "function") return;
-    if (typeof entry !== "object" || entry === null || typeof (entry as HealthCheck).check !== "function") {
+    if (
+      typeof entry !== "object" ||
+      entry === null ||
+      typeof (entry as HealthCheck).check !== "function"
+    ) {
       throw check.error(FACTORY, `${path} must be a check (an object with check()) or a function`);
     }
   });
@@ -97,7 +101,10 @@ export function checkHealthOptions(opts: HealthOptions): void {
   check.string(FACTORY, "token", opts.token, { nonEmpty: true });
   check.function(FACTORY, "authenticate", opts.authenticate);
   if (opts.details === "authenticated" && opts.token === undefined && !opts.authenticate) {
-    throw check.error(FACTORY, 'details: "authenticated" needs a token or an authenticate function');
+    throw check.error(
+      FACTORY,
+      'details: "authenticated" needs a token or an authenticate function',
+    );
   }
   const m = opts.metrics;
   if (m !== undefined && typeof m !== "boolean") {
@@ -117,7 +124,8 @@ export function checkHealthOptions(opts: HealthOptions): void {
   }
   const r = opts.rejections;
   if (r !== undefined) {
-    if (typeof r !== "object" || r === null) throw check.error(FACTORY, "rejections must be an object");
+    if (typeof r !== "object" || r === null)
+      throw check.error(FACTORY, "rejections must be an object");
     if (typeof r.maxRatio !== "number" || !(r.maxRatio >= 0 && r.maxRatio < 1)) {
       throw check.error(FACTORY, "rejections.maxRatio must be a number in [0, 1)");
     }
@@ -139,7 +147,11 @@ export function checkHealthOptions(opts: HealthOptions): void {
     checkPath("metrics", opts.paths.metrics);
   }
   const tool = opts.tool;
-  if (tool !== undefined && typeof tool !== "boolean" && (typeof tool !== "string" || tool === "")) {
+  if (
+    tool !== undefined &&
+    typeof tool !== "boolean" &&
+    (typeof tool !== "string" || tool === "")
+  ) {
     throw check.error(FACTORY, "tool must be a boolean or a tool name");
   }
 }

@@ -10,7 +10,10 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function serve(mw: ReturnType<typeof health>, listen: Parameters<ReturnType<typeof createServer>["listen"]>[0] = {}) {
+async function serve(
+  mw: ReturnType<typeof health>,
+  listen: Parameters<ReturnType<typeof createServer>["listen"]>[0] = {},
+) {
   const app = createServer({ name: "probe-test", version: "1.2.3" });
   app.use(mw);
   app.tool("echo", { description: "Echo" }, () => "ok");
@@ -116,7 +119,9 @@ describe("health(): probes on the MCP port", () => {
       serviceId: "probe-test",
       checks: { "db:status": [{ status: "pass", observedValue: 3, observedUnit: "ms" }] },
     });
-    const entry = (full.checks as Record<string, { time: string; durationMs: number }[]>)["db:status"]?.[0];
+    const entry = (full.checks as Record<string, { time: string; durationMs: number }[]>)[
+      "db:status"
+    ]?.[0];
     expect(Number.isNaN(Date.parse(entry?.time ?? ""))).toBe(false);
     expect(entry?.durationMs).toBeGreaterThanOrEqual(0);
     expect(json(await httpGet(`${always.base}/healthz`))).toMatchObject({
@@ -127,9 +132,13 @@ describe("health(): probes on the MCP port", () => {
     const authed = await serve(health({ checks, details: "authenticated", token: "s3cret" }));
     expect(json(await httpGet(`${authed.base}/readyz`))).toEqual({ status: "pass" });
     const wrong = { authorization: "Bearer nope" };
-    expect(json(await httpGet(`${authed.base}/readyz`, { headers: wrong }))).toEqual({ status: "pass" });
+    expect(json(await httpGet(`${authed.base}/readyz`, { headers: wrong }))).toEqual({
+      status: "pass",
+    });
     const right = { authorization: "Bearer s3cret" };
-    expect(json(await httpGet(`${authed.base}/readyz`, { headers: right }))).toHaveProperty("checks");
+    expect(json(await httpGet(`${authed.base}/readyz`, { headers: right }))).toHaveProperty(
+      "checks",
+    );
   });
 
   it("never discloses credentials in a failing check's output", async () => {
@@ -166,9 +175,7 @@ describe("health(): probes on the MCP port", () => {
         },
       }),
     );
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, () => httpGet(`${base}/readyz`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 200 }, () => httpGet(`${base}/readyz`)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(runs).toBe(1);
   });

@@ -88,7 +88,8 @@ export function health(options?: HealthOptions): HealthMiddleware {
     readiness: opts.paths?.readiness ?? "/readyz",
     metrics: opts.paths?.metrics ?? "/metrics",
   };
-  const metricsOptions = opts.metrics === false ? undefined : opts.metrics === true ? {} : (opts.metrics ?? {});
+  const metricsOptions =
+    opts.metrics === false ? undefined : opts.metrics === true ? {} : (opts.metrics ?? {});
   const rejections = opts.rejections ? new RejectionWindow(opts.rejections) : undefined;
 
   let api: SetupApi | undefined;
@@ -198,7 +199,11 @@ export function health(options?: HealthOptions): HealthMiddleware {
         this.reset();
         for (const r of runners) {
           const last = r.last;
-          if (last) this.set({ check: r.name }, last.status === "pass" ? 1 : last.status === "warn" ? 0.5 : 0);
+          if (last)
+            this.set(
+              { check: r.name },
+              last.status === "pass" ? 1 : last.status === "warn" ? 0.5 : 0,
+            );
         }
       },
     });
@@ -215,7 +220,9 @@ export function health(options?: HealthOptions): HealthMiddleware {
         }
       },
     });
-    if (rejections) mcp.onOutcome = (errorType) => rejections.record(errorType !== undefined && isRejection(errorType));
+    if (rejections)
+      mcp.onOutcome = (errorType) =>
+        rejections.record(errorType !== undefined && isRejection(errorType));
   }
   const served = registry;
   const onMetrics = async (req: IncomingMessage, res: ServerResponse) => {
@@ -266,8 +273,11 @@ export function health(options?: HealthOptions): HealthMiddleware {
       setupApi.onStart(async () => {
         for (const r of runners) await r.check.start?.();
         if (opts.adminPort !== undefined) {
-          admin = await startAdminServer(routes, opts.adminPort, opts.adminHost ?? "127.0.0.1", (err) =>
-            setupApi.logger.error("health: admin request failed", { error: String(err) }),
+          admin = await startAdminServer(
+            routes,
+            opts.adminPort,
+            opts.adminHost ?? "127.0.0.1",
+            (err) => setupApi.logger.error("health: admin request failed", { error: String(err) }),
           );
         }
       });
@@ -278,7 +288,10 @@ export function health(options?: HealthOptions): HealthMiddleware {
           try {
             await r.check.close?.();
           } catch (err) {
-            setupApi.logger.warn("health: closing a check failed", { check: r.name, error: String(err) });
+            setupApi.logger.warn("health: closing a check failed", {
+              check: r.name,
+              error: String(err),
+            });
           }
         }
       });
@@ -291,7 +304,8 @@ export function health(options?: HealthOptions): HealthMiddleware {
         const name = typeof opts.tool === "string" ? opts.tool : "health_check";
         registerHealthTool(setupApi, name, async (ctx) => {
           const report = await readiness();
-          const show = details === "always" || (details === "authenticated" && ctx.auth !== undefined);
+          const show =
+            details === "always" || (details === "authenticated" && ctx.auth !== undefined);
           return show ? report : statusAlone(report);
         });
       }

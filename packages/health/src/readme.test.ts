@@ -26,7 +26,9 @@ describe("README examples", () => {
   it("examples/quick-start.ts: probes answer, readiness lists the checks", async () => {
     const { stdout } = await runExample("quick-start");
     expect(stdout).toContain("GET /healthz 200 application/health+json");
-    expect(stdout).toContain("GET /readyz 200 pass eventLoop:delay, heap:utilization, config:status");
+    expect(stdout).toContain(
+      "GET /readyz 200 pass eventLoop:delay, heap:utilization, config:status",
+    );
     expect(stdout).toContain("HEAD /readyz 200");
   });
 
@@ -45,7 +47,9 @@ describe("README examples", () => {
       'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",gen_ai_tool_name="search"} 3',
     );
     expect(stdout).toContain('error_type="-32029"} 2');
-    expect(stdout).toContain('mcpforge_rate_limit_decisions_total{limiter="search",decision="limited"} 2');
+    expect(stdout).toContain(
+      'mcpforge_rate_limit_decisions_total{limiter="search",decision="limited"} 2',
+    );
     expect(stdout).toContain('mcpforge_cache_requests_total{cache="responses",result="hit"} 1');
   });
 

@@ -60,4 +60,5 @@ export interface HealthCheck {
  */
 export type CheckFunction = (
   context: CheckContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` (Promise<void>) is a passing check
 ) => boolean | undefined | CheckOutcome | Promise<boolean | undefined | CheckOutcome | void> | void;

@@ -59,7 +59,9 @@ export function checkEntries(results: readonly CheckResult[]): Record<string, Ch
     if (r.observedUnit !== undefined) entry.observedUnit = r.observedUnit;
     if (r.output !== undefined) entry.output = r.output;
     const key = `${r.name}:${r.measurement}`;
-    (checks[key] ??= []).push(entry);
+    const list = checks[key] ?? [];
+    list.push(entry);
+    checks[key] = list;
   }
   return checks;
 }

@@ -12,11 +12,7 @@ import {
 } from "./names.js";
 import { errorTypeOf, isErrorResult } from "./outcome.js";
 
-type OperationLabels =
-  | "mcp_method_name"
-  | "gen_ai_tool_name"
-  | "gen_ai_prompt_name"
-  | "error_type";
+type OperationLabels = "mcp_method_name" | "gen_ai_tool_name" | "gen_ai_prompt_name" | "error_type";
 
 /** The methods of the MCP specification (others count toward the bound of custom methods). */
 const SPEC_METHODS = new Set([
@@ -155,7 +151,8 @@ export class McpMetrics {
     const labels: Partial<Record<"network_transport" | "mcp_protocol_version", string>> = {};
     if (session.transport === "stdio") labels.network_transport = "pipe";
     else if (session.transport === "http") labels.network_transport = "tcp";
-    if (session.protocolVersion !== undefined) labels.mcp_protocol_version = session.protocolVersion;
+    if (session.protocolVersion !== undefined)
+      labels.mcp_protocol_version = session.protocolVersion;
     this.#session.observe(labels, durationMs / 1000);
   }
 }

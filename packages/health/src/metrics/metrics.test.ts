@@ -57,14 +57,19 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
       throw new McpForgeError("unavailable", "backend down");
     });
     app.tool("limited", { description: "Limited" }, () => "ok");
-    app.tool("cached", { description: "Cached", annotations: { readOnlyHint: true } }, () => "same");
+    app.tool(
+      "cached",
+      { description: "Cached", annotations: { readOnlyHint: true } },
+      () => "same",
+    );
     app.prompt("greet", { description: "Greets" }, () => "hello");
     const http = await app.listen({ port: 0, mode: "stateful" });
     closers.push(() => http.close());
     const base = http.url.replace(/\/mcp$/, "");
     const client = await connect(http.url);
 
-    for (let i = 0; i < 7; i++) await client.callTool({ name: "echo", arguments: { text: `${i}` } });
+    for (let i = 0; i < 7; i++)
+      await client.callTool({ name: "echo", arguments: { text: `${i}` } });
     for (let i = 0; i < 3; i++) await client.callTool({ name: "fails", arguments: {} });
     await client.callTool({ name: "broken", arguments: {} }).catch(() => undefined);
     for (let i = 0; i < 5; i++) {
@@ -98,7 +103,10 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
     expect(find(m, op, { mcp_method_name: "initialize" })).toEqual([]);
 
     // The advised buckets, cumulative, +Inf equal to the count.
-    const buckets = find(m, "mcp_server_operation_duration_seconds_bucket", { ...call, gen_ai_tool_name: "echo" });
+    const buckets = find(m, "mcp_server_operation_duration_seconds_bucket", {
+      ...call,
+      gen_ai_tool_name: "echo",
+    });
     expect(buckets.map((b) => b.labels?.le)).toEqual([...DURATION_BUCKETS.map(String), "+Inf"]);
     expect(Number(buckets.at(-1)?.value)).toBe(7);
     const counts = buckets.map((b) => Number(b.value));
@@ -107,10 +115,18 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
     // Sessions and requests in flight; the counters the limiter and the cache keep.
     expect(value(m, "mcpforge_sessions_active")).toBe(1);
     expect(value(m, "mcpforge_requests_in_flight")).toBe(0);
-    expect(value(m, "mcpforge_rate_limit_decisions_total", { limiter: "perTool", decision: "limited" })).toBe(3);
-    expect(value(m, "mcpforge_rate_limit_decisions_total", { limiter: "perTool", decision: "allowed" })).toBe(2);
-    expect(value(m, "mcpforge_cache_requests_total", { cache: "responses", result: "hit" })).toBe(3);
-    expect(value(m, "mcpforge_cache_requests_total", { cache: "responses", result: "miss" })).toBe(1);
+    expect(
+      value(m, "mcpforge_rate_limit_decisions_total", { limiter: "perTool", decision: "limited" }),
+    ).toBe(3);
+    expect(
+      value(m, "mcpforge_rate_limit_decisions_total", { limiter: "perTool", decision: "allowed" }),
+    ).toBe(2);
+    expect(value(m, "mcpforge_cache_requests_total", { cache: "responses", result: "hit" })).toBe(
+      3,
+    );
+    expect(value(m, "mcpforge_cache_requests_total", { cache: "responses", result: "miss" })).toBe(
+      1,
+    );
     expect(value(m, "mcpforge_cache_evictions_total", { cache: "responses" })).toBe(0);
     expect(value(m, "mcpforge_ready")).toBe(1);
     // prom-client's process default metrics.
@@ -121,10 +137,12 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
     await client.close();
     await http.handler.closeSession([...app.sessions.keys()][0] ?? "");
     const after = await scrape(base);
-    expect(value(after, "mcp_server_session_duration_seconds_count", {
-      network_transport: "tcp",
-      mcp_protocol_version: "2025-11-25",
-    })).toBe(1);
+    expect(
+      value(after, "mcp_server_session_duration_seconds_count", {
+        network_transport: "tcp",
+        mcp_protocol_version: "2025-11-25",
+      }),
+    ).toBe(1);
     expect(value(after, "mcpforge_sessions_active")).toBe(0);
   });
 
@@ -137,12 +155,21 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
     const client = await connect(http.url);
     for (let i = 0; i < 6; i++) await client.callTool({ name: `t${i}`, arguments: {} });
     const m = await scrape(http.url.replace(/\/mcp$/, ""));
-    const calls = find(m, "mcp_server_operation_duration_seconds_count", { mcp_method_name: "tools/call" });
-    expect(calls.map((s) => s.labels?.gen_ai_tool_name).sort()).toEqual(["_OTHER", "t0", "t1", "t2"]);
-    expect(value(m, "mcp_server_operation_duration_seconds_count", {
+    const calls = find(m, "mcp_server_operation_duration_seconds_count", {
       mcp_method_name: "tools/call",
-      gen_ai_tool_name: "_OTHER",
-    })).toBe(3);
+    });
+    expect(calls.map((s) => s.labels?.gen_ai_tool_name).sort()).toEqual([
+      "_OTHER",
+      "t0",
+      "t1",
+      "t2",
+    ]);
+    expect(
+      value(m, "mcp_server_operation_duration_seconds_count", {
+        mcp_method_name: "tools/call",
+        gen_ai_tool_name: "_OTHER",
+      }),
+    ).toBe(3);
   });
 
   it("a token restricts /metrics (probes stay open); your registry can be served", async () => {
@@ -155,7 +182,9 @@ describe("health(): /metrics (parsed with a Prometheus text-format parser)", () 
     const refused = await httpGet(`${base}/metrics`);
     expect(refused.status).toBe(401);
     expect(refused.headers["www-authenticate"]).toMatch(/^Bearer/);
-    expect((await httpGet(`${base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect(
+      (await httpGet(`${base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status,
+    ).toBe(401);
     const m = await scrape(base, { authorization: "Bearer scrape-me" });
     expect(m.types.get("mcp_server_operation_duration_seconds")).toBe("HISTOGRAM");
     expect(m.types.has("process_cpu_user_seconds_total")).toBe(false);
@@ -188,8 +217,16 @@ describe("health(): the rejection rule (unready while too many requests are refu
     const post = () =>
       fetch(http.url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: {} } }),
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "echo", arguments: {} },
+        }),
       });
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await post()).status);

@@ -10,7 +10,8 @@ import { becomesToolError, kindOfCode } from "@mcpforge/core/authoring";
  * try { await next(); } catch (err) { console.error(errorTypeOf(ctx, err)); throw err; }
  */
 export function errorTypeOf(ctx: Context, err: unknown): string {
-  if (ctx.signal.aborted && !isMcpForgeError(ctx.signal.reason)) return String(ErrorCodes.cancelled);
+  if (ctx.signal.aborted && !isMcpForgeError(ctx.signal.reason))
+    return String(ErrorCodes.cancelled);
   if (becomesToolError(ctx, err)) return "tool_error";
   if (isMcpForgeError(err)) return String(err.code);
   const code = (err as { code?: unknown } | null)?.code;

@@ -16,5 +16,10 @@ app.tool("held", { description: "Answers once the process gets SIGUSR2" }, async
   await released;
   return "released";
 });
-const http = await app.listen({ port: 0, mode: "stateless", handleSignals: true, shutdownTimeoutMs: 20_000 });
+const http = await app.listen({
+  port: 0,
+  mode: "stateless",
+  handleSignals: true,
+  shutdownTimeoutMs: 20_000,
+});
 process.stdout.write(`${JSON.stringify({ mcp: http.url, admin: mw.adminUrl })}\n`);

@@ -29,7 +29,9 @@ export function httpGet(
         res.on("error", reject);
       },
     );
-    req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`no answer from ${url}`)));
+    req.setTimeout(options.timeoutMs ?? 15_000, () =>
+      req.destroy(new Error(`no answer from ${url}`)),
+    );
     req.on("error", reject);
     req.end();
   });

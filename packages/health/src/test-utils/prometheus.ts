@@ -19,7 +19,10 @@ export function parseMetrics(text: string): ParsedMetrics {
   const histograms = [...types].filter(([, type]) => type === "HISTOGRAM").map(([name]) => name);
   const plain = text
     .split("\n")
-    .filter((line) => !histograms.some((h) => line.startsWith(`# TYPE ${h} `) || line.startsWith(`# HELP ${h} `)))
+    .filter(
+      (line) =>
+        !histograms.some((h) => line.startsWith(`# TYPE ${h} `) || line.startsWith(`# HELP ${h} `)),
+    )
     .join("\n");
   const series = new Map<string, Sample[]>();
   for (const family of parsePrometheusTextFormat(plain)) {
@@ -43,7 +46,11 @@ export function find(
 }
 
 /** The value of the one series of `name` with exactly `labels` (undefined when absent). */
-export function value(parsed: ParsedMetrics, name: string, labels: Record<string, string> = {}): number | undefined {
+export function value(
+  parsed: ParsedMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const [s] = find(parsed, name, labels, true);
   return s?.value === undefined ? undefined : Number(s.value);
 }

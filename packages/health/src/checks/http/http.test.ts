@@ -29,12 +29,20 @@ describe("httpCheck()", () => {
     const url = await dependency(() => status);
     const s = await probedApp({
       intervalMs: 0,
-      checks: { api: httpCheck({ url: url.replace("http://", "http://user:hunter2@"), expectStatus: [200, 204] }) },
+      checks: {
+        api: httpCheck({
+          url: url.replace("http://", "http://user:hunter2@"),
+          expectStatus: [200, 204],
+        }),
+      },
     });
     closers.push(s.close);
     const ok = await httpGet(`${s.base}/readyz`);
     expect(ok.status).toBe(200);
-    expect(entryOf(ok.body, "api:responseTime")).toMatchObject({ status: "pass", observedUnit: "ms" });
+    expect(entryOf(ok.body, "api:responseTime")).toMatchObject({
+      status: "pass",
+      observedUnit: "ms",
+    });
     expect(seen.at(-1)).toBe(`Basic ${Buffer.from("user:hunter2").toString("base64")}`);
     status = 500;
     const down = await httpGet(`${s.base}/readyz`);

@@ -14,7 +14,9 @@ describe("heapCheck() and rssCheck()", () => {
   });
 
   it("check their options", () => {
-    expect(() => rssCheck({} as never)).toThrow("@mcpforge/health: rssCheck(): maxBytes is required");
+    expect(() => rssCheck({} as never)).toThrow(
+      "@mcpforge/health: rssCheck(): maxBytes is required",
+    );
     expect(() => heapCheck({ maxUsedRatio: 2 })).toThrow(/maxUsedRatio/);
   });
 });

@@ -1,5 +1,11 @@
 import { getHeapStatistics } from "node:v8";
-import { type CommonCheckOptions, check, checkCommon, common, optionsOf } from "../../internal/options.js";
+import {
+  type CommonCheckOptions,
+  check,
+  checkCommon,
+  common,
+  optionsOf,
+} from "../../internal/options.js";
 import type { HealthCheck } from "../types.js";
 
 /** Options of {@link heapCheck}. */
@@ -45,7 +51,10 @@ export function heapCheck(options?: HeapCheckOptions): HealthCheck {
     check() {
       const stats = getHeapStatistics();
       const used = stats.used_heap_size;
-      const limits = [opts.maxUsedBytes, ratio === undefined ? undefined : ratio * stats.heap_size_limit];
+      const limits = [
+        opts.maxUsedBytes,
+        ratio === undefined ? undefined : ratio * stats.heap_size_limit,
+      ];
       const limit = Math.min(...limits.filter((l): l is number => l !== undefined));
       if (used > limit) {
         return {

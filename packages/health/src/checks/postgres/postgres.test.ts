@@ -60,7 +60,12 @@ describe("postgresCheck() against a real PostgreSQL", () => {
 
   it("a server that accepts but never answers: the check times out, the probe answers", async () => {
     const hung = await silentServer();
-    const pool = new pg.Pool({ host: "127.0.0.1", port: hung.port, user: "postgres", database: "test" });
+    const pool = new pg.Pool({
+      host: "127.0.0.1",
+      port: hung.port,
+      user: "postgres",
+      database: "test",
+    });
     // Closed in reverse: the app, then the silent server (which ends the pool's attempt), then the pool.
     closers.push(() => pool.end().catch(() => undefined));
     closers.push(() => hung.close());
@@ -74,7 +79,9 @@ describe("postgresCheck() against a real PostgreSQL", () => {
     expect(first.status).toBe(503);
     expect(entryOf(first.body, "db:responseTime")?.output).toBe("timed out after 200 ms");
     const second = await httpGet(`${s.base}/readyz`, { timeoutMs: 10_000 });
-    expect(entryOf(second.body, "db:responseTime")?.output).toMatch(/previous attempt has not finished/);
+    expect(entryOf(second.body, "db:responseTime")?.output).toMatch(
+      /previous attempt has not finished/,
+    );
     expect(hung.accepted).toBe(1); // no pile of connections on a hung database
   });
 

@@ -1,5 +1,11 @@
 import { performance } from "node:perf_hooks";
-import { type CommonCheckOptions, check, checkCommon, common, optionsOf } from "../../internal/options.js";
+import {
+  type CommonCheckOptions,
+  check,
+  checkCommon,
+  common,
+  optionsOf,
+} from "../../internal/options.js";
 import type { HealthCheck } from "../types.js";
 
 /** The part of a `pg` `Pool` (or `Client`) the check uses. */

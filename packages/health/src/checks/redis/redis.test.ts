@@ -101,7 +101,9 @@ describe("redisCheck() against a private redis-server", () => {
   });
 
   it("checks its options", () => {
-    expect(() => redisCheck({})).toThrow("@mcpforge/health: redisCheck(): needs exactly one of url and client");
+    expect(() => redisCheck({})).toThrow(
+      "@mcpforge/health: redisCheck(): needs exactly one of url and client",
+    );
     expect(() => redisCheck({ url: "http://x" })).toThrow(/redis:\/\//);
   });
 });

@@ -5,7 +5,13 @@ import {
   type RedisConnection,
   redisConnection,
 } from "@mcpforge/core/redis";
-import { type CommonCheckOptions, check, checkCommon, common, optionsOf } from "../../internal/options.js";
+import {
+  type CommonCheckOptions,
+  check,
+  checkCommon,
+  common,
+  optionsOf,
+} from "../../internal/options.js";
 import type { HealthCheck } from "../types.js";
 
 /**
@@ -71,7 +77,12 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
       const reply = await connection.run((client) => client.call("PING"), timeoutMs);
       const observedValue = Math.round((performance.now() - started) * 100) / 100;
       if (reply !== "PONG") {
-        return { status: "fail", observedValue, observedUnit: "ms", output: "unexpected reply to PING" };
+        return {
+          status: "fail",
+          observedValue,
+          observedUnit: "ms",
+          output: "unexpected reply to PING",
+        };
       }
       return { observedValue, observedUnit: "ms" };
     },

@@ -25,7 +25,10 @@ describe("tcpCheck()", () => {
     const a = await httpGet(`${s.base}/readyz`);
     expect(a.status).toBe(200); // smtp is not critical: warn
     expect(JSON.parse(a.body).status).toBe("warn");
-    expect(entryOf(a.body, "broker:connectTime")).toMatchObject({ status: "pass", observedUnit: "ms" });
+    expect(entryOf(a.body, "broker:connectTime")).toMatchObject({
+      status: "pass",
+      observedUnit: "ms",
+    });
     expect(entryOf(a.body, "smtp:connectTime")).toMatchObject({ status: "warn" });
     expect(entryOf(a.body, "smtp:connectTime")?.output).toMatch(/ECONNREFUSED/);
   });

@@ -1,6 +1,12 @@
 import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
-import { type CommonCheckOptions, check, checkCommon, common, optionsOf } from "../../internal/options.js";
+import {
+  type CommonCheckOptions,
+  check,
+  checkCommon,
+  common,
+  optionsOf,
+} from "../../internal/options.js";
 import type { HealthCheck } from "../types.js";
 
 /** Options of {@link tcpCheck}. */
