@@ -22,7 +22,11 @@ export function sendReport(req: IncomingMessage, res: ServerResponse, report: He
  * Refuses a request without the right bearer token: 401 with `WWW-Authenticate: Bearer`.
  *
  * @example
- * if (!authorized(req)) return sendUnauthorized(res);
+ * import { createServer } from "node:http";
+ * createServer((req, res) => {
+ *   if (req.headers.authorization !== "Bearer s3cret") return sendUnauthorized(res);
+ *   res.end("metrics");
+ * });
  */
 export function sendUnauthorized(res: ServerResponse): void {
   res.writeHead(401, {

@@ -43,6 +43,9 @@ export function overall(results: readonly CheckResult[]): HealthStatus {
  * The `checks` object of a report from check results.
  *
  * @example
+ * import { CheckRunner } from "./runner.js";
+ * const runner = new CheckRunner("db", { check: () => undefined }, { timeoutMs: 1000, intervalMs: 5000, critical: true });
+ * const results = [await runner.result()];
  * const report: HealthReport = { status: overall(results), checks: checkEntries(results) };
  */
 export function checkEntries(results: readonly CheckResult[]): Record<string, CheckEntry[]> {

@@ -16,7 +16,11 @@ interface ToolHost {
  * Registers the read-only `health_check` tool: the readiness report as structured content.
  *
  * @example
- * registerHealthTool(api, "health_check", (ctx) => readiness(ctx.auth !== undefined));
+ * app.use({
+ *   setup(api) {
+ *     registerHealthTool(api, "health_check", async (ctx) => ({ status: ctx.auth ? "pass" : "warn" }));
+ *   },
+ * });
  */
 export function registerHealthTool(
   api: SetupApi,

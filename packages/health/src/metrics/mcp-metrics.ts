@@ -47,7 +47,8 @@ export interface McpMetricsOptions {
  * name past `maxNames` or any custom method past 20.
  *
  * @example
- * const metrics = new McpMetrics(registry, { maxNames: 100 });
+ * import { Registry } from "prom-client";
+ * const metrics = new McpMetrics(new Registry(), { maxNames: 100 });
  * app.use({ onRequest: (ctx, next) => metrics.measure(ctx, next) });
  */
 export class McpMetrics {

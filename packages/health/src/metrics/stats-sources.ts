@@ -39,7 +39,10 @@ export interface StatsSources {
  * (no dependency on the packages that keep them: anything with `stats()` fits).
  *
  * @example
- * registerStatsSources(registry, { rateLimiters: { global: limiter }, caches: { responses: cache } });
+ * import { Registry } from "prom-client";
+ * const limiter = { stats: () => ({ allowed: 10, limited: 2 }) };
+ * const cache = { stats: () => ({ hits: 5, misses: 1, evictions: 0 }) };
+ * registerStatsSources(new Registry(), { rateLimiters: { global: limiter }, caches: { responses: cache } });
  */
 export function registerStatsSources(registry: Registry, sources: StatsSources): void {
   const limiters = Object.entries(sources.rateLimiters ?? {});
