@@ -230,6 +230,18 @@ function targets(r: Results): Target[] {
     target: "≥ 0.95×",
     pass: co ? co.mounted.rps / co.plain.rps >= 0.95 : undefined,
   });
+  const he = r.health;
+  const heRatio = he
+    ? median(he.health.cpuPerCall.map((v, i) => (he.none.cpuPerCall[i] ?? Number.NaN) / v))
+    : undefined;
+  out.push({
+    figure: "health() metrics vs none, stateless c=16 (throughput by CPU µs per call)",
+    forge: he ? `${median(he.health.cpuPerCall).toFixed(1)} µs with` : "—",
+    sdk: he ? `${median(he.none.cpuPerCall).toFixed(1)} µs without` : "—",
+    ratio: heRatio === undefined ? "—" : `${heRatio.toFixed(2)}×`,
+    target: "≥ 0.9×",
+    pass: heRatio === undefined ? undefined : heRatio >= 0.9,
+  });
   return out;
 }
 
