@@ -95,6 +95,8 @@ export interface Results {
     spans: number;
     calls: number;
   };
+  /** `health()` (its metrics middleware) vs none: throughput and CPU time per call. */
+  health?: { none: TelemetrySide; health: TelemetrySide; rate: number; calls: number };
   /** tools/call echo through a proxy vs the backend directly; a mounted tool vs a plain one. */
   composition?: { direct: Agg; proxy: Agg; plain: Agg; mounted: Agg };
   /** Average CPU use of other processes on the machine during each figure, in cores. */
@@ -227,6 +229,18 @@ function targets(r: Results): Target[] {
     ratio: co ? ratio(co.mounted.rps, co.plain.rps) : "—",
     target: "≥ 0.95×",
     pass: co ? co.mounted.rps / co.plain.rps >= 0.95 : undefined,
+  });
+  const he = r.health;
+  const heRatio = he
+    ? median(he.health.cpuPerCall.map((v, i) => (he.none.cpuPerCall[i] ?? Number.NaN) / v))
+    : undefined;
+  out.push({
+    figure: "health() metrics vs none, stateless c=16 (throughput by CPU µs per call)",
+    forge: he ? `${median(he.health.cpuPerCall).toFixed(1)} µs with` : "—",
+    sdk: he ? `${median(he.none.cpuPerCall).toFixed(1)} µs without` : "—",
+    ratio: heRatio === undefined ? "—" : `${heRatio.toFixed(2)}×`,
+    target: "≥ 0.9×",
+    pass: heRatio === undefined ? undefined : heRatio >= 0.9,
   });
   return out;
 }
@@ -484,6 +498,33 @@ export function render(r: Results): string {
       `| mounted tool | ${n(mounted.rps)}${errs(mounted)} | ${lat(mounted)} | **${ratio(mounted.rps, plain.rps)}** |`,
     );
     L.push("");
+  }
+
+  if (r.health) {
+    const { none, health, rate, calls } = r.health;
+    const cpu = (a: TelemetrySide) => median(a.cpuPerCall);
+    const byCpu = (a: TelemetrySide) =>
+      median(a.cpuPerCall.map((v, i) => (none.cpuPerCall[i] ?? Number.NaN) / v));
+    L.push("## 10. Health metrics overhead (stateless, 16 connections)", "");
+    L.push(
+      "MCP Forge stateless `tools/call` (echo) with `app.use(health())` from `@mcpforge/health` — probes, `/metrics` with prom-client's default metrics, and the metrics middleware recording `mcp_server_operation_duration_seconds` and the in-flight gauge on every call — and the same server without it, in the same run. " +
+        `Measured as figure 8: req/s, and CPU µs per call under the same fixed load (${n(rate)} req/s) in ${none.cpuPerCall.length} paired passes of 1 s slices; the target is checked on the CPU figure. ` +
+        `Checked: the health server's histogram counted all ${n(calls)} of its echo calls.`,
+      "",
+    );
+    L.push(
+      "| | req/s | p50 / p99 ms | req/s vs none | CPU µs per call | throughput vs none, by CPU | Target | Result |",
+      "|---|---:|---:|---:|---:|---:|---|---|",
+    );
+    const row = (label: string, a: TelemetrySide, target?: number) =>
+      `| ${label} | ${n(a.rps)}${errs(a)} | ${lat(a)} | ${ratio(a.rps, none.rps)} | ${cpu(a).toFixed(1)} | **${byCpu(a).toFixed(2)}×** | ${target === undefined ? "" : `≥ ${target}×`} | ${target === undefined ? "" : pass(byCpu(a) >= target)} |`;
+    L.push(row("MCP Forge, no health()", none));
+    L.push(row("MCP Forge, health() with metrics", health, 0.9));
+    L.push(
+      "",
+      `Rounds, none / health — req/s: ${[none, health].map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${[none, health].map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
+      "",
+    );
   }
 
   L.push("## Method", "");

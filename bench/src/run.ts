@@ -38,6 +38,7 @@ const FIGURES = [
   "cache",
   "telemetry",
   "composition",
+  "health",
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -70,7 +71,7 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core, testing, middleware, cache, plugins and telemetry from a git revision (e.g. HEAD)
+  --ref=REV       build @mcpforge/core, testing, middleware, cache, plugins, telemetry and health from a git revision (e.g. HEAD)
                   instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
@@ -661,6 +662,51 @@ async function telemetryFigure(placement: Placement, results: Results): Promise<
   });
 }
 
+async function healthFigure(placement: Placement, results: Results): Promise<void> {
+  log("\n[10] Health metrics overhead (MCP Forge stateless, c=16)");
+  const variants = ["none", "health"] as const;
+  type Variant = (typeof variants)[number];
+  const labels = { none: "forge without health()", health: "forge with health() metrics" };
+  const children: Child[] = [];
+  for (const v of variants) {
+    children.push(await startChild(placement, "forge-http-health", ["stateless", v]));
+  }
+  const child = (v: Variant) => children[variants.indexOf(v)] as Child;
+  await withChildren(children, async () => {
+    for (const c of children) await verifyServer(c.url, false);
+    const runs = { none: [], health: [] } as Record<Variant, LoadRun[]>;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotate(variants, round)) {
+        runs[which].push(await measure(labels[which], child(which).url, 16));
+      }
+    }
+    const slice = async (v: Variant, seconds: number) => {
+      const before = await serverStats(child(v));
+      await loadTest({ url: child(v).url, connections: 16, seconds, rate: TELEMETRY_RATE });
+      const after = await serverStats(child(v));
+      return (after.cpu - before.cpu) / (after.calls - before.calls);
+    };
+    for (const v of variants) await slice(v, 1);
+    const cpuPerCall = { none: [], health: [] } as Record<Variant, number[]>;
+    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+      for (const v of rotate(variants, pass)) cpuPerCall[v].push(await slice(v, 1));
+    }
+    for (const v of variants) {
+      log(
+        `  ${`${labels[v]} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[v]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
+      );
+    }
+    // the histogram really counted: its echo count equals the calls served
+    const { calls, spans: observed } = await serverStats(child("health"));
+    if (observed !== calls) {
+      throw new Error(`health server's histogram counted ${observed} echo calls of ${calls}`);
+    }
+    log(`  health server: the operation histogram counted all ${fmt(calls)} echo calls`);
+    const side = (v: Variant) => ({ ...aggregate(runs[v]), cpuPerCall: cpuPerCall[v] });
+    results.health = { none: side("none"), health: side("health"), rate: TELEMETRY_RATE, calls };
+  });
+}
+
 async function compositionFigure(placement: Placement, results: Results): Promise<void> {
   log("\n[9] Composition: a proxy (HTTP front, HTTP backend) and a mounted app (stateless, c=16)");
   const backend = await startChild(placement, "forge-http", ["stateless"]);
@@ -741,10 +787,11 @@ function machine(): Results["machine"] {
         "../packages/cache",
         "../packages/plugins",
         "../packages/telemetry",
+        "../packages/health",
       );
       if (dirty) {
         commit +=
-          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache, packages/plugins or packages/telemetry";
+          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache, packages/plugins, packages/telemetry or packages/health";
       }
     }
   } catch {
@@ -806,6 +853,7 @@ async function main(): Promise<void> {
     ["cache", cacheFigure],
     ["telemetry", telemetryFigure],
     ["composition", compositionFigure],
+    ["health", healthFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;
