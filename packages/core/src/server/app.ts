@@ -124,6 +124,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #routes = new Map<string, RouteEntry>();
   readonly #httpHooks: HttpHook[] = [];
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
+  readonly #updateWatchers = new Set<(uri: string) => void>();
   readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
   readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
   readonly #methods = new Map<string, MethodDef>();
@@ -452,6 +453,17 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       connect: (transport, options) => this.#connect(transport, options),
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       initializeResult: (version) => this.#initializeResult(version),
+      watchBroadcasts: (fn) => {
+        const onList = (kind: ListKind) => fn({ method: `notifications/${kind}/list_changed` });
+        const onUpdate = (uri: string) =>
+          fn({ method: "notifications/resources/updated", params: { uri } });
+        this.#listWatchers.add(onList);
+        this.#updateWatchers.add(onUpdate);
+        return () => {
+          this.#listWatchers.delete(onList);
+          this.#updateWatchers.delete(onUpdate);
+        };
+      },
     };
   }
 
@@ -578,6 +590,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * app.notifyResourceUpdated("test://watched-resource");
    */
   notifyResourceUpdated(uri: string): void {
+    if (this.#updateWatchers.size > 0) this.#notifyWatchers(this.#updateWatchers, "update", uri);
     for (const session of this.#sessions.values()) {
       if (!session.isSubscribed(uri)) continue;
       session.protocol
