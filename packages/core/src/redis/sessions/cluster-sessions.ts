@@ -200,7 +200,7 @@ export class ClusterSessions implements AttachedSessions {
       }
       replica = await this.#open(res, principal, message as JSONRPCRequest);
     } else {
-      replica = await this.#lookup(req, res, principal);
+      replica = await this.#lookup(req, res, principal, (message as { id?: RequestId }).id);
     }
     if (!replica) return;
     const extra: IncomingExtra = {
@@ -278,7 +278,7 @@ export class ClusterSessions implements AttachedSessions {
         ],
       );
     } catch (err) {
-      this.#logger.warn("redis sessions: cannot open a session", { error: String(err) });
+      this.#logger.debug("redis sessions: cannot open a session", { error: String(err) });
       unavailable(res, message.id);
       return undefined;
     }
@@ -296,6 +296,7 @@ export class ClusterSessions implements AttachedSessions {
     req: IncomingMessage,
     res: ServerResponse,
     principal: string,
+    requestId?: RequestId,
   ): Promise<Replica | undefined> {
     const id = header(req, "mcp-session-id");
     if (!id) {
@@ -315,8 +316,8 @@ export class ClusterSessions implements AttachedSessions {
         [Date.now(), this.#o.sessionIdleTimeoutMs, id, known?.rev ?? ""],
       )) as (string | null)[] | null;
     } catch (err) {
-      this.#logger.warn("redis sessions: lookup failed", { error: String(err) });
-      unavailable(res);
+      this.#logger.debug("redis sessions: lookup failed", { error: String(err) });
+      unavailable(res, requestId);
       return undefined;
     }
     if (!head || head[0] !== principal) {
