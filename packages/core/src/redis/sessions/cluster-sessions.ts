@@ -132,6 +132,8 @@ export class ClusterSessions implements AttachedSessions {
   readonly #inbox: string;
   readonly #orphanError: string;
   #pendingBroadcasts: Map<string, BroadcastNotification> | undefined;
+  /** Local copies are freed after this long without a request (never later than the record). */
+  readonly #localIdleMs: number;
   #closed = false;
 
   constructor(context: SessionBackendContext, settings: ClusterSettings) {
@@ -142,6 +144,7 @@ export class ClusterSessions implements AttachedSessions {
     this.#store = settings.store;
     this.#logger = context.host.logger;
     this.#inbox = this.#store.key("inbox", settings.instance);
+    this.#localIdleMs = Math.min(settings.localIdleMs, context.options.sessionIdleTimeoutMs);
     this.#orphanError = JSON.stringify(
       toJsonRpcError(
         new McpForgeError(
@@ -156,7 +159,7 @@ export class ClusterSessions implements AttachedSessions {
     const beat = setInterval(() => this.#heartbeat(), Math.max(100, settings.leaseMs / 3));
     const reap = setInterval(
       () => this.reap(Date.now()),
-      Math.min(Math.max(settings.localIdleMs / 4, 10), 60_000),
+      Math.min(Math.max(this.#localIdleMs / 4, 10), 60_000),
     );
     beat.unref();
     reap.unref();
@@ -760,7 +763,7 @@ export class ClusterSessions implements AttachedSessions {
   reap(now: number): number {
     let freed = 0;
     for (const r of [...this.#replicas.values()]) {
-      if (r.transport.replies.size > 0 || now - r.lastSeen < this.#s.localIdleMs) continue;
+      if (r.transport.replies.size > 0 || now - r.lastSeen < this.#localIdleMs) continue;
       freed++;
       void r.transport.close();
     }
