@@ -454,14 +454,15 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       initializeResult: (version) => this.#initializeResult(version),
       watchBroadcasts: (fn) => {
-        const onList = (kind: ListKind) => fn({ method: `notifications/${kind}/list_changed` });
-        const onUpdate = (uri: string) =>
-          fn({ method: "notifications/resources/updated", params: { uri } });
-        this.#listWatchers.add(onList);
-        this.#updateWatchers.add(onUpdate);
+        const stopLists = this.onListChanged((kind) =>
+          fn({ method: `notifications/${kind}/list_changed` }),
+        );
+        const stopUpdates = this.onResourceUpdated((uri) =>
+          fn({ method: "notifications/resources/updated", params: { uri } }),
+        );
         return () => {
-          this.#listWatchers.delete(onList);
-          this.#updateWatchers.delete(onUpdate);
+          stopLists();
+          stopUpdates();
         };
       },
     };
