@@ -99,6 +99,8 @@ export interface Results {
   health?: { none: TelemetrySide; health: TelemetrySide; rate: number; calls: number };
   /** tools/call echo through a proxy vs the backend directly; a mounted tool vs a plain one. */
   composition?: { direct: Agg; proxy: Agg; plain: Agg; mounted: Agg };
+  /** Stateful tools/call with sessions in Redis vs in memory; session setup with Redis vs the raw SDK. */
+  cluster?: { memory: Agg; redis: Agg; three: Agg; sessionsRedis: number[]; sessionsSdk: number[] };
   /** Average CPU use of other processes on the machine during each figure, in cores. */
   background: Record<string, number>;
   elapsedSeconds?: number;
@@ -221,6 +223,23 @@ function targets(r: Results): Target[] {
     ratio: co ? ratio(co.proxy.rps, co.direct.rps) : "—",
     target: "≥ 0.5×",
     pass: co ? co.proxy.rps / co.direct.rps >= 0.5 : undefined,
+  });
+  const cl = r.cluster;
+  out.push({
+    figure: "Stateful tools/call c=16, sessions in Redis vs in memory (req/s)",
+    forge: cl ? `${n(cl.redis.rps)} redis` : "—",
+    sdk: cl ? `${n(cl.memory.rps)} memory` : "—",
+    ratio: cl ? ratio(cl.redis.rps, cl.memory.rps) : "—",
+    target: "≥ 0.5×",
+    pass: cl ? cl.redis.rps / cl.memory.rps >= 0.5 : undefined,
+  });
+  out.push({
+    figure: "Session setup/s, Redis sessions vs the raw SDK in memory",
+    forge: cl ? n(median(cl.sessionsRedis)) : "—",
+    sdk: cl ? n(median(cl.sessionsSdk)) : "—",
+    ratio: cl ? ratio(median(cl.sessionsRedis), median(cl.sessionsSdk)) : "—",
+    target: "≥ 1×",
+    pass: cl ? median(cl.sessionsRedis) / median(cl.sessionsSdk) >= 1 : undefined,
   });
   out.push({
     figure: "Mounted tool vs a plain tool, c=16 (req/s)",
@@ -523,6 +542,28 @@ export function render(r: Results): string {
     L.push(
       "",
       `Rounds, none / health — req/s: ${[none, health].map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${[none, health].map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
+      "",
+    );
+  }
+
+  if (r.cluster) {
+    const { memory, redis, three, sessionsRedis, sessionsSdk } = r.cluster;
+    L.push("## 11. Sessions in Redis (stateful, 16 connections)", "");
+    L.push(
+      "MCP Forge stateful `tools/call` echo with the default in-memory sessions vs `redisSessions()` from `@mcpforge/core/redis` (Redis at 127.0.0.1:6379, shared by the machine): one instance each; then the same Redis-backed sessions spread over 3 instances (the connections split between them, every instance serving every session — what a round-robin load balancer does, without its cost). The instances share the server core, so the 3-instance row shows the per-request overhead of any-instance routing, not scaling. Session setup: full sessions (initialize, initialized, tools/list, tools/call, DELETE) per second, 16 concurrent, Redis-backed MCP Forge vs the raw SDK's in-memory stateful server.",
+      "",
+    );
+    L.push("| | req/s | p50 / p99 ms | ratio |", "|---|---:|---:|---:|");
+    L.push(`| in memory, 1 instance | ${n(memory.rps)}${errs(memory)} | ${lat(memory)} | 1.00× |`);
+    L.push(
+      `| Redis, 1 instance | ${n(redis.rps)}${errs(redis)} | ${lat(redis)} | **${ratio(redis.rps, memory.rps)}** |`,
+    );
+    L.push(
+      `| Redis, 3 instances | ${n(three.rps)}${errs(three)} | ${lat(three)} | ${ratio(three.rps, memory.rps)} |`,
+    );
+    L.push(
+      "",
+      `Session setup: Redis-backed ${n(median(sessionsRedis))}/s vs raw SDK in memory ${n(median(sessionsSdk))}/s — **${ratio(median(sessionsRedis), median(sessionsSdk))}** (rounds: ${sessionsRedis.map(n).join(", ")} vs ${sessionsSdk.map(n).join(", ")}).`,
       "",
     );
   }

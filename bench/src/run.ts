@@ -13,6 +13,7 @@ import { cpus, release, type } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
+import { deletePrefix } from "@mcpforge/testing/redis";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
 import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
@@ -39,6 +40,7 @@ const FIGURES = [
   "telemetry",
   "composition",
   "health",
+  "cluster",
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -808,6 +810,94 @@ function machine(): Results["machine"] {
   };
 }
 
+/** One load spread over several instances (the same sessions on each): the runs summed. */
+async function measureSpread(
+  label: string,
+  urls: readonly string[],
+  connections: number,
+  sessions: readonly string[],
+): Promise<LoadRun> {
+  const split = urls.map(
+    (_, i) => Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0),
+  );
+  const once = async (seconds: number): Promise<LoadRun> => {
+    const runs = await Promise.all(
+      urls.map((url, i) =>
+        loadTest({ url, connections: split[i] as number, seconds, sessions: rotate(sessions, i) }),
+      ),
+    );
+    return {
+      rps: runs.reduce((a, r) => a + r.rps, 0),
+      ok: runs.reduce((a, r) => a + r.ok, 0),
+      non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+      errors: runs.reduce((a, r) => a + r.errors, 0),
+      latencies: concat(runs.map((r) => r.latencies)),
+    };
+  };
+  if (WARMUP > 0) await once(WARMUP);
+  const run = await quietly(label, () => once(SECONDS));
+  const bad = run.non2xx + run.errors > 0 ? `  ⚠ ${run.non2xx} non-2xx, ${run.errors} errors` : "";
+  log(
+    `  ${label.padEnd(34)} ${fmt(run.rps).padStart(7)} req/s  p50 ${percentile(run.latencies, 50).toFixed(2)} ms  p99 ${percentile(run.latencies, 99).toFixed(2)} ms${bad}`,
+  );
+  return run;
+}
+
+async function clusterFigure(placement: Placement, results: Results): Promise<void> {
+  const c = 16;
+  log(
+    `\n[11] Sessions in Redis (redisSessions) vs in memory: stateful tools/call c=${c}, session setup`,
+  );
+  const prefix = `mcpforge-bench:sessions:${process.pid}-${Date.now()}:`;
+  const memory = await startChild(placement, "forge-http", ["stateful"]);
+  const redis: Child[] = [];
+  for (let i = 0; i < 3; i++) {
+    redis.push(
+      await startChild(placement, "forge-http-redis", [prefix], { label: `forge-http-redis ${i}` }),
+    );
+  }
+  const sdk = await startChild(placement, "sdk-http", ["stateful"]);
+  try {
+    await withChildren([memory, ...redis, sdk], async () => {
+      for (const child of [memory, ...redis, sdk]) await verifyServer(child.url, true);
+      const one = (redis[0] as Child).url;
+      const ids = {
+        memory: await openSessions(memory.url, c, 8),
+        redis: await openSessions(one, c, 8),
+      };
+      const runs = { memory: [] as LoadRun[], redis: [] as LoadRun[], three: [] as LoadRun[] };
+      const setup = { redis: [] as number[], sdk: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const side of rotate(["memory", "redis", "three"] as const, round)) {
+          if (side === "three") {
+            const urls = redis.map((r) => r.url);
+            runs.three.push(await measureSpread("forge redis, 3 instances", urls, c, ids.redis));
+          } else {
+            const url = side === "memory" ? memory.url : one;
+            runs[side].push(await measure(`forge ${side}, 1 instance`, url, c, ids[side]));
+          }
+        }
+        for (const side of rotate(["redis", "sdk"] as const, round)) {
+          const url = side === "redis" ? one : sdk.url;
+          if (WARMUP > 0) await sessionLoad(url, SESSION_CONCURRENCY, WARMUP);
+          const run = await quietly(side, () => sessionLoad(url, SESSION_CONCURRENCY, SECONDS));
+          setup[side].push(run.sessionsPerSec);
+          log(`  sessions ${side.padEnd(6)} ${fmt(run.sessionsPerSec).padStart(7)} sessions/s`);
+        }
+      }
+      results.cluster = {
+        memory: aggregate(runs.memory),
+        redis: aggregate(runs.redis),
+        three: aggregate(runs.three),
+        sessionsRedis: setup.redis,
+        sessionsSdk: setup.sdk,
+      };
+    });
+  } finally {
+    await deletePrefix(prefix).catch(() => 0);
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const placement = placeProcesses(!opts["no-pin"]);
@@ -854,6 +944,7 @@ async function main(): Promise<void> {
     ["telemetry", telemetryFigure],
     ["composition", compositionFigure],
     ["health", healthFigure],
+    ["cluster", clusterFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;

@@ -17,3 +17,4 @@ export {
   redisConnection,
   withRedisTimeout,
 } from "./connection.js";
+export { type RedisSessionsOptions, redisSessions } from "./sessions/redis-sessions.js";
