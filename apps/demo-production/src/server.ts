@@ -104,6 +104,7 @@ export async function createProductionServer(settings: Settings): Promise<McpFor
         maxDepth: 10,
       },
       tools: {
+        import_notes: { maxStringLength: 20_000, maxArgumentBytes: 2 * 1024 * 1024 },
         analyze_text: {
           maxStringLength: settings.maxRequestSize,
           maxArgumentBytes: settings.maxRequestSize,
