@@ -74,18 +74,22 @@ export const settingsSchema = z
     fetchAllowedOrigins: z.array(z.url()).default([]),
     shutdownTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   })
-  .superRefine((s, ctx) => {
-    const jwt = { jwtIssuer: s.jwtIssuer, jwtAudience: s.jwtAudience, jwtJwksUrl: s.jwtJwksUrl };
-    const someJwt = Object.values(jwt).some((v) => v !== undefined);
-    if (someJwt || s.apiKeys === undefined) {
-      for (const [key, value] of Object.entries(jwt)) {
-        if (value === undefined) {
-          const why = someJwt ? "the JWT settings go together" : "or set API_KEYS";
-          ctx.addIssue({ code: "custom", path: [key], message: `required (${why})` });
+  .superRefine(
+    (s, ctx) => {
+      const jwt = { jwtIssuer: s.jwtIssuer, jwtAudience: s.jwtAudience, jwtJwksUrl: s.jwtJwksUrl };
+      const someJwt = Object.values(jwt).some((v) => v !== undefined);
+      if (someJwt || s.apiKeys === undefined) {
+        for (const [key, value] of Object.entries(jwt)) {
+          if (value === undefined) {
+            const why = someJwt ? "the JWT settings go together" : "or set API_KEYS";
+            ctx.addIssue({ code: "custom", path: [key], message: `required (${why})` });
+          }
         }
       }
-    }
-  });
+    },
+    // Also when other variables are bad: one message lists every problem.
+    { when: () => true },
+  );
 
 /** The server's settings, as read by {@link loadSettings}. */
 export type Settings = z.output<typeof settingsSchema>;
