@@ -61,13 +61,14 @@ export async function loadOrCreateIdpKey(file: string): Promise<IdpKey> {
   }
   const { key, privateJwk } = await generateIdpKey();
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600, flag: "wx" }).catch(
-    async (err: NodeJS.ErrnoException) => {
-      if (err.code === "EEXIST") return; // another run created it first: use that one
-      throw err;
-    },
-  );
-  return privateJwk.kid === undefined ? key : loadOrCreateIdpKey(file);
+  try {
+    await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600, flag: "wx" });
+    return key;
+  } catch (err) {
+    // Another run created the file first: use its key, so both sign for one JWKS.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateIdpKey(file);
+    throw err;
+  }
 }
 
 /**
