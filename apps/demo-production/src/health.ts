@@ -1,6 +1,7 @@
 // Health wiring, in one file. INTERIM: until @mcpforge/health lands on main, this file
-// answers /healthz, /readyz and the health_check tool itself with two checks (PostgreSQL
-// through the app's pool, Redis through a connection of its own). When it lands, the body of
+// answers /healthz, /readyz, /metrics (prom-client: process metrics and one MCP duration
+// histogram) and the health_check tool itself, with two checks (PostgreSQL through the app's
+// pool, Redis through a connection of its own). When it lands, the body of
 // installHealth() becomes:
 //   app.use(health({
 //     checks: { postgres: postgresCheck({ pool }), redis: redisCheck({ url: redisUrl }) },
@@ -11,6 +12,7 @@
 import type { McpForgeApp } from "@mcpforge/core";
 import { Redis } from "ioredis";
 import type pg from "pg";
+import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import * as z from "zod";
 
 /** What {@link installHealth} needs. */
@@ -128,7 +130,38 @@ export function installHealth(app: McpForgeApp, wiring: HealthWiring): void {
     () => report(),
   );
 
+  if (wiring.enableMetrics) installMetrics(app, wiring.metricsEndpoint);
+
   app.onClose(() => {
     redis.disconnect();
+  });
+}
+
+/** `GET <path>`: Prometheus text with the process metrics and MCP request durations. */
+function installMetrics(app: McpForgeApp, path: string): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // Named after the OpenTelemetry MCP convention mcp.server.operation.duration.
+  const duration = new Histogram({
+    name: "mcp_server_operation_duration_seconds",
+    help: "Duration of MCP requests handled by the server",
+    labelNames: ["mcp_method_name", "error_type"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  app.use(async (ctx, next) => {
+    const end = duration.startTimer({ mcp_method_name: ctx.method });
+    try {
+      const result = await next();
+      end({ error_type: "" });
+      return result;
+    } catch (err) {
+      end({ error_type: err instanceof Error ? err.name : "unknown" });
+      throw err;
+    }
+  });
+  app.route("GET", path, async (_req, res) => {
+    res.writeHead(200, { "content-type": registry.contentType });
+    res.end(await registry.metrics());
   });
 }

@@ -5,6 +5,7 @@ import { migrate } from "./db/migrate.js";
 import { acquirePool } from "./db/pools.js";
 import { createProductionServer } from "./server.js";
 import { loadSettings } from "./settings.js";
+import { startTracing } from "./tracing.js";
 
 function fail(message: string): never {
   process.stderr.write(`demo-production: ${message}\n`);
@@ -46,7 +47,11 @@ try {
   fail(`cannot prepare the database at ${where(settings.databaseUrl)}${code ? ` (${code})` : ""}`);
 }
 
+const otlp = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+const stopTracing = otlp ? startTracing(otlp, "demo-production") : undefined;
+
 const app = await createProductionServer(settings);
+if (stopTracing) app.onClose(stopTracing);
 await lease.release(); // the server holds its own lease now
 const http = await app.listen({
   host: settings.host,

@@ -64,6 +64,18 @@ export async function createProductionServer(settings: Settings): Promise<McpFor
   // logger logs the real error with the same correlation id; auth runs before the rate limit
   // (limits per principal) and before the cache (entries per principal and scopes).
   app.use(telemetry());
+  const lease = acquirePool({
+    url: settings.databaseUrl,
+    max: settings.databasePoolSize,
+    logger: app.logger,
+  });
+  // Probes, /metrics and health_check; its metrics middleware times the layers below.
+  installHealth(app, {
+    pool: lease.pool,
+    redisUrl: settings.redisUrl,
+    enableMetrics: settings.enableMetrics,
+    metricsEndpoint: settings.metricsEndpoint,
+  });
   app.use(errorMasking());
   app.use(logging({ level: settings.logLevel }));
   app.use(timing({ slowMs: 1_000 }));
@@ -129,17 +141,6 @@ export async function createProductionServer(settings: Settings): Promise<McpFor
     }),
   );
 
-  const lease = acquirePool({
-    url: settings.databaseUrl,
-    max: settings.databasePoolSize,
-    logger: app.logger,
-  });
-  installHealth(app, {
-    pool: lease.pool,
-    redisUrl: settings.redisUrl,
-    enableMetrics: settings.enableMetrics,
-    metricsEndpoint: settings.metricsEndpoint,
-  });
   registerFetchUrls(app, { allowedOrigins: settings.fetchAllowedOrigins });
   registerAnalyzeText(app, {
     maxInputChars: settings.maxRequestSize,

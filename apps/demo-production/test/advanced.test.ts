@@ -172,7 +172,10 @@ describe("advanced patterns", () => {
   });
 
   it("stops when the process uses more memory than MEMORY_LIMIT_MB", async () => {
-    const small = await startServer(testEnv(db.schema, idp, { MEMORY_LIMIT_MB: "1" }));
+    const small = await startServer(
+      testEnv(db.schema, idp, { MEMORY_LIMIT_MB: "1", ENABLE_METRICS: "false" }),
+    );
+    expect((await fetch(new URL("/metrics", small.origin))).status).toBe(404);
     const tight = await connect(small.url, await idp.token(["web:fetch"]));
     try {
       const result = (await tight.callTool({

@@ -17,7 +17,7 @@ describe("demo-production end to end", () => {
   beforeAll(async () => {
     db = await testSchema();
     idp = await startIdp();
-    server = await startServer(testEnv(db.schema, idp));
+    server = await startServer(testEnv(db.schema, idp, { METRICS_ENDPOINT: "/internal/metrics" }));
     reader = await connect(server.url, await idp.token(["db:read", "notes:read"], "reader"));
     writer = await connect(
       server.url,
@@ -180,6 +180,18 @@ describe("demo-production end to end", () => {
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgres:\/\/|redis:\/\//);
     const tool = await reader.callTool({ name: "health_check", arguments: {} });
     expect(tool.structuredContent).toMatchObject({ status: "pass" });
+  });
+
+  it("serves Prometheus metrics at METRICS_ENDPOINT", async () => {
+    await reader.callTool({ name: "health_check", arguments: {} });
+    const res = await fetch(new URL("/internal/metrics", server.origin));
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(
+      /^mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",error_type=""\} [1-9]/m,
+    );
+    expect((await fetch(new URL("/metrics", server.origin))).status).toBe(404);
   });
 
   it("masks unexpected errors and shows tool errors", async () => {
