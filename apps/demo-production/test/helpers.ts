@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import type { McpForgeApp } from "@mcpforge/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../src/db/migrate.js";
 import { generateIdpKey, type IdpKey, serveJwks, signToken } from "../src/idp/local-idp.js";
@@ -83,10 +84,31 @@ export async function startServer(env: Record<string, string>): Promise<{
   origin: string;
   close(): Promise<void>;
 }> {
-  const app = await createProductionServer(loadSettings({ env, envFile: false }));
+  const settings = loadSettings({ env, envFile: false });
+  const app = await createProductionServer(settings);
   const http = await app.listen({ port: 0 });
   const url = new URL(http.url);
-  return { app, url, origin: url.origin, close: () => http.close() };
+  const close = async () => {
+    await http.close();
+    await deleteRedisPrefix(settings.redisPrefix);
+  };
+  return { app, url, origin: url.origin, close };
+}
+
+/** Removes a test run's keys from the shared Redis (cache generations have no TTL). */
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  if (!prefix.startsWith("demo-production-test:")) throw new Error(`not a test prefix: ${prefix}`);
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** An SDK client connected over Streamable HTTP with a bearer token. */

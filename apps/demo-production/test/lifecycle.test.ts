@@ -6,6 +6,7 @@ import { runTs, waitForOutput } from "./child.js";
 import {
   connect,
   DATABASE_URL,
+  deleteRedisPrefix,
   REDIS_URL,
   randomId,
   startIdp,
@@ -30,9 +31,12 @@ describe("the server process", () => {
   it("drains 20 in-flight database calls on SIGTERM, then exits 0", async () => {
     // A fresh schema: main.ts migrates and seeds it on start.
     const schema = `demo_production_t${randomId()}`;
-    const server = runTs("src/main.ts", [], {
-      ...testEnv(schema, idp, { PORT: "0", DATABASE_POOL_SIZE: "20", QUERY_TIMEOUT_MS: "20000" }),
+    const env = testEnv(schema, idp, {
+      PORT: "0",
+      DATABASE_POOL_SIZE: "20",
+      QUERY_TIMEOUT_MS: "20000",
     });
+    const server = runTs("src/main.ts", [], env);
     try {
       const [, url] = await waitForOutput(
         server.child,
@@ -78,11 +82,13 @@ describe("the server process", () => {
     } finally {
       server.child.kill("SIGKILL");
       await db.admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await deleteRedisPrefix(env.REDIS_PREFIX as string);
     }
   }, 60_000);
 
   it("migrates idempotently: a second start on the same schema changes nothing", async () => {
-    const server = runTs("src/main.ts", [], testEnv(db.schema, idp, { PORT: "0" }));
+    const env = testEnv(db.schema, idp, { PORT: "0" });
+    const server = runTs("src/main.ts", [], env);
     try {
       await waitForOutput(server.child, server.output, "stderr", /listening on/);
       expect(server.output.stderr).not.toMatch(/migrated schema/);
@@ -92,8 +98,21 @@ describe("the server process", () => {
       expect(notes.rows[0]).toEqual({ n: 3 });
     } finally {
       server.child.kill("SIGKILL");
+      await deleteRedisPrefix(env.REDIS_PREFIX as string);
     }
   }, 30_000);
+
+  it("stops with a short message when PostgreSQL is unreachable at start", async () => {
+    const env = testEnv(db.schema, idp, {
+      PORT: "0",
+      DATABASE_URL: "postgres://postgres:s3cret@127.0.0.1:1/test",
+    });
+    const server = runTs("src/main.ts", [], env);
+    expect(await server.exited).toEqual({ code: 1, signal: null });
+    expect(server.output.stderr.trim()).toBe(
+      "demo-production: cannot prepare the database at 127.0.0.1:1/test (ECONNREFUSED)",
+    );
+  });
 
   it("refuses to start with bad or missing settings, listing all of them in one message", async () => {
     const server = runTs("src/main.ts", [], {
