@@ -11,6 +11,8 @@ export interface ReadOnlyQueryOptions {
   maxRows: number;
   /** Bytes of JSON returned at most (default 1 MiB); rows past it are cut the same way. */
   maxBytes?: number;
+  /** Aborting it cancels the running query in PostgreSQL (`pg_cancel_backend`). */
+  signal?: AbortSignal;
 }
 
 /** What {@link readOnlyQuery} returns. */
@@ -113,6 +115,13 @@ export async function readOnlyQuery(
     throw toQueryError(err, options.timeoutMs);
   }
   let broken: Error | undefined;
+  // A timeout or a client's cancellation stops the query in the database too, instead of
+  // leaving it to run until the statement timeout.
+  const pid = (client as unknown as { processID?: number }).processID;
+  const cancel = () => {
+    pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => undefined);
+  };
+  options.signal?.addEventListener("abort", cancel, { once: true });
   try {
     await client.query("BEGIN READ ONLY");
     await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeoutMs)}`);
@@ -143,6 +152,7 @@ export async function readOnlyQuery(
     if (!isServerError(err)) broken = err instanceof Error ? err : new Error(String(err));
     throw toQueryError(err, options.timeoutMs);
   } finally {
+    options.signal?.removeEventListener("abort", cancel);
     if (broken === undefined) {
       await client.query("ROLLBACK").catch((err: Error) => {
         broken = err;

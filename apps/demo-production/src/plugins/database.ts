@@ -70,9 +70,9 @@ export const databasePlugin = definePlugin({
         }),
         annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
       },
-      async ({ sql, params }) => {
+      async ({ sql, params }, ctx) => {
         try {
-          return await readOnlyQuery(pool, sql, params, limits);
+          return await readOnlyQuery(pool, sql, params, { ...limits, signal: ctx.signal });
         } catch (err) {
           if (err instanceof QueryError) throw new ToolError(err.message);
           throw err;
