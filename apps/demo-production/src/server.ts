@@ -18,10 +18,20 @@ import type { Settings } from "./settings.js";
 import { registerAnalyzeText } from "./tools/analyze-text.js";
 import { registerFetchUrls } from "./tools/fetch-urls.js";
 
-/** The plugin config loaded at startup (module names and options: data, never code). */
+/**
+ * The plugin config loaded at startup (module names and options: data, never code).
+ *
+ * @example
+ * await loadPlugins(app, PLUGINS_CONFIG, { env: { DATABASE_URL: "postgres://…" } });
+ */
 export const PLUGINS_CONFIG = fileURLToPath(new URL("../plugins.json", import.meta.url));
 
-/** Scopes per component tag (the plugins tag their tools; `health_check` needs none). */
+/**
+ * Scopes per component tag (the plugins tag their tools; `health_check` needs none).
+ *
+ * @example
+ * app.use(auth({ apiKeys: { keys: {} }, require: { tags: SCOPES } }));
+ */
 export const SCOPES = {
   database: ["db:read"],
   notes: ["notes:read"],

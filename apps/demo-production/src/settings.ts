@@ -2,7 +2,12 @@ import { fileURLToPath } from "node:url";
 import { defineSettings } from "@mcpforge/core";
 import * as z from "zod";
 
-/** The file read after the real environment (which wins): the guide's `.env.production`. */
+/**
+ * The file read after the real environment (which wins): the guide's `.env.production`.
+ *
+ * @example
+ * loadSettings({ envFile: DEFAULT_ENV_FILE });
+ */
 export const DEFAULT_ENV_FILE = fileURLToPath(new URL("../.env.production", import.meta.url));
 
 const apiKeyEntry = z.object({
@@ -27,6 +32,9 @@ const apiKeys = z
 /**
  * The guide's `ProductionConfig`, one environment variable per key (`maxRequestSize` →
  * `MAX_REQUEST_SIZE`). JWT settings (all three) or `API_KEYS` are required.
+ *
+ * @example
+ * const settings = defineSettings(settingsSchema, { envFile: ".env.production" });
  */
 export const settingsSchema = z
   .object({
@@ -91,7 +99,12 @@ export const settingsSchema = z
     { when: () => true },
   );
 
-/** The server's settings, as read by {@link loadSettings}. */
+/**
+ * The server's settings, as read by {@link loadSettings}.
+ *
+ * @example
+ * const port: Settings["port"] = 3000;
+ */
 export type Settings = z.output<typeof settingsSchema>;
 
 /**

@@ -1,6 +1,11 @@
 import type pg from "pg";
 
-/** Double-quotes an identifier (schema names are checked by the settings, this is belt and braces). */
+/**
+ * Double-quotes an identifier (schema names are checked by the settings, this is belt and braces).
+ *
+ * @example
+ * quoteIdent('odd"name'); // "odd""name"
+ */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

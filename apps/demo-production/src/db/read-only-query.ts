@@ -23,7 +23,12 @@ export interface QueryResult {
   truncated: boolean;
 }
 
-/** A query refused or failed, with a message safe to show the caller (no connection details). */
+/**
+ * A query refused or failed, with a message safe to show the caller (no connection details).
+ *
+ * @example
+ * if (err instanceof QueryError) throw new ToolError(err.message);
+ */
 export class QueryError extends Error {
   override name = "QueryError";
 }
