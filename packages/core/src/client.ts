@@ -41,6 +41,7 @@ export {
   CreateMessageResultSchema,
   ElicitRequestSchema,
   ElicitResultSchema,
+  EmptyResultSchema,
   ErrorCode,
   type GetPromptResult,
   GetPromptResultSchema,
