@@ -168,7 +168,9 @@ export class McpHttpHandler {
     }
     if (path !== this.#o.path) return httpError(res, 404, "http_error", "Not found");
     for (const hook of this.#host.httpHooks) {
-      const stop = await hook(req, res);
+      // Most hooks answer synchronously: await only a promise.
+      let stop = hook(req, res);
+      if (stop instanceof Promise) stop = await stop;
       if (stop === true || res.writableEnded || res.headersSent) return;
     }
     if (req.method === "POST") return this.#post(req, res);

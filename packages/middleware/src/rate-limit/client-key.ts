@@ -33,6 +33,20 @@ export function normalizeIp(text: string | undefined): string | undefined {
   return s;
 }
 
+/** Peer addresses already normalized: a server sees the same few again and again. */
+const peers = new Map<string, string | undefined>();
+const PEERS_KEPT = 1000;
+
+/** {@link normalizeIp} of a socket's peer address, remembered. */
+function peerIp(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  if (peers.has(address)) return peers.get(address);
+  const ip = normalizeIp(address);
+  if (peers.size >= PEERS_KEPT) peers.clear();
+  peers.set(address, ip);
+  return ip;
+}
+
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(",") : v;
@@ -64,7 +78,7 @@ function forwardedFor(value: string): string[] {
  * clientIp(req, 1); // behind one load balancer
  */
 export function clientIp(req: IncomingMessage, trustProxy: TrustProxy = false): string | undefined {
-  const socketIp = normalizeIp(req.socket?.remoteAddress);
+  const socketIp = peerIp(req.socket?.remoteAddress);
   if (trustProxy === false || trustProxy === 0) return socketIp;
   const xff = headerValue(req, "x-forwarded-for");
   let hops: string[] = [];

@@ -1,4 +1,5 @@
 import { checkFunction, checkOptionsObject, checkPositiveInteger } from "../internal/options.js";
+import { consumeNow as consumeNowKey, type MaybeSyncStore } from "./internal/consume-now.js";
 import {
   type RateLimitDecision,
   type RateLimitRule,
@@ -81,12 +82,14 @@ export function memoryRateLimitStore(options?: MemoryRateLimitStoreOptions): Mem
     return decision;
   };
 
-  return {
+  const store: MemoryRateLimitStore & MaybeSyncStore = {
     get size() {
       return entries.size;
     },
     consume: async (key, rule) => consumeNow(key, rule),
     purge: () => purgeAt(now()),
     clear: () => entries.clear(),
+    [consumeNowKey]: consumeNow,
   };
+  return store;
 }

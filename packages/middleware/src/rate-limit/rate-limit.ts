@@ -5,6 +5,7 @@ import { httpError, principalKey } from "@mcpforge/core/authoring";
 import { toolNameOf } from "../internal/correlation.js";
 import { checkOptionsObject, optionsError } from "../internal/options.js";
 import { clientIp, type TrustProxy } from "./client-key.js";
+import { consumeNow, type MaybeSyncStore } from "./internal/consume-now.js";
 import { memoryRateLimitStore } from "./memory-store.js";
 import {
   checkRule,
@@ -84,11 +85,21 @@ function checkTrustProxy(value: unknown): void {
   }
 }
 
+/** Recent {@link keyPart} results: the same few principals and tools come back every request. */
+const keyParts = new Map<string, string>();
+const KEY_PARTS_KEPT = 1000;
+
 /** A bounded piece of a store key without `:` (long values are hashed). */
 function keyPart(value: string): string {
-  if (value.length > MAX_KEY_PART)
-    return `#${createHash("sha256").update(value).digest("base64url")}`;
-  return encodeURIComponent(value);
+  let part = keyParts.get(value);
+  if (part !== undefined) return part;
+  part =
+    value.length > MAX_KEY_PART
+      ? `#${createHash("sha256").update(value).digest("base64url")}`
+      : encodeURIComponent(value);
+  if (keyParts.size >= KEY_PARTS_KEPT) keyParts.clear();
+  keyParts.set(value, part);
+  return part;
 }
 
 function clientKey(principal: string | undefined, ip: string | undefined): string {
@@ -147,13 +158,28 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const counts: RateLimitStats = { allowed: 0, limited: 0, failOpen: 0 };
   /** HTTP client addresses, by the request's headers object (the one `ctx.http.headers` is). */
   const addresses = new WeakMap<object, string>();
+  // Only per-tool and per-tag limits read the address again (in onCallTool).
+  const keepAddresses = perTool.size > 0 || perTag.size > 0;
+  const decideNow = (store as MaybeSyncStore)[consumeNow]?.bind(store);
 
-  const check = async (key: string, rule: RateLimitRule): Promise<RateLimitDecision> => {
-    const decision = await store.consume(key, rule);
+  const counted = (decision: RateLimitDecision): RateLimitDecision => {
     if (decision.allowed) counts.allowed++;
     else counts.limited++;
     if (decision.failOpen) counts.failOpen++;
     return decision;
+  };
+  /** A memory store decides at once; any other store answers with a promise. */
+  const checkNow = (
+    key: string,
+    rule: RateLimitRule,
+  ): RateLimitDecision | Promise<RateLimitDecision> =>
+    decideNow ? counted(decideNow(key, rule)) : store.consume(key, rule).then(counted);
+  const check = async (key: string, rule: RateLimitRule): Promise<RateLimitDecision> =>
+    checkNow(key, rule);
+  const answerHttp = (res: ServerResponse, decision: RateLimitDecision): true | undefined => {
+    if (decision.allowed) return undefined;
+    writeTooManyRequests(res, decision.retryAfterMs);
+    return true;
   };
 
   const clientOf = (ctx: Context): string => {
@@ -169,14 +195,15 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
       const connect = store.connect?.bind(store);
       if (connect) app.onStart(() => connect());
     },
-    onHttpRequest: async (req, res) => {
+    onHttpRequest: (req, res): boolean | undefined | Promise<boolean | undefined> => {
       const ip = clientIp(req, trustProxy);
-      if (ip !== undefined) addresses.set(req.headers, ip);
+      if (keepAddresses && ip !== undefined) addresses.set(req.headers, ip);
       if (!global) return undefined;
-      const decision = await check(`global:${clientKey(principalKey(req.auth), ip)}`, global);
-      if (decision.allowed) return undefined;
-      writeTooManyRequests(res, decision.retryAfterMs);
-      return true;
+      const decision = checkNow(`global:${clientKey(principalKey(req.auth), ip)}`, global);
+      if (decision instanceof Promise) {
+        return decision.then((d): boolean | undefined => answerHttp(res, d));
+      }
+      return answerHttp(res, decision);
     },
   };
 

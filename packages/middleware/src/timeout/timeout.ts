@@ -1,6 +1,7 @@
 import { McpForgeError, type MiddlewareHooks } from "@mcpforge/core";
 import { toolNameOf } from "../internal/correlation.js";
 import { checkDuration, checkOptionsObject, checkRecord } from "../internal/options.js";
+import { Deadline, DeadlineList } from "./internal/deadlines.js";
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -14,6 +15,56 @@ export interface TimeoutOptions {
 export type TimeoutVars = {
   /** Aborts (with the timeout error as its reason) when this tool call's time is up. */
   timeoutSignal: AbortSignal;
+};
+
+/** Where a call's state sits on `ctx.var`, for the shared `timeoutSignal` getter. */
+const CALL = Symbol("@mcpforge/middleware.timeout");
+
+/** One tool call under a timeout: its deadline, and its signal once somebody asks for it. */
+class TimedCall extends Deadline {
+  readonly tool: string;
+  readonly ms: number;
+  controller: AbortController | undefined = undefined;
+  expiredWith: McpForgeError | undefined = undefined;
+  reject: ((error: McpForgeError) => void) | undefined = undefined;
+
+  constructor(tool: string, ms: number) {
+    super();
+    this.tool = tool;
+    this.ms = ms;
+  }
+
+  /** The call's timeout signal, made on first use (most calls never ask). */
+  readonly signal = (): AbortSignal => {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.expiredWith) this.controller.abort(this.expiredWith);
+    }
+    return this.controller.signal;
+  };
+
+  expire(): void {
+    const { tool, ms } = this;
+    const error = new McpForgeError("timeout", `Tool "${tool}" timed out after ${ms} ms`, {
+      data: { tool, timeoutMs: ms },
+    });
+    this.expiredWith = error;
+    this.controller?.abort(error);
+    this.reject?.(error);
+  }
+}
+
+/**
+ * One getter for every call's `ctx.var.timeoutSignal`, reading the call from `ctx.var`: the
+ * same accessor each time keeps `ctx.var` objects alike for the engine (a new getter function
+ * per call would give each one its own shape, which costs microseconds).
+ */
+const TIMEOUT_SIGNAL: PropertyDescriptor = {
+  get(this: { [CALL]: TimedCall }) {
+    return this[CALL].signal();
+  },
+  configurable: true,
+  enumerable: true,
 };
 
 /**
@@ -36,50 +87,55 @@ export function timeout(options?: TimeoutOptions): MiddlewareHooks<TimeoutVars> 
   checkRecord("timeout", "tools", opts.tools, (path, v) => checkDuration("timeout", path, v));
   const defaultMs = opts.defaultMs ?? 60_000;
   const perTool = new Map(Object.entries(opts.tools ?? {}));
+  // One deadline list (and at most one timer) per duration, shared by every call of this
+  // middleware: a call makes no timer of its own.
+  const lists = new Map<number, DeadlineList>();
+  const listFor = (ms: number): DeadlineList => {
+    let list = lists.get(ms);
+    if (!list) {
+      list = new DeadlineList(ms);
+      lists.set(ms, list);
+    }
+    return list;
+  };
 
   return {
     name: "timeout",
-    onCallTool: async (ctx, next) => {
+    onCallTool: (ctx, next) => {
       const tool = toolNameOf(ctx);
-      const ms = perTool.get(tool) ?? defaultMs;
+      const ms = perTool.size === 0 ? defaultMs : (perTool.get(tool) ?? defaultMs);
       // The signals are made only when a handler or middleware reads them: most calls never do,
       // and AbortController / AbortSignal.any are a measurable part of a fast call's cost.
-      let controller: AbortController | undefined;
-      let expiredWith: McpForgeError | undefined;
-      const timeoutSignal = () => {
-        if (!controller) {
-          controller = new AbortController();
-          if (expiredWith) controller.abort(expiredWith);
-        }
-        return controller.signal;
-      };
-      Object.defineProperty(ctx.var, "timeoutSignal", {
-        get: timeoutSignal,
-        configurable: true,
-        enumerable: true,
-      });
+      const call = new TimedCall(tool, ms);
+      const vars = ctx.var as unknown as { [CALL]: TimedCall };
+      vars[CALL] = call;
+      Object.defineProperty(vars, "timeoutSignal", TIMEOUT_SIGNAL);
       if (ms === Number.POSITIVE_INFINITY) return next();
-      ctx.linkSignal(timeoutSignal);
+      ctx.linkSignal(call.signal);
 
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => {
-          const error = new McpForgeError("timeout", `Tool "${tool}" timed out after ${ms} ms`, {
-            data: { tool, timeoutMs: ms },
-          });
-          expiredWith = error;
-          controller?.abort(error);
-          reject(error);
-        }, ms);
-      });
-      const run = next();
-      // After a timeout the late outcome is dropped; keep a late rejection from going unhandled.
-      run.catch(() => {});
+      const list = listFor(ms);
+      list.add(call);
+      let run: Promise<unknown>;
       try {
-        return await Promise.race([run, expired]);
-      } finally {
-        clearTimeout(timer);
+        run = next();
+      } catch (err) {
+        list.remove(call);
+        return Promise.reject(err);
       }
+      return new Promise((resolve, reject) => {
+        // A timeout answers now; the late outcome is dropped (and a late rejection handled).
+        call.reject = reject;
+        run.then(
+          (value) => {
+            list.remove(call);
+            resolve(value);
+          },
+          (err: unknown) => {
+            list.remove(call);
+            reject(err);
+          },
+        );
+      });
     },
   };
 }

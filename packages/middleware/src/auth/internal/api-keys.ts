@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiKeyLookup, ApiKeyPrincipal } from "../types.js";
+import { VerifiedKeyCache } from "./key-cache.js";
 
 /** What checking an API key gave. */
 export type ApiKeyOutcome =
@@ -9,6 +10,11 @@ export type ApiKeyOutcome =
 
 /** Longest API key looked at, in characters. */
 const MAX_KEY_LENGTH = 4096;
+
+/** Verified keys of a static table kept in the LRU of {@link ApiKeyVerifier}. */
+const CACHED_KEYS = 1024;
+
+const INVALID: ApiKeyOutcome = Object.freeze({ ok: false, reason: "invalid" });
 
 /** Node ≥ 20.12's one-shot `crypto.hash` (no Hash object per call), when there is one. */
 const oneShot = (crypto as { hash?: (alg: string, data: string, enc: "buffer") => Buffer }).hash;
@@ -41,15 +47,20 @@ export function isPrincipal(value: unknown): value is ApiKeyPrincipal {
 /**
  * Checks presented API keys. A static table is compared in constant time: the SHA-256 digest
  * of the presented key against the digest of every configured key with `timingSafeEqual`
- * (equal lengths by construction), without stopping at the first match.
+ * (equal lengths by construction), without stopping at the first match. A key that matched
+ * is remembered in a bounded LRU found by a fast keyed hash ({@link VerifiedKeyCache}): later
+ * requests with it are compared in full with the remembered key instead of hashed again with
+ * SHA-256. Unknown keys are never remembered, and a lookup function is called on every
+ * request (it may revoke a key at any time), so nothing it refused or revoked is accepted.
  *
  * @example
  * const keys = new ApiKeyVerifier({ "k_live_0123456789abcdef": { clientId: "ci", scopes: ["mcp:read"] } });
  * const outcome = await keys.verify("k_live_0123456789abcdef"); // the principal "ci"
  */
 export class ApiKeyVerifier {
-  readonly #table: { digest: Buffer; principal: ApiKeyPrincipal }[] | undefined;
+  readonly #table: { digest: Buffer; outcome: ApiKeyOutcome }[] | undefined;
   readonly #lookup: ApiKeyLookup | undefined;
+  readonly #cache = new VerifiedKeyCache<ApiKeyOutcome>(CACHED_KEYS);
 
   constructor(keys: Readonly<Record<string, ApiKeyPrincipal>> | ApiKeyLookup) {
     if (typeof keys === "function") {
@@ -58,24 +69,44 @@ export class ApiKeyVerifier {
     }
     this.#table = Object.entries(keys).map(([key, principal]) => ({
       digest: digest(key),
-      principal: { ...principal, scopes: [...principal.scopes] },
+      outcome: Object.freeze({
+        ok: true,
+        principal: Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]) }),
+      }),
     }));
   }
 
-  /** Checks one presented key; never throws. */
-  async verify(key: string): Promise<ApiKeyOutcome> {
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return { ok: false, reason: "invalid" };
-    if (this.#table) {
+  /** Verified keys of the static table remembered now (bounded). */
+  get cachedKeys(): number {
+    return this.#cache.size;
+  }
+
+  /**
+   * Checks one presented key; never throws. A static table answers synchronously (the same
+   * frozen outcome for every request with a key); a lookup function answers with a promise.
+   */
+  verify(key: string): ApiKeyOutcome | Promise<ApiKeyOutcome> {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return INVALID;
+    const table = this.#table;
+    if (table) {
+      const cached = this.#cache.get(key);
+      if (cached) return cached;
       const presented = digest(key);
-      let found: ApiKeyPrincipal | undefined;
-      for (const entry of this.#table) {
-        if (timingSafeEqual(presented, entry.digest) && !found) found = entry.principal;
+      let found: ApiKeyOutcome | undefined;
+      for (const entry of table) {
+        if (timingSafeEqual(presented, entry.digest) && !found) found = entry.outcome;
       }
-      return found ? { ok: true, principal: found } : { ok: false, reason: "invalid" };
+      if (!found) return INVALID;
+      this.#cache.set(key, found);
+      return found;
     }
+    return this.#lookUp(key);
+  }
+
+  async #lookUp(key: string): Promise<ApiKeyOutcome> {
     try {
       const principal = await (this.#lookup as ApiKeyLookup)(key);
-      if (principal === undefined) return { ok: false, reason: "invalid" };
+      if (principal === undefined) return INVALID;
       if (!isPrincipal(principal)) {
         return {
           ok: false,

@@ -1,7 +1,7 @@
 /** HTTP authentication of `auth()`: presented credentials, API keys, JWTs, and who the caller is. */
 import { type Context, type ErrorKind, McpForgeError } from "@mcpforge/core";
 import { type HttpHook, httpError } from "@mcpforge/core/authoring";
-import type { AuthInfo, AuthOptions, AuthVars, Principal } from "../types.js";
+import type { ApiKeyPrincipal, AuthInfo, AuthOptions, AuthVars, Principal } from "../types.js";
 import type { ApiKeyVerifier } from "./api-keys.js";
 import { bearerOf, headerOf, type Presented } from "./http.js";
 import { type JwtVerifier, looksLikeJwt } from "./jwt.js";
@@ -76,21 +76,42 @@ const DESCRIPTIONS = {
 /**
  * An `AuthInfo` whose `token` is a getter on the prototype, not an own enumerable property:
  * `JSON.stringify`, spreads and loggers skip it (and, unlike `defineProperty` on each object,
- * it keeps the object fast).
+ * it keeps the object fast). It also carries, privately, the principal it stands for and the
+ * authenticator that issued it (no per-request WeakMap entry).
  */
 class HiddenTokenAuthInfo {
   readonly #token: string;
-  constructor(token: string, fields: Omit<AuthInfo, "token">) {
+  readonly #issuer: object;
+  readonly #principal: Principal;
+  constructor(
+    token: string,
+    fields: Omit<AuthInfo, "token">,
+    issuer: object,
+    principal: Principal,
+  ) {
     Object.assign(this, fields);
     this.#token = token;
+    this.#issuer = issuer;
+    this.#principal = principal;
   }
   get token(): string {
     return this.#token;
   }
+  /** The principal of `info` when `issuer` made it, else undefined. */
+  static principalOf(info: AuthInfo, issuer: object): Principal | undefined {
+    return info instanceof HiddenTokenAuthInfo && info.#issuer === issuer
+      ? info.#principal
+      : undefined;
+  }
 }
 
-function authInfo(token: string, fields: Omit<AuthInfo, "token">): AuthInfo {
-  return new HiddenTokenAuthInfo(token, fields) as unknown as AuthInfo;
+function authInfo(
+  token: string,
+  fields: Omit<AuthInfo, "token">,
+  issuer: object,
+  principal: Principal,
+): AuthInfo {
+  return new HiddenTokenAuthInfo(token, fields, issuer, principal) as unknown as AuthInfo;
 }
 
 /**
@@ -114,11 +135,27 @@ export function createAuthenticator(
   warn: Warn,
   onIssue: (principal: Principal) => void,
 ): Authenticator {
-  const issued = new WeakMap<AuthInfo, Principal>();
+  /** Identifies the AuthInfo objects this authenticator made. */
+  const issuer = {};
   const trustedPrincipals = new Map<string, Principal>();
-  const issue = (info: AuthInfo, principal: Principal) => {
-    issued.set(info, principal);
+  /** The principal of each key of a static table, made once (frozen, shared by its requests). */
+  const keyPrincipals = new WeakMap<ApiKeyPrincipal, Principal>();
+  const apiKeyPrincipal = (p: ApiKeyPrincipal): Principal => {
+    let principal = Object.isFrozen(p) ? keyPrincipals.get(p) : undefined;
+    if (principal) return principal;
+    principal = Object.freeze({
+      method: "api-key",
+      clientId: p.clientId,
+      subject: p.subject,
+      scopes: new Set(p.scopes),
+      trusted: false,
+      expiresAt: undefined,
+      claims: undefined,
+    });
     onIssue(principal);
+    // A lookup function's answers are fresh objects: only the static table's are kept.
+    if (Object.isFrozen(p)) keyPrincipals.set(p, principal);
+    return principal;
   };
 
   const refuse401 = (res: Parameters<HttpHook>[1], description?: string) => {
@@ -163,7 +200,8 @@ export function createAuthenticator(
     if (presented.kind === "none") return refuse401(res);
     if (presented.kind === "malformed") return refuse401(res, DESCRIPTIONS.malformed);
     if (presented.kind === "api-key") {
-      const outcome = await (s.apiKeys as ApiKeyVerifier).verify(presented.value);
+      const verified = (s.apiKeys as ApiKeyVerifier).verify(presented.value);
+      const outcome = verified instanceof Promise ? await verified : verified;
       if (!outcome.ok) {
         if (outcome.reason === "invalid") return refuse401(res, DESCRIPTIONS.apiKey);
         warn("API key lookup failed", {
@@ -180,17 +218,7 @@ export function createAuthenticator(
       };
       if (s.resource) fields.resource = new URL(s.resource.href);
       // The key itself is a long-lived secret: it is never copied onto ctx.auth.
-      const info = authInfo("", fields);
-      issue(info, {
-        method: "api-key",
-        clientId: p.clientId,
-        subject: p.subject,
-        scopes: new Set(p.scopes),
-        trusted: false,
-        expiresAt: undefined,
-        claims: undefined,
-      });
-      req.auth = info;
+      req.auth = authInfo("", fields, issuer, apiKeyPrincipal(p));
       return undefined;
     }
     const outcome = await (s.jwt as JwtVerifier).verify(presented.value);
@@ -223,8 +251,7 @@ export function createAuthenticator(
     };
     if (typeof outcome.payload.exp === "number") fields.expiresAt = outcome.payload.exp;
     if (s.resource) fields.resource = new URL(s.resource.href);
-    const info = authInfo(presented.value, fields);
-    issue(info, {
+    const principal: Principal = {
       method: "jwt",
       clientId: outcome.clientId,
       subject: outcome.subject,
@@ -232,13 +259,14 @@ export function createAuthenticator(
       trusted: false,
       expiresAt: fields.expiresAt,
       claims: outcome.payload,
-    });
-    req.auth = info;
+    };
+    onIssue(principal);
+    req.auth = authInfo(presented.value, fields, issuer, principal);
     return undefined;
   };
 
   const principalOf = (ctx: Context<AuthVars>): Principal => {
-    const known = ctx.auth ? issued.get(ctx.auth) : undefined;
+    const known = ctx.auth ? HiddenTokenAuthInfo.principalOf(ctx.auth, issuer) : undefined;
     if (known) return known;
     if (!ctx.auth && ctx.transport !== "http" && s.trusted.has(ctx.transport)) {
       let p = trustedPrincipals.get(ctx.transport);
