@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer, McpForgeError, ToolError } from "@mcpforge/core";
 import { createTestClient, testMiddleware } from "@mcpforge/testing";
@@ -234,6 +237,108 @@ describe("logging to stderr", () => {
       outcome: "ok",
       level: "info",
     });
+  });
+});
+
+describe("asynchronous destinations", () => {
+  const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+  const fixture = fileURLToPath(new URL("../test-utils/logging-exit.ts", import.meta.url));
+  const child = (...args: string[]) =>
+    run(process.execPath, ["--conditions=@mcpforge/source", tsx, fixture, ...args]);
+  const requestLines = (text: string) =>
+    text
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.method === "tools/call");
+
+  it("loses no line when the process exits at once (stderr, real child process)", async () => {
+    const { stderr } = await child("-", "3000");
+    expect(requestLines(stderr)).toHaveLength(3000);
+  });
+
+  it("loses no line when the process exits at once (a file, real child process)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+    try {
+      const file = join(dir, "sub", "mcp.log");
+      await child(file, "3000");
+      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(3000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("has written every line once the app is closed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+    try {
+      const file = join(dir, "mcp.log");
+      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
+      app.tool("ping", { description: "Ping" }, () => "pong");
+      const client = await createTestClient(app);
+      await Promise.all(Array.from({ length: 2000 }, () => client.callTool("ping")));
+      await client.close();
+      await app.close();
+      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(2000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes synchronously when asked (sync: true)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+    try {
+      const file = join(dir, "mcp.log");
+      const app = createServer({ name: "t", version: "1" }).use(
+        logging({ destination: file, sync: true }),
+      );
+      app.tool("ping", { description: "Ping" }, () => "pong");
+      const client = await createTestClient(app);
+      await client.callTool("ping");
+      // no close, no flush: the line is in the file already
+      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(1);
+      await client.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("logs headers as they are when none is secret, and redacts a copy otherwise", async () => {
+    const dest = memoryDestination();
+    const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(
+      logging({ destination: dest }),
+    );
+    app.tool("ping", { description: "Ping" }, () => "pong");
+    const http = await app.listen({ port: 0, mode: "stateless" });
+    try {
+      for (const extra of [{}, { "x-api-key": "k_live_secret_value_123" }]) {
+        const res = await fetch(http.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            "x-trace": "abc",
+            ...extra,
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "tools/call",
+            params: { name: "ping", arguments: { nested: [{ password: "hunter2" }, "x"] } },
+          }),
+        });
+        await res.text();
+      }
+    } finally {
+      await http.close();
+    }
+    const calls = dest.lines.filter((l) => l.method === "tools/call");
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.headers).toMatchObject({ "x-trace": "abc" });
+    expect(calls[1]?.headers).toMatchObject({ "x-trace": "abc", "x-api-key": "[REDACTED]" });
+    for (const call of calls) {
+      expect(call.arguments).toEqual({ nested: [{ password: "[REDACTED]" }, "x"] });
+    }
+    expect(JSON.stringify(calls)).not.toMatch(/hunter2|secret_value/);
   });
 });
 

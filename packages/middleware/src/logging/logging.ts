@@ -1,4 +1,6 @@
+import { mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "@mcpforge/core";
 import type { DestinationStream, LevelWithSilent, Logger } from "pino";
@@ -27,8 +29,19 @@ export interface LoggingOptions {
   redactKeys?: readonly (string | RegExp)[];
   /** A pino logger to write to (default: a new one writing to `destination`). */
   logger?: Logger;
-  /** Where the default logger writes (default: stderr, file descriptor 2, synchronously). */
-  destination?: DestinationStream;
+  /**
+   * Where the default logger writes: a stream, a file path (appended to, created if missing)
+   * or a file descriptor (default: stderr, file descriptor 2).
+   */
+  destination?: DestinationStream | string | number;
+  /**
+   * Whether the default logger writes each line synchronously to a path or descriptor
+   * `destination` (default `false`: lines are buffered and written in the background, so a
+   * busy server writes many per system call; every line is still written — the buffer is
+   * flushed when the app closes and, synchronously, when the process exits). Ignored for a
+   * stream `destination` and a given `logger`.
+   */
+  sync?: boolean;
 }
 
 const DEFAULT_REDACT_KEYS: readonly string[] = [
@@ -51,13 +64,23 @@ const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "sil
 type Outcome = "ok" | "error" | "tool_error";
 
 /**
- * The default logger: pino writing JSON lines to `destination` (default: stderr, synchronously).
- * pino is loaded here, so importing the package or `logging({ logger })` never loads it; it is
- * CommonJS, so a synchronous require fits.
+ * The default logger: pino writing JSON lines to `destination` (default: stderr). A path or
+ * descriptor is written through pino's own destination (sonic-boom), which pino flushes
+ * synchronously on process exit when it is asynchronous. pino is loaded here, so importing
+ * the package or `logging({ logger })` never loads it; it is CommonJS, so a synchronous
+ * require fits.
  */
-function defaultLogger(level: LevelWithSilent, destination: DestinationStream | undefined): Logger {
+function defaultLogger(
+  level: LevelWithSilent,
+  destination: DestinationStream | string | number | undefined,
+  sync: boolean,
+): { logger: Logger; stream: DestinationStream } {
   const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
-  return pino(
+  const stream =
+    typeof destination === "object"
+      ? destination
+      : pino.destination({ dest: openDestination(destination ?? 2), sync });
+  const logger = pino(
     {
       name: "@mcpforge/middleware/logging",
       level,
@@ -65,8 +88,42 @@ function defaultLogger(level: LevelWithSilent, destination: DestinationStream | 
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? pino.destination({ dest: 2, sync: true }),
+    stream,
   );
+  return { logger, stream };
+}
+
+/**
+ * A file descriptor for a path destination, opened now (for appending, its folder created):
+ * a file opened in the background would lose the lines of a process exiting before it is open.
+ */
+function openDestination(destination: string | number): number {
+  if (typeof destination === "number") return destination;
+  mkdirSync(dirname(destination), { recursive: true });
+  return openSync(destination, "a");
+}
+
+/**
+ * Resolves once an asynchronous pino destination (sonic-boom) has written every buffered
+ * line: at once when it is idle, else on its next `drain` (or error/close; at most 5 s).
+ */
+function drained(stream: DestinationStream): Promise<void> {
+  const boom = stream as DestinationStream & {
+    _writing?: unknown;
+    once?: (event: string, fn: () => void) => unknown;
+    off?: (event: string, fn: () => void) => unknown;
+  };
+  if (boom._writing !== true || typeof boom.once !== "function") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const event of ["drain", "error", "close"]) boom.off?.(event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    timer.unref();
+    for (const event of ["drain", "error", "close"]) boom.once?.(event, done);
+  });
 }
 
 /**
@@ -100,15 +157,35 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   if (opts.logger !== undefined && typeof opts.logger?.info !== "function") {
     throw optionsError("logging", "logger must be a pino logger");
   }
-  if (opts.destination !== undefined && typeof opts.destination?.write !== "function") {
-    throw optionsError("logging", "destination must be a stream with a write() method");
+  const dest = opts.destination;
+  if (
+    dest !== undefined &&
+    !(typeof dest === "string" && dest !== "") &&
+    !(typeof dest === "number" && Number.isInteger(dest) && dest >= 0) &&
+    typeof (dest as DestinationStream | null)?.write !== "function"
+  ) {
+    throw optionsError(
+      "logging",
+      "destination must be a stream with a write() method, a file path or a file descriptor",
+    );
+  }
+  if (opts.sync !== undefined && typeof opts.sync !== "boolean") {
+    throw optionsError("logging", "sync must be a boolean");
   }
   const maxPayloadBytes = opts.maxPayloadBytes ?? 2048;
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
-  const logger = opts.logger ?? defaultLogger(opts.level ?? "info", opts.destination);
+  const own = opts.logger
+    ? undefined
+    : defaultLogger(opts.level ?? "info", dest, opts.sync ?? false);
+  const logger = opts.logger ?? (own as { logger: Logger }).logger;
 
   return {
     name: "logging",
+    setup(app) {
+      // Lines still buffered are written before the app reports itself closed (pino also
+      // writes them synchronously if the process exits first).
+      app.onClose(() => (own ? drained(own.stream) : flush(logger)));
+    },
     onRequest: async (ctx, next) => {
       const correlationId = correlationIdOf(ctx);
       const start = performance.now();
@@ -181,18 +258,24 @@ function addPayload(
   isSecret: (key: string) => boolean,
   maxBytes: number,
 ): void {
-  if (ctx.params.arguments !== undefined) {
+  const args = ctx.params.arguments;
+  if (args !== undefined) {
+    // Only arguments holding a secret key need the (slower) replacer pass.
+    const secret = hasSecretKey(args, isSecret, 0);
     let redacted = false;
-    const json = JSON.stringify(ctx.params.arguments, (key, value) => {
-      if (key === "" || !isSecret(key)) return value;
-      redacted = true;
-      return REDACTED;
-    });
+    const json = secret
+      ? JSON.stringify(args, (key, value) => {
+          if (key === "" || !isSecret(key)) return value;
+          redacted = true;
+          return REDACTED;
+        })
+      : JSON.stringify(args);
     if (json !== undefined) {
-      const bytes = Buffer.byteLength(json);
+      // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
+      const bytes = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json);
       if (bytes <= maxBytes) {
         // Arguments came in as JSON, so without secrets the object itself logs the same text.
-        fields.arguments = redacted ? JSON.parse(json) : ctx.params.arguments;
+        fields.arguments = redacted ? JSON.parse(json) : args;
       } else {
         fields.arguments = `${truncateUtf8(json, maxBytes)}…`;
         fields.argumentsTruncated = true;
@@ -202,15 +285,64 @@ function addPayload(
   }
   if (typeof ctx.params.uri === "string") fields.uri = truncateUtf8(ctx.params.uri, maxBytes);
   const headers = ctx.http?.headers;
-  if (headers) {
-    const out: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (value === undefined) continue;
-      out[name] =
-        ALWAYS_REDACTED_HEADERS.has(name.toLowerCase()) || isSecret(name) ? REDACTED : value;
+  if (headers) fields.headers = loggedHeaders(headers, isSecret);
+}
+
+/** Whether a key of `value`, at any depth (as `JSON.stringify` visits them), is a secret. */
+function hasSecretKey(value: unknown, isSecret: (key: string) => boolean, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  // Past this depth, let the replacer pass decide.
+  if (depth > 32) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (isSecret(String(i)) || hasSecretKey(value[i], isSecret, depth + 1)) return true;
     }
-    fields.headers = out;
+    return false;
   }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (isSecret(key) || hasSecretKey((value as Record<string, unknown>)[key], isSecret, depth + 1))
+      return true;
+  }
+  return false;
+}
+
+/** The headers as logged: the object itself when nothing needs redacting, else a redacted copy. */
+function loggedHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  isSecret: (key: string) => boolean,
+): Record<string, unknown> {
+  let copy = false;
+  for (const name in headers) {
+    if (headers[name] === undefined || isSecretHeader(name, isSecret)) {
+      copy = true;
+      break;
+    }
+  }
+  if (!copy) return headers;
+  const out: Record<string, unknown> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out[name] = isSecretHeader(name, isSecret) ? REDACTED : value;
+  }
+  return out;
+}
+
+function isSecretHeader(name: string, isSecret: (key: string) => boolean): boolean {
+  return isSecret(name) || ALWAYS_REDACTED_HEADERS.has(name.toLowerCase());
+}
+
+/** Writes out what `logger` still buffers (resolves at once when nothing is pending). */
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      logger.flush(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

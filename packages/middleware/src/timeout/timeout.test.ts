@@ -150,3 +150,50 @@ describe("timeout", () => {
     expect(() => timeout({ defaultMs: Number.POSITIVE_INFINITY })).not.toThrow();
   });
 });
+
+describe("timeout: shared deadlines", () => {
+  it("times out each slow call at its own deadline among many fast ones, then holds no timer", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const app = createServer({ name: "t", version: "1", logger: silentLogger }).use(
+      timeout({ defaultMs: 5000, tools: { slow: 80, slower: 160 } }),
+    );
+    app.tool("fast", { description: "Answers at once" }, () => "ok");
+    const hang = async (_args: unknown, ctx: { signal: AbortSignal }) => {
+      await new Promise<void>((resolve) => {
+        ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+      return "late";
+    };
+    app.tool("slow", { description: "Hangs" }, hang);
+    app.tool("slower", { description: "Hangs longer" }, hang);
+    await using client = await createTestClient(app);
+    const before = timers();
+    const started = Date.now();
+    const finished: Record<string, number> = {};
+    const calls = [
+      ...Array.from({ length: 50 }, () => client.callToolRaw("fast", {})),
+      client.callToolRaw("slow", {}).then((r) => {
+        finished.slow = Date.now() - started;
+        return r;
+      }),
+      client.callToolRaw("slower", {}).then((r) => {
+        finished.slower = Date.now() - started;
+        return r;
+      }),
+      ...Array.from({ length: 50 }, () => client.callToolRaw("fast", {})),
+    ];
+    const results = await Promise.all(calls);
+    expect(results.filter((r) => !r.isError)).toHaveLength(100);
+    const errors = results.filter((r) => r.isError).map((r) => textOf(r));
+    expect(errors).toEqual([
+      expect.stringMatching(/"slow" timed out after 80 ms/),
+      expect.stringMatching(/"slower" timed out after 160 ms/),
+    ]);
+    // each deadline fired on time, not before (and the later one after the earlier one)
+    expect(finished.slow).toBeGreaterThanOrEqual(79);
+    expect(finished.slower).toBeGreaterThanOrEqual(159);
+    // nothing waits any more: the shared timers are gone
+    await until(() => timers() <= before);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
