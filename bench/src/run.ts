@@ -474,12 +474,40 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
         runs[which].push(await measure(label, url, 16, undefined, headers));
       }
     }
+    // CPU time per call under the same fixed load, in paired passes (as figures 8 and 10):
+    // what a quiet machine's throughput ratio would be
+    const child = { none, five, stack };
+    const slice = async (which: "none" | "five" | "stack") => {
+      const before = await serverStats(child[which]);
+      await loadTest({
+        url: sides[which].url,
+        connections: 16,
+        seconds: 1,
+        rate: TELEMETRY_RATE,
+        ...(sides[which].headers ? { headers: sides[which].headers } : {}),
+      });
+      const after = await serverStats(child[which]);
+      return (after.cpu - before.cpu) / (after.calls - before.calls);
+    };
+    for (const which of ["none", "five", "stack"] as const) await slice(which);
+    const cpuPerCall = { none: [] as number[], five: [] as number[], stack: [] as number[] };
+    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+      for (const which of rotate(["none", "five", "stack"] as const, pass)) {
+        cpuPerCall[which].push(await slice(which));
+      }
+    }
+    for (const which of ["none", "five", "stack"] as const) {
+      log(
+        `  ${`${sides[which].label} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[which]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
+      );
+    }
     const sdk = results.http?.find((c) => c.mode === "stateless" && c.connections === 16)?.sdk;
     results.middleware = {
-      none: aggregate(runs.none),
-      five: aggregate(runs.five),
-      stack: aggregate(runs.stack),
+      none: { ...aggregate(runs.none), cpuPerCall: cpuPerCall.none },
+      five: { ...aggregate(runs.five), cpuPerCall: cpuPerCall.five },
+      stack: { ...aggregate(runs.stack), cpuPerCall: cpuPerCall.stack },
       sdk,
+      rate: TELEMETRY_RATE,
     };
   });
 }

@@ -2,7 +2,11 @@
  * MCP Forge over Streamable HTTP with the recommended production middleware stack from
  * `@mcpforge/middleware`: `node forge-http-stack.js <stateless|stateful> <apiKey>`. Clients must
  * send the key in `x-api-key`. The limits are set high enough never to refuse the benchmark's
- * load, so every request pays for the checks and none is turned away.
+ * load, so every request pays for the checks and none is turned away. Logs go to `/dev/null`
+ * as a file destination (pino's asynchronous writer: every line written, many per system
+ * call); a `logging()` built from an older revision (`--ref`) that takes no path gets a
+ * stream writing each line synchronously to `/dev/null` instead. Answers `{ type: "stats" }`
+ * with the `echo` calls served and the process's CPU time so far (µs).
  */
 import { openSync, writeSync } from "node:fs";
 import { createServer } from "@mcpforge/core";
@@ -23,14 +27,20 @@ import { arg, report, serveParent } from "./child.js";
 const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
 const apiKey = arg(1, "");
 
-// Every log line is really written (one synchronous write per line, as the default stderr
-// destination does) but to /dev/null: neither a terminal nor the parent's pipe slows it down.
-const devNull = openSync("/dev/null", "w");
-const discard = { write: (line: string) => void writeSync(devNull, line) };
+// Every log line is really written, but to /dev/null: neither a terminal nor the parent's pipe
+// slows it down.
+function requestLogging() {
+  try {
+    return logging({ destination: "/dev/null" });
+  } catch {
+    const devNull = openSync("/dev/null", "w");
+    return logging({ destination: { write: (line: string) => void writeSync(devNull, line) } });
+  }
+}
 
 const app = createServer({ name: "bench-forge-stack", version: "1.0.0" })
   .use(errorMasking())
-  .use(logging({ destination: discard }))
+  .use(requestLogging())
   .use(timing())
   .use(auth({ apiKeys: { keys: { [apiKey]: { clientId: "bench", scopes: ["mcp"] } } } }))
   .use(
@@ -43,12 +53,23 @@ const app = createServer({ name: "bench-forge-stack", version: "1.0.0" })
   .use(timeout({ defaultMs: 30_000 }))
   .use(concurrency({ max: 1000 }));
 
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
+let calls = 0;
+app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
+  calls++;
+  return text;
+});
 app.tool(
   "add",
   { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
   ({ a, b }) => String(a + b),
 );
+
+// `{ type: "stats" }` from the parent: the echo calls served and this process's CPU time (µs).
+process.on("message", (m: { type?: string }) => {
+  if (m.type !== "stats") return;
+  const cpu = process.cpuUsage();
+  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: -1 });
+});
 
 const http = await app.listen({ port: 0, mode });
 serveParent(() => http.close());

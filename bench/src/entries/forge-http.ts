@@ -1,6 +1,7 @@
 /**
  * MCP Forge over Streamable HTTP: `node forge-http.js <stateless|stateful> [middlewareCount]`.
- * Response mode is the default (`auto`: plain JSON when nothing streams).
+ * Response mode is the default (`auto`: plain JSON when nothing streams). Answers
+ * `{ type: "stats" }` with the `echo` calls served and the process's CPU time so far (µs).
  */
 import { createServer } from "@mcpforge/core";
 import * as z from "zod";
@@ -16,12 +17,23 @@ for (let i = 0; i < middleware; i++) {
   else if (i % 3 === 1) app.use({ name: `hooks-${i}`, onRequest: (_ctx, next) => next() });
   else app.use({ name: `hooks-${i}`, onCallTool: (_ctx, next) => next() });
 }
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
+let calls = 0;
+app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
+  calls++;
+  return text;
+});
 app.tool(
   "add",
   { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
   ({ a, b }) => String(a + b),
 );
+
+// `{ type: "stats" }` from the parent: the echo calls served and this process's CPU time (µs).
+process.on("message", (m: { type?: string }) => {
+  if (m.type !== "stats") return;
+  const cpu = process.cpuUsage();
+  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: -1 });
+});
 
 const http = await app.listen({ port: 0, mode });
 serveParent(() => http.close());
