@@ -418,7 +418,7 @@ export function render(r: Results): string {
     L.push("## 6. Middleware overhead (stateless, 16 connections)", "");
     L.push(
       "Five trivial middleware that each just call `next()`: two onion functions, two `onRequest` hooks and one `onCallTool` hook (a mixed stack). " +
-        'The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging({ destination: "/dev/null" })` (one pino line per request, every line written to `/dev/null` as a file, asynchronously: the default), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`. ' +
+        'The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging({ destination: "/dev/null" })` (one pino line per request, every line written synchronously to `/dev/null` as a file: the default), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`. ' +
         `Measured as figure 8: req/s, and CPU µs per call under the same fixed load (${n(rate)} req/s) in ${none.cpuPerCall.length} paired passes of 1 s slices — the ratio a quiet machine would show; the target (≥ 0.8×) is checked on the CPU figure.`,
       "",
     );

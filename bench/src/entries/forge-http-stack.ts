@@ -3,10 +3,10 @@
  * `@mcpforge/middleware`: `node forge-http-stack.js <stateless|stateful> <apiKey>`. Clients must
  * send the key in `x-api-key`. The limits are set high enough never to refuse the benchmark's
  * load, so every request pays for the checks and none is turned away. Logs go to `/dev/null`
- * as a file destination (pino's asynchronous writer: every line written, many per system
- * call); a `logging()` built from an older revision (`--ref`) that takes no path gets a
- * stream writing each line synchronously to `/dev/null` instead. Answers `{ type: "stats" }`
- * with the `echo` calls served and the process's CPU time so far (µs).
+ * as a file destination (every line written, synchronously: the default); a `logging()` built
+ * from an older revision (`--ref`) that takes no path gets a stream writing each line
+ * synchronously to `/dev/null` instead — the same work. Answers `{ type: "stats" }` with the
+ * `echo` calls served and the process's CPU time so far (µs).
  */
 import { openSync, writeSync } from "node:fs";
 import { createServer } from "@mcpforge/core";

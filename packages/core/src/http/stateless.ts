@@ -7,6 +7,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
+import { LazyExtra } from "../protocol/lazy-extra.js";
 import type { Session } from "../protocol/session.js";
 import type { RequestExtra } from "../protocol/types.js";
 import { negotiateVersion } from "../protocol/version.js";
@@ -95,10 +96,7 @@ export async function statelessAnswer(
     reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
   await Promise.all(
     requests.map(async (request) => {
-      const extra: RequestExtra = {
-        get signal() {
-          return abort.signal;
-        },
+      const extra: RequestExtra = new LazyExtra(abort, {
         requestId: request.id,
         sessionId: undefined,
         _meta: request.params?._meta,
@@ -108,7 +106,7 @@ export async function statelessAnswer(
         responseHeaders,
         sendNotification,
         sendRequest: refuseServerRequests,
-      };
+      });
       let answer: JSONRPCMessage;
       try {
         const result =

@@ -10,6 +10,7 @@ import type {
 import { McpForgeError } from "../errors/errors.js";
 import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
 import { LazyAbort } from "../utils/lazy-abort.js";
+import { LazyExtra } from "./lazy-extra.js";
 import type {
   IncomingExtra,
   OutgoingRequestOptions,
@@ -156,10 +157,7 @@ export class ProtocolSession {
     const controller = new LazyAbort();
     this.#inflight ??= new Map();
     this.#inflight.set(id, controller);
-    const extra: RequestExtra = {
-      get signal() {
-        return controller.signal;
-      },
+    const extra: RequestExtra = new LazyExtra(controller, {
       requestId: id,
       sessionId: this.#transport.sessionId,
       _meta: (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta,
@@ -178,7 +176,7 @@ export class ProtocolSession {
           ...options,
           relatedRequestId: id,
         }) as Promise<T>,
-    };
+    });
     this.#host.dispatch(request, extra).then(
       (result) => {
         this.#inflight?.delete(id);

@@ -272,7 +272,9 @@ describe("asynchronous destinations", () => {
     const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
     try {
       const file = join(dir, "mcp.log");
-      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
+      const app = createServer({ name: "t", version: "1" }).use(
+        logging({ destination: file, sync: false }),
+      );
       app.tool("ping", { description: "Ping" }, () => "pong");
       const client = await createTestClient(app);
       await Promise.all(Array.from({ length: 2000 }, () => client.callTool("ping")));
@@ -284,13 +286,11 @@ describe("asynchronous destinations", () => {
     }
   });
 
-  it("writes synchronously when asked (sync: true)", async () => {
+  it("writes synchronously by default", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
     try {
       const file = join(dir, "mcp.log");
-      const app = createServer({ name: "t", version: "1" }).use(
-        logging({ destination: file, sync: true }),
-      );
+      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
       app.tool("ping", { description: "Ping" }, () => "pong");
       const client = await createTestClient(app);
       await client.callTool("ping");

@@ -142,7 +142,9 @@ function pathOf(node: Node): string {
 export function checkArguments(args: unknown, policy: ValidationPolicy): string | undefined {
   if (args === undefined) return undefined;
   if (policy.maxArgumentBytes !== undefined) {
-    const bytes = Buffer.byteLength(JSON.stringify(args) ?? "");
+    const json = JSON.stringify(args) ?? "";
+    // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
+    const bytes = json.length * 3 <= policy.maxArgumentBytes ? 0 : Buffer.byteLength(json);
     if (bytes > policy.maxArgumentBytes) {
       return `the arguments are ${bytes} bytes of JSON, over the limit of ${policy.maxArgumentBytes}`;
     }

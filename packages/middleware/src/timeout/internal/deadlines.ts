@@ -15,7 +15,7 @@ export abstract class Deadline {
  * Deadlines of one duration (e.g. every call with a 30 s timeout), kept in a linked list:
  * deadlines made later expire later, so the list is in deadline order and one timer, armed for
  * the head, serves all of them. Adding and removing are O(1) and make no timer; the timer is
- * re-armed only when it fires, and cleared when the list empties (nothing keeps the process
+ * re-armed only when it fires, and unref'd when the list empties (nothing keeps the process
  * alive once no call waits).
  *
  * @example
@@ -44,17 +44,17 @@ export class DeadlineList {
     if (this.#tail) this.#tail.next = d;
     else this.#head = d;
     this.#tail = d;
-    this.#timer ??= setTimeout(this.#fire, this.#ms);
+    if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.#ms);
+    else if (!this.#timer.hasRef()) this.#timer.ref();
   }
 
   /** Stops the clock of `d` (no-op when it expired or was removed already). */
   remove(d: Deadline): void {
     if (d.list !== this) return;
     this.#unlink(d);
-    if (this.#head === undefined && this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    // Nothing waits: the timer no longer keeps the process alive (kept, not cleared, so a
+    // busy server whose list keeps emptying does not make a timer per call).
+    if (this.#head === undefined) this.#timer?.unref();
   }
 
   #unlink(d: Deadline): void {
