@@ -109,3 +109,14 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
     console.error(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
+
+/**
+ * Deletes a temporary folder in a detached `rm -rf` (a copy of the repository with its
+ * node_modules takes a while), so the script can exit at once.
+ *
+ * @example
+ * removeLater("/tmp/mcpforge-release-abc123");
+ */
+export function removeLater(dir: string): void {
+  spawn("rm", ["-rf", dir], { detached: true, stdio: "ignore" }).unref();
+}

@@ -4,14 +4,14 @@
 // installs the tarballs with plain npm in a project outside the workspace, type-checks every
 // README code block against them with TypeScript 5.x and 7.x (no skipLibCheck), and runs the
 // runnable examples there. Exit code 1 on any problem. `--keep` keeps the temporary folder.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compilers, installConsumer, typeCheckConsumer, writeDocModules } from "./consumer.js";
 import { importedPackages, workspaceRange } from "./deps.js";
 import { kindOfFile, runScript, runStdioServer, runVitest } from "./examples-run.js";
-import { inParallel, run, step } from "./exec.js";
+import { inParallel, removeLater, run, step } from "./exec.js";
 import { tarballProblems } from "./hygiene.js";
 import { attw, publint } from "./lint.js";
 import { packAll } from "./pack.js";
@@ -104,7 +104,7 @@ if (problems.length > 0) {
 } else {
   console.log(`smoke test: ok (${seconds} s)`);
   if (keep) console.log(`files kept in ${temp}`);
-  else rmSync(temp, { recursive: true, force: true });
+  else removeLater(temp);
 }
 
 /** What the consumer project installs besides the tarballs, at the ranges the workspace uses. */
