@@ -5,6 +5,8 @@
  *   pnpm --filter @mcpforge/bench cpu-profile sessions forge [seconds]
  *   pnpm --filter @mcpforge/bench cpu-profile cold forge
  *   pnpm --filter @mcpforge/bench cpu-profile inproc forge [seconds]
+ *   pnpm --filter @mcpforge/bench cpu-profile proxy forge [seconds]
+ *   pnpm --filter @mcpforge/bench cpu-profile stack forge [seconds]
  *
  * The server (or in-process run) runs with `node --cpu-prof` in its own process; the
  * `.cpuprofile` is kept in bench/.cache/profiles (open it in Chrome DevTools) and the top
@@ -139,6 +141,30 @@ async function main(): Promise<void> {
       `${side} ${mode} c=${connections}: ${Math.round(run.rps)} req/s under the profiler\n`,
     );
     await child.stop(30_000);
+  } else if (workload === "stack") {
+    // The production middleware stack (figure 6), stateless, 16 connections.
+    const seconds = Number(rest[0] ?? 5);
+    const key = "bench-api-key-0123456789abcdef";
+    const headers = { "x-api-key": key };
+    const child = await startChild(placement, "forge-http-stack", ["stateless", key], {
+      execArgv,
+    });
+    await verifyServer(child.url, false, headers);
+    const run = await loadTest({ url: child.url, connections: 16, seconds, headers });
+    console.log(`stack c=16: ${Math.round(run.rps)} req/s under the profiler\n`);
+    await child.stop(30_000);
+  } else if (workload === "proxy") {
+    // The proxy process under the profiler, in front of an unprofiled forge backend.
+    const seconds = Number(rest[0] ?? 5);
+    const backend = await startChild(placement, "forge-http", ["stateless", "0"]);
+    const child = await startChild(placement, "forge-proxy", [backend.url, "stateless"], {
+      execArgv,
+    });
+    await verifyServer(child.url, false);
+    const run = await loadTest({ url: child.url, connections: 16, seconds });
+    console.log(`proxy c=16: ${Math.round(run.rps)} req/s under the profiler\n`);
+    await child.stop(30_000);
+    await backend.stop(30_000);
   } else if (workload === "sessions") {
     const seconds = Number(rest[0] ?? 5);
     const child = await startChild(placement, entryHttp, ["stateful"], { execArgv });
@@ -185,7 +211,7 @@ async function main(): Promise<void> {
     await exited;
     clearTimeout(timer);
   } else {
-    throw new Error(`unknown workload ${workload} (http, sessions, inproc, cold)`);
+    throw new Error(`unknown workload ${workload} (http, stack, proxy, sessions, inproc, cold)`);
   }
   const file = await newestProfile(dir);
   console.log(`profile: ${file}\n`);

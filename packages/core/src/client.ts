@@ -42,6 +42,7 @@ export {
   CreateMessageResultSchema,
   ElicitRequestSchema,
   ElicitResultSchema,
+  EmptyResultSchema,
   ErrorCode,
   type GetPromptResult,
   GetPromptResultSchema,

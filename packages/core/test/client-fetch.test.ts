@@ -53,6 +53,23 @@ describe("httpFetch (the proxy's and CLI's fetch for the SDK HTTP transport)", (
     expect(accepted.body).toBeNull();
   });
 
+  it("a buffered answer reads once, as text, JSON, bytes or a stream, with headers by any case", async () => {
+    const body = '{"a":1}';
+    const r = await httpFetch(`${base}/json`, { method: "POST", body });
+    expect(r.headers.get("X-Missing")).toBeNull();
+    expect(r.headers.get("Content-Type")).toMatch(/json/);
+    expect(r.headers.has("content-type")).toBe(true);
+    expect([...r.headers.keys()]).toContain("content-type");
+    expect(r.bodyUsed).toBe(false);
+    expect(JSON.parse(await r.text())).toEqual({ method: "POST", body });
+    expect(r.bodyUsed).toBe(true);
+    await expect(r.json()).rejects.toThrow(/already been read/);
+    const s = await httpFetch(`${base}/json`, { method: "POST", body });
+    expect(JSON.parse(await new Response(s.body).text())).toEqual({ method: "POST", body });
+    const b = await httpFetch(`${base}/json`, { method: "POST", body });
+    expect(new TextDecoder().decode(await b.arrayBuffer())).toContain('"method":"POST"');
+  });
+
   it("keeps an event stream a stream", async () => {
     const r = await httpFetch(`${base}/sse`, { method: "GET" });
     expect(r.headers.get("content-type")).toBe("text/event-stream");

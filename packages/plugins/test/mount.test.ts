@@ -226,6 +226,28 @@ describe("mount(): a child app served by a parent", () => {
     ).toMatchObject({ values: ["BER"] });
   });
 
+  it("subscriptions to a child's resource: the child's resources/updated reach the parent's client (prefixed)", async () => {
+    const parent = testApp();
+    const child = weatherApp();
+    mount(parent, child, { namespace: "weather", resourcePrefix: "wx" });
+    const client = await createTestClient(parent);
+    await client.client.subscribeResource({ uri: "weather://wx/stations/BER" });
+    child.notifyResourceUpdated("weather://stations/BER");
+    await client.waitForNotification(
+      "notifications/resources/updated",
+      (n) => (n.params as { uri?: string })?.uri === "weather://wx/stations/BER",
+    );
+    client.clearNotifications();
+    child.notifyResourceUpdated("weather://stations/OSL"); // nobody subscribed to OSL
+    await client.client.unsubscribeResource({ uri: "weather://wx/stations/BER" });
+    child.notifyResourceUpdated("weather://stations/BER");
+    await client.listTools();
+    expect(
+      client.notifications.filter((n) => n.method === "notifications/resources/updated"),
+    ).toEqual([]);
+    await client.close();
+  });
+
   it("tool transforms: filter by tag, rename, re-describe, hide an argument with a fixed value", async () => {
     const parent = testApp();
     mount(parent, weatherApp(), {

@@ -59,7 +59,10 @@ describe("createProxy(): a stdio backend (an MCP Forge fixture server)", () => {
       required: ["text"],
     });
     expect(await client.callTool("echo", { text: "through the proxy" })).toBe("through the proxy");
-    expect((await client.listResources()).map((r) => r.uri)).toEqual(["fixture://info"]);
+    expect((await client.listResources()).map((r) => r.uri).sort()).toEqual([
+      "fixture://counter",
+      "fixture://info",
+    ]);
     expect(
       JSON.parse((await client.readResource("fixture://info")).contents[0]?.text as string),
     ).toEqual({
@@ -88,6 +91,51 @@ describe("createProxy(): a stdio backend (an MCP Forge fixture server)", () => {
       state: "connected",
       serverInfo: { name: "fixture-backend" },
     });
+  });
+
+  it("subscriptions reach the backend: its resources/updated reach the subscribed client", async () => {
+    await client.client.subscribeResource({ uri: "fixture://counter" });
+    await client.callTool("bump");
+    await client.waitForNotification(
+      "notifications/resources/updated",
+      (n) => (n.params as { uri?: string })?.uri === "fixture://counter",
+    );
+    expect((await client.readResource("fixture://counter")).contents[0]).toMatchObject({
+      text: "1",
+    });
+    await client.client.unsubscribeResource({ uri: "fixture://counter" });
+    client.clearNotifications();
+    await client.callTool("bump");
+    await client.callTool("echo", { text: "after the update" });
+    expect(
+      client.notifications.filter((n) => n.method === "notifications/resources/updated"),
+    ).toEqual([]);
+  });
+
+  it("forwarded calls go through the caller's outgoing wrappers (trace context in `_meta`)", async () => {
+    const wrapped = createProxy(fixtureTarget, { name: "wrapped" });
+    wrapped.use(async (ctx, next) => {
+      ctx.wrapOutgoing((request, send) =>
+        send({
+          ...request,
+          params: {
+            ...request.params,
+            _meta: {
+              ...(request.params?._meta as object),
+              traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            },
+          },
+        }),
+      );
+      return next();
+    });
+    await using c = await createTestClient(wrapped);
+    try {
+      const seen = await c.callTool<{ meta: Record<string, unknown> }>("meta");
+      expect(seen.meta.traceparent).toBe("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    } finally {
+      await wrapped.close();
+    }
   });
 
   it("reuses one backend connection for every call, concurrent ones too", async () => {

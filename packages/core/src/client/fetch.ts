@@ -70,6 +70,101 @@ function responseHeaders(res: IncomingMessage): Headers {
   return headers;
 }
 
+/**
+ * The headers of a buffered answer, read from `IncomingMessage.headers` (already lower-cased)
+ * without building a WHATWG `Headers` (its per-header validation costs more than the rest of
+ * a small answer). Read-only: what a client reads of an answer.
+ */
+class AnswerHeaders {
+  readonly #h: IncomingMessage["headers"];
+  constructor(headers: IncomingMessage["headers"]) {
+    this.#h = headers;
+  }
+  get(name: string): string | null {
+    const v = this.#h[name.toLowerCase()];
+    if (v === undefined) return null;
+    return Array.isArray(v) ? v.join(", ") : v;
+  }
+  has(name: string): boolean {
+    return this.#h[name.toLowerCase()] !== undefined;
+  }
+  forEach(fn: (value: string, key: string) => void): void {
+    for (const key of Object.keys(this.#h)) {
+      const value = this.get(key);
+      if (value !== null) fn(value, key);
+    }
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const key of Object.keys(this.#h).sort()) {
+      const value = this.get(key);
+      if (value !== null) yield [key, value];
+    }
+  }
+  keys(): IterableIterator<string> {
+    return Object.keys(this.#h).sort()[Symbol.iterator]();
+  }
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/**
+ * A `Response` whose body was read whole (a JSON answer, a 202, an error): the members a
+ * client reads, without the WHATWG stream machinery `new Response()` sets up for every body.
+ * `body` is made on first access only.
+ */
+class BufferedAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: AnswerHeaders;
+  readonly url: string;
+  readonly redirected = false;
+  readonly type = "basic";
+  #bytes: Buffer | undefined;
+  #used = false;
+  constructor(res: IncomingMessage, url: string, bytes: Buffer | undefined) {
+    this.status = res.statusCode ?? 0;
+    this.statusText = res.statusMessage ?? "";
+    this.headers = new AnswerHeaders(res.headers);
+    this.url = url;
+    this.#bytes = bytes;
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#bytes === undefined) return null;
+    const bytes = this.#take();
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (bytes.length > 0) controller.enqueue(new Uint8Array(bytes));
+        controller.close();
+      },
+    });
+  }
+  #take(): Buffer {
+    if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+    this.#used = true;
+    return this.#bytes ?? Buffer.alloc(0);
+  }
+  async text(): Promise<string> {
+    return this.#take().toString("utf8");
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.#take().toString("utf8"));
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.#take();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+}
+
 function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined {
   const body = init?.body;
   if (body === undefined || body === null) return undefined;
@@ -112,10 +207,10 @@ export const httpFetch: FetchLike = (input, init) =>
     });
     req.once("response", (res) => {
       const status = res.statusCode ?? 0;
-      const meta = { status, statusText: res.statusMessage ?? "", headers: responseHeaders(res) };
       const noBody = status === 204 || status === 205 || status === 304 || init?.method === "HEAD";
       if ((res.headers["content-type"] ?? "").includes("text/event-stream") && !noBody) {
         res.once("close", release);
+        const meta = { status, statusText: res.statusMessage ?? "", headers: responseHeaders(res) };
         resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, meta));
         return;
       }
@@ -128,7 +223,8 @@ export const httpFetch: FetchLike = (input, init) =>
       res.once("end", () => {
         release();
         const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        resolve(new Response(noBody || !body || body.length === 0 ? null : body, meta));
+        const bytes = noBody || !body || body.length === 0 ? undefined : body;
+        resolve(new BufferedAnswer(res, url.href, bytes) as unknown as Response);
       });
     });
     if (body === undefined) req.end();

@@ -10,6 +10,7 @@ import { toJsonRpcError } from "../errors/json-rpc.js";
 import type { Session } from "../protocol/session.js";
 import type { RequestExtra } from "../protocol/types.js";
 import { negotiateVersion } from "../protocol/version.js";
+import { LazyAbort } from "../utils/lazy-abort.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import type { HttpHost, HttpRequest } from "./types.js";
@@ -86,27 +87,17 @@ export async function statelessAnswer(
   });
   c.inflight.add(reply);
   // The abort signal is made on first use: most handlers never look at it.
-  let controller: AbortController | undefined;
-  let gone = false;
+  const abort = new LazyAbort();
   res.once("close", () => {
-    if (reply.done) return;
-    gone = true;
-    controller?.abort();
+    if (!reply.done) abort.abort();
   });
-  const signal = () => {
-    if (!controller) {
-      controller = new AbortController();
-      if (gone) controller.abort();
-    }
-    return controller.signal;
-  };
   const sendNotification = (n: unknown) =>
     reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
   await Promise.all(
     requests.map(async (request) => {
       const extra: RequestExtra = {
         get signal() {
-          return signal();
+          return abort.signal;
         },
         requestId: request.id,
         sessionId: undefined,

@@ -9,6 +9,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
+import { LazyAbort } from "../utils/lazy-abort.js";
 import type {
   IncomingExtra,
   OutgoingRequestOptions,
@@ -60,7 +61,7 @@ export class ProtocolSession {
   onclose: (() => void) | undefined;
   readonly #host: ProtocolHost;
   readonly #transport: RequestAwareTransport;
-  #inflight: Map<RequestId, AbortController> | undefined;
+  #inflight: Map<RequestId, LazyAbort> | undefined;
   #pending: Map<RequestId, Pending> | undefined;
   #nextId = 0;
   #closed = false;
@@ -151,11 +152,14 @@ export class ProtocolSession {
       this.#reply({ jsonrpc: "2.0", id, result: {} });
       return;
     }
-    const controller = new AbortController();
+    // the request's abort signal is made only if someone reads it (most handlers do not)
+    const controller = new LazyAbort();
     this.#inflight ??= new Map();
     this.#inflight.set(id, controller);
     const extra: RequestExtra = {
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       requestId: id,
       sessionId: this.#transport.sessionId,
       _meta: (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta,
@@ -163,7 +167,7 @@ export class ProtocolSession {
       requestInfo: info?.requestInfo,
       closeSSEStream: info?.closeSSEStream,
       responseHeaders: info?.responseHeaders,
-      sendNotification: (n) => this.notify(n, id, controller.signal),
+      sendNotification: (n) => this.notify(n, id, controller),
       sendRequest: <T>(
         r: { method: string; params?: unknown },
         schema: ResultSchema,
@@ -178,12 +182,12 @@ export class ProtocolSession {
     this.#host.dispatch(request, extra).then(
       (result) => {
         this.#inflight?.delete(id);
-        if (controller.signal.aborted) return;
+        if (controller.aborted) return;
         this.#reply({ jsonrpc: "2.0", id, result: result as Record<string, unknown> });
       },
       (err: unknown) => {
         this.#inflight?.delete(id);
-        if (controller.signal.aborted) return;
+        if (controller.aborted) return;
         this.#reply({ jsonrpc: "2.0", id, error: toJsonRpcError(err) });
       },
     );
@@ -193,7 +197,11 @@ export class ProtocolSession {
    * Sends a notification, tied to a request when `relatedRequestId` is given (so HTTP puts it
    * on that request's stream). Dropped once the request was cancelled.
    */
-  async notify(n: Notification, relatedRequestId?: RequestId, signal?: AbortSignal): Promise<void> {
+  async notify(
+    n: Notification,
+    relatedRequestId?: RequestId,
+    signal?: { readonly aborted: boolean },
+  ): Promise<void> {
     if (this.#closed || signal?.aborted) return;
     const message = { jsonrpc: "2.0" as const, ...n } as JSONRPCMessage;
     await this.#transport.send(

@@ -152,7 +152,11 @@ export interface OutgoingNotification {
 export interface ForwardedCall {
   /** The caller's request context (session, auth, signal, `ctx.var`). */
   readonly ctx: Context;
-  /** The MCP method: `tools/call`, `resources/read`, `prompts/get` or `completion/complete`. */
+  /**
+   * The MCP method: `tools/call`, `resources/read`, `prompts/get`, `completion/complete`, or
+   * (for resources and templates) `resources/subscribe` / `resources/unsubscribe`, which a
+   * forwarder answers with `{}` once the target has (un)subscribed.
+   */
   readonly method: string;
   /** The request's params as the client sent them (with `_meta`). */
   readonly params: Record<string, unknown>;

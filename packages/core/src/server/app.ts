@@ -124,6 +124,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #routes = new Map<string, RouteEntry>();
   readonly #httpHooks: HttpHook[] = [];
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
+  readonly #updateWatchers = new Set<(uri: string) => void>();
   readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
   readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
   readonly #methods = new Map<string, MethodDef>();
@@ -578,6 +579,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    * app.notifyResourceUpdated("test://watched-resource");
    */
   notifyResourceUpdated(uri: string): void {
+    if (this.#updateWatchers.size > 0)
+      this.#notifyWatchers(this.#updateWatchers, "resources/updated", uri);
     for (const session of this.#sessions.values()) {
       if (!session.isSubscribed(uri)) continue;
       session.protocol
@@ -586,6 +589,19 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
           this.logger.warn("could not send resources/updated", { uri, error: String(err) });
         });
     }
+  }
+
+  /**
+   * Runs `fn` whenever {@link McpForgeApp.notifyResourceUpdated} is called, whether or not a
+   * session of this app subscribed (`mount()` relays a child's updates to its parent's
+   * clients with it). Returns a function that stops it.
+   *
+   * @example
+   * const stop = app.onResourceUpdated((uri) => console.error(`${uri} changed`));
+   */
+  onResourceUpdated(fn: (uri: string) => void): () => void {
+    this.#updateWatchers.add(fn);
+    return () => this.#updateWatchers.delete(fn);
   }
 
   /**

@@ -46,6 +46,32 @@ function forwarded(forward: Forwarder, ctx: Context, session: Session, extra: Re
   return () => forward(createForwardedCall(ctx, session, extra));
 }
 
+/**
+ * `resources/subscribe` / `resources/unsubscribe`: recorded on the session; for a forwarded
+ * resource, also passed to its forwarder (a proxy subscribes at its backend). A subscription
+ * the forwarder refuses is not kept.
+ */
+function subscription(
+  app: AppInternals,
+  ctx: Context,
+  session: Session,
+  extra: RequestExtra,
+  on: boolean,
+) {
+  return async () => {
+    const result = await subscribe(app, ctx, session, on);
+    const forward = resolveResource(app, ctx.params.uri)?.def.forward;
+    if (!forward) return result;
+    try {
+      await forward(createForwardedCall(ctx, session, extra));
+    } catch (err) {
+      if (on) session.subscriptions.delete(ctx.params.uri as string);
+      throw err;
+    }
+    return result;
+  };
+}
+
 /** The forwarder a `completion/complete` request goes to, when its ref is a forwarded component. */
 function completionTarget(app: AppInternals, ctx: Context): Forwarder | undefined {
   const ref = ctx.params.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
@@ -79,8 +105,9 @@ const METHODS: Readonly<Record<string, Final>> = {
     if (target?.def.forward) return forwarded(target.def.forward, ctx, session, extra);
     return () => readResource(ctx, target);
   },
-  "resources/subscribe": (app, ctx, session) => () => subscribe(app, ctx, session, true),
-  "resources/unsubscribe": (app, ctx, session) => () => subscribe(app, ctx, session, false),
+  "resources/subscribe": (app, ctx, session, extra) => subscription(app, ctx, session, extra, true),
+  "resources/unsubscribe": (app, ctx, session, extra) =>
+    subscription(app, ctx, session, extra, false),
   "prompts/list": (app, ctx) => () => listPrompts(app, ctx),
   "prompts/get": (app, ctx, session, extra) => {
     const def = resolvePrompt(app, ctx);

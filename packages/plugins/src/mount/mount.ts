@@ -96,9 +96,9 @@ function itemsOf(child: McpForgeApp, type: MirrorType, o: MountOptions): MirrorI
           forward: (call) =>
             dispatch(
               call,
-              call.method === "resources/read"
-                ? { ...call.params, uri: c.key }
-                : withRef(call, { uri: c.key }),
+              call.method === "completion/complete"
+                ? withRef(call, { uri: c.key })
+                : { ...call.params, uri: c.key },
             ),
         },
       ];
@@ -108,7 +108,7 @@ function itemsOf(child: McpForgeApp, type: MirrorType, o: MountOptions): MirrorI
       {
         spec: { type, entry: { ...(c.entry as ResourceTemplate), uriTemplate }, tags: c.info.tags },
         forward: (call) => {
-          if (call.method !== "resources/read")
+          if (call.method === "completion/complete")
             return dispatch(call, withRef(call, { uri: c.key }));
           const uri = String(call.params.uri);
           return dispatch(call, {
@@ -186,6 +186,12 @@ export function mount(parent: McpForgeApp, child: McpForgeApp, options: MountOpt
     for (const t of TYPES_OF_KIND[kind]) pending.add(t);
   });
 
+  // the child's resources/updated reach the parent's subscribed clients (under the prefix)
+  const prefix = o.resourcePrefix;
+  const stopUpdates = child.onResourceUpdated((uri) => {
+    if (active) parent.notifyResourceUpdated(prefix ? prefixUri(uri, prefix) : uri);
+  });
+
   mountsOf.set(child, (mountsOf.get(child) ?? 0) + 1);
   let released = false;
   const release = async () => {
@@ -217,6 +223,7 @@ export function mount(parent: McpForgeApp, child: McpForgeApp, options: MountOpt
       if (!active) return;
       active = false;
       stopWatching();
+      stopUpdates();
       mirror.clear();
       await release();
     },

@@ -268,7 +268,10 @@ export class Backend {
     const options: RequestOptions = { signal, timeout: this.#s.timeoutMs };
     this.#calls.add(call);
     try {
-      return await client.request({ method, params: out }, schema as never, options);
+      // through the caller's outgoing wrappers (trace context, headers in `_meta`, …)
+      return await call.ctx.outgoing({ method, params: out }, (r) =>
+        client.request(r as never, schema as never, options),
+      );
     } catch (err) {
       const { error, broken } = classifyFailure(err, {
         name: this.#s.name,

@@ -11,6 +11,7 @@ import {
   type Client,
   type ClientTarget,
   CompleteResultSchema,
+  EmptyResultSchema,
   GetPromptResultSchema,
   ReadResourceResultSchema,
   type Tool,
@@ -31,6 +32,7 @@ import {
 } from "../transforms/transforms.js";
 import { Backend, type BackendStatus, type ReconnectOptions } from "./backend.js";
 import { type EntryOf, listAll } from "./lists.js";
+import { ProxySubscriptions } from "./subscriptions.js";
 
 /** Options of {@link createProxy}. */
 export interface ProxyOptions {
@@ -143,7 +145,10 @@ export function createProxy(target: ClientTarget, options: ProxyOptions = {}): P
       maxAttempts: r.maxAttempts ?? Number.POSITIVE_INFINITY,
     },
     logger,
-    onConnected: (client) => sync(client, KINDS),
+    onConnected: async (client) => {
+      await sync(client, KINDS);
+      await subscriptions.renew(client);
+    },
     onListChanged: (kind) => void refresh([kind]),
     onResourceUpdated: (uri) => app.notifyResourceUpdated(uri),
   });
@@ -161,7 +166,18 @@ export function createProxy(target: ClientTarget, options: ProxyOptions = {}): P
         ? backend.request(call, "completion/complete", call.params, CompleteResultSchema)
         : backend.request(call, method, params, schema);
 
-  const readResource = forwardTo("resources/read", ReadResourceResultSchema);
+  const subscriptions = new ProxySubscriptions((call, method, uri) =>
+    backend.request(call, method, { uri }, EmptyResultSchema),
+  );
+  const readOrSubscribe = forwardTo("resources/read", ReadResourceResultSchema);
+  const readResource = (call: ForwardedCall, params: Record<string, unknown>) =>
+    call.method === "resources/subscribe" || call.method === "resources/unsubscribe"
+      ? subscriptions.change(
+          call,
+          call.method === "resources/subscribe",
+          backend.status().capabilities?.resources?.subscribe === true,
+        )
+      : readOrSubscribe(call, params);
   const getPrompt = forwardTo("prompts/get", GetPromptResultSchema);
   const callTool = forwardTo("tools/call", CallToolResultSchema);
 
