@@ -208,3 +208,44 @@ export async function typeCheckConsumer(
   });
   return problems.length > 0 ? problems : [`${compiler.label}: tsc exited with ${code}`];
 }
+
+/**
+ * One small project per package in the consumer (`entries/<folder>/`), importing every entry
+ * of that package and nothing else, checked with TypeScript 7 and no `types` setting: TS 7
+ * loads `@types/node` only when something references it, so an entry `.d.ts` that needs
+ * Node's types without `/// <reference types="node" />` fails here (in the docs' project,
+ * vitest's types pull Node's in and hide it).
+ *
+ * @example
+ * const problems = await checkEntriesAlone(consumer, packages, compilers()[1]);
+ */
+export async function checkEntriesAlone(
+  consumer: string,
+  packages: readonly PublishedPackage[],
+  compiler: { label: string; tsc: string },
+): Promise<string[]> {
+  const projects: string[] = [];
+  for (const pkg of packages) {
+    const specifiers = entries(pkg.manifest).map((e) => e.specifier);
+    if (specifiers.length === 0) continue;
+    const dir = join(consumer, "entries", basename(pkg.dir));
+    mkdirSync(dir, { recursive: true });
+    const tsconfig = { ...CONSUMER_TSCONFIG, include: ["index.ts"], exclude: [] };
+    writeFileSync(join(dir, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
+    writeFileSync(
+      join(dir, "index.ts"),
+      specifiers.map((s, i) => `export * as entry${i} from ${JSON.stringify(s)};\n`).join(""),
+    );
+    projects.push(relative(consumer, dir));
+  }
+  // One build-mode run checks every project and parses shared files once.
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    [compiler.tsc, "-b", ...projects, "--pretty", "false"],
+    { cwd: consumer, allowFailure: true },
+  );
+  if (code === 0) return [];
+  return [
+    `${compiler.label}: the entries of each package alone (${projects.join(", ")}; no "types" in tsconfig.json):\n${`${stdout}${stderr}`.trim()}`,
+  ];
+}

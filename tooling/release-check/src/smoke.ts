@@ -8,7 +8,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compilers, installConsumer, typeCheckConsumer, writeDocModules } from "./consumer.js";
+import {
+  checkEntriesAlone,
+  compilers,
+  installConsumer,
+  typeCheckConsumer,
+  writeDocModules,
+} from "./consumer.js";
 import { importedPackages, workspaceRange } from "./deps.js";
 import { kindOfFile, runScript, runStdioServer, runVitest } from "./examples-run.js";
 import { inParallel, removeLater, run, step } from "./exec.js";
@@ -64,6 +70,13 @@ try {
   for (const compiler of compilers()) {
     await step(`type-check the docs' code with ${compiler.label}`, async () => {
       problems.push(...(await typeCheckConsumer(root, consumer, generated, compiler)));
+    });
+  }
+
+  const ts7 = compilers().at(-1);
+  if (ts7) {
+    await step(`each package's entries alone with ${ts7.label}`, async () => {
+      problems.push(...(await checkEntriesAlone(consumer, packages, ts7)));
     });
   }
 
