@@ -1,13 +1,13 @@
 /**
  * Compiles the first-party TypeScript the child processes run (`@mcpforge/core`,
- * `@mcpforge/testing`, `@mcpforge/middleware`, `@mcpforge/cache`, `@mcpforge/plugins`, `@mcpforge/telemetry` and
+ * `@mcpforge/testing`, `@mcpforge/middleware`, `@mcpforge/cache`, `@mcpforge/plugins`, `@mcpforge/telemetry`, `@mcpforge/health` and
  * `src/entries/*`; the
  * packages optionally from a git revision) to plain ESM JavaScript under `.cache/build`, the way
  * a published `dist/` would look: one `.js` file per source file, no bundling. The children then
  * run on plain `node` with no TypeScript loader, so loader hooks cost neither side anything
  * (this matters for the cold-start figure) and CPU profiles show real function names.
  *
- * Layout: `.cache/build/node_modules/@mcpforge/{core,testing,middleware,cache,plugins,telemetry}/src/**.js` (each
+ * Layout: `.cache/build/node_modules/@mcpforge/{core,testing,middleware,cache,plugins,telemetry,health}/src/**.js` (each
  * with a `node_modules` of links to the workspace package's own dependencies, so they resolve to
  * the same installed copies as in the workspace — pino and jose for middleware, lru-cache for
  * cache, @opentelemetry/api for telemetry — except `@mcpforge/*`, which resolve to their compiled siblings: one instance of core
@@ -112,7 +112,7 @@ async function compiledExports(manifestPath: string): Promise<Record<string, str
 }
 
 async function buildWorkspacePackage(
-  name: "core" | "testing" | "middleware" | "cache" | "plugins" | "telemetry",
+  name: "core" | "testing" | "middleware" | "cache" | "plugins" | "telemetry" | "health",
   ref?: string,
 ): Promise<number> {
   const pkgDir = join(BUILD_DIR, "node_modules", "@mcpforge", name);
@@ -142,7 +142,7 @@ export function entryPath(name: string): string {
 }
 
 /**
- * Rebuilds `.cache/build`: `@mcpforge/core`, `testing`, `middleware`, `cache`, `plugins` and `telemetry` from the work
+ * Rebuilds `.cache/build`: `@mcpforge/core`, `testing`, `middleware`, `cache`, `plugins`, `telemetry` and `health` from the work
  * tree, or from a git revision when `ref` is given; the bench's own entries always from the work tree.
  *
  * @example
@@ -162,6 +162,7 @@ export async function buildArtifacts(ref?: string): Promise<number> {
     buildWorkspacePackage("cache", ref),
     buildWorkspacePackage("plugins", ref),
     buildWorkspacePackage("telemetry", ref),
+    buildWorkspacePackage("health", ref),
     transpileTree(join(BENCH_DIR, "src", "entries"), join(BUILD_DIR, "entries")),
   ]);
   return counts.reduce((a, b) => a + b, 0);

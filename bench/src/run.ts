@@ -13,6 +13,7 @@ import { cpus, release, type } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
+import { deletePrefix } from "@mcpforge/testing/redis";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
 import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
@@ -38,6 +39,8 @@ const FIGURES = [
   "cache",
   "telemetry",
   "composition",
+  "health",
+  "cluster",
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -70,7 +73,7 @@ if (opts.help) {
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
-  --ref=REV       build @mcpforge/core, testing, middleware, cache, plugins and telemetry from a git revision (e.g. HEAD)
+  --ref=REV       build @mcpforge/core, testing, middleware, cache, plugins, telemetry and health from a git revision (e.g. HEAD)
                   instead of the work tree (useful while others have uncommitted changes there)
   --out=PATH      where to write the report (default bench/RESULTS.md for a full run)`);
   process.exit(0);
@@ -661,6 +664,51 @@ async function telemetryFigure(placement: Placement, results: Results): Promise<
   });
 }
 
+async function healthFigure(placement: Placement, results: Results): Promise<void> {
+  log("\n[10] Health metrics overhead (MCP Forge stateless, c=16)");
+  const variants = ["none", "health"] as const;
+  type Variant = (typeof variants)[number];
+  const labels = { none: "forge without health()", health: "forge with health() metrics" };
+  const children: Child[] = [];
+  for (const v of variants) {
+    children.push(await startChild(placement, "forge-http-health", ["stateless", v]));
+  }
+  const child = (v: Variant) => children[variants.indexOf(v)] as Child;
+  await withChildren(children, async () => {
+    for (const c of children) await verifyServer(c.url, false);
+    const runs = { none: [], health: [] } as Record<Variant, LoadRun[]>;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of rotate(variants, round)) {
+        runs[which].push(await measure(labels[which], child(which).url, 16));
+      }
+    }
+    const slice = async (v: Variant, seconds: number) => {
+      const before = await serverStats(child(v));
+      await loadTest({ url: child(v).url, connections: 16, seconds, rate: TELEMETRY_RATE });
+      const after = await serverStats(child(v));
+      return (after.cpu - before.cpu) / (after.calls - before.calls);
+    };
+    for (const v of variants) await slice(v, 1);
+    const cpuPerCall = { none: [], health: [] } as Record<Variant, number[]>;
+    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+      for (const v of rotate(variants, pass)) cpuPerCall[v].push(await slice(v, 1));
+    }
+    for (const v of variants) {
+      log(
+        `  ${`${labels[v]} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[v]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
+      );
+    }
+    // the histogram really counted: its echo count equals the calls served
+    const { calls, spans: observed } = await serverStats(child("health"));
+    if (observed !== calls) {
+      throw new Error(`health server's histogram counted ${observed} echo calls of ${calls}`);
+    }
+    log(`  health server: the operation histogram counted all ${fmt(calls)} echo calls`);
+    const side = (v: Variant) => ({ ...aggregate(runs[v]), cpuPerCall: cpuPerCall[v] });
+    results.health = { none: side("none"), health: side("health"), rate: TELEMETRY_RATE, calls };
+  });
+}
+
 async function compositionFigure(placement: Placement, results: Results): Promise<void> {
   log("\n[9] Composition: a proxy (HTTP front, HTTP backend) and a mounted app (stateless, c=16)");
   const backend = await startChild(placement, "forge-http", ["stateless"]);
@@ -741,10 +789,11 @@ function machine(): Results["machine"] {
         "../packages/cache",
         "../packages/plugins",
         "../packages/telemetry",
+        "../packages/health",
       );
       if (dirty) {
         commit +=
-          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache, packages/plugins or packages/telemetry";
+          ", with uncommitted changes in packages/core, packages/testing, packages/middleware, packages/cache, packages/plugins, packages/telemetry or packages/health";
       }
     }
   } catch {
@@ -759,6 +808,94 @@ function machine(): Results["machine"] {
     sdk: sdkPkg.version,
     commit,
   };
+}
+
+/** One load spread over several instances (the same sessions on each): the runs summed. */
+async function measureSpread(
+  label: string,
+  urls: readonly string[],
+  connections: number,
+  sessions: readonly string[],
+): Promise<LoadRun> {
+  const split = urls.map(
+    (_, i) => Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0),
+  );
+  const once = async (seconds: number): Promise<LoadRun> => {
+    const runs = await Promise.all(
+      urls.map((url, i) =>
+        loadTest({ url, connections: split[i] as number, seconds, sessions: rotate(sessions, i) }),
+      ),
+    );
+    return {
+      rps: runs.reduce((a, r) => a + r.rps, 0),
+      ok: runs.reduce((a, r) => a + r.ok, 0),
+      non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+      errors: runs.reduce((a, r) => a + r.errors, 0),
+      latencies: concat(runs.map((r) => r.latencies)),
+    };
+  };
+  if (WARMUP > 0) await once(WARMUP);
+  const run = await quietly(label, () => once(SECONDS));
+  const bad = run.non2xx + run.errors > 0 ? `  ⚠ ${run.non2xx} non-2xx, ${run.errors} errors` : "";
+  log(
+    `  ${label.padEnd(34)} ${fmt(run.rps).padStart(7)} req/s  p50 ${percentile(run.latencies, 50).toFixed(2)} ms  p99 ${percentile(run.latencies, 99).toFixed(2)} ms${bad}`,
+  );
+  return run;
+}
+
+async function clusterFigure(placement: Placement, results: Results): Promise<void> {
+  const c = 16;
+  log(
+    `\n[11] Sessions in Redis (redisSessions) vs in memory: stateful tools/call c=${c}, session setup`,
+  );
+  const prefix = `mcpforge-bench:sessions:${process.pid}-${Date.now()}:`;
+  const memory = await startChild(placement, "forge-http", ["stateful"]);
+  const redis: Child[] = [];
+  for (let i = 0; i < 3; i++) {
+    redis.push(
+      await startChild(placement, "forge-http-redis", [prefix], { label: `forge-http-redis ${i}` }),
+    );
+  }
+  const sdk = await startChild(placement, "sdk-http", ["stateful"]);
+  try {
+    await withChildren([memory, ...redis, sdk], async () => {
+      for (const child of [memory, ...redis, sdk]) await verifyServer(child.url, true);
+      const one = (redis[0] as Child).url;
+      const ids = {
+        memory: await openSessions(memory.url, c, 8),
+        redis: await openSessions(one, c, 8),
+      };
+      const runs = { memory: [] as LoadRun[], redis: [] as LoadRun[], three: [] as LoadRun[] };
+      const setup = { redis: [] as number[], sdk: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const side of rotate(["memory", "redis", "three"] as const, round)) {
+          if (side === "three") {
+            const urls = redis.map((r) => r.url);
+            runs.three.push(await measureSpread("forge redis, 3 instances", urls, c, ids.redis));
+          } else {
+            const url = side === "memory" ? memory.url : one;
+            runs[side].push(await measure(`forge ${side}, 1 instance`, url, c, ids[side]));
+          }
+        }
+        for (const side of rotate(["redis", "sdk"] as const, round)) {
+          const url = side === "redis" ? one : sdk.url;
+          if (WARMUP > 0) await sessionLoad(url, SESSION_CONCURRENCY, WARMUP);
+          const run = await quietly(side, () => sessionLoad(url, SESSION_CONCURRENCY, SECONDS));
+          setup[side].push(run.sessionsPerSec);
+          log(`  sessions ${side.padEnd(6)} ${fmt(run.sessionsPerSec).padStart(7)} sessions/s`);
+        }
+      }
+      results.cluster = {
+        memory: aggregate(runs.memory),
+        redis: aggregate(runs.redis),
+        three: aggregate(runs.three),
+        sessionsRedis: setup.redis,
+        sessionsSdk: setup.sdk,
+      };
+    });
+  } finally {
+    await deletePrefix(prefix).catch(() => 0);
+  }
 }
 
 async function main(): Promise<void> {
@@ -806,6 +943,8 @@ async function main(): Promise<void> {
     ["cache", cacheFigure],
     ["telemetry", telemetryFigure],
     ["composition", compositionFigure],
+    ["health", healthFigure],
+    ["cluster", clusterFigure],
   ];
   for (const [name, run] of figures) {
     if (!only.has(name)) continue;

@@ -5,6 +5,12 @@
  * JSON-RPC session layer, and protocol-version negotiation. `app.run()` / `app.listen()` /
  * `app.connect()` cover most needs without it.
  */
+export type {
+  AttachedSessions,
+  SessionBackend,
+  SessionBackendContext,
+  SessionBackendOptions,
+} from "./http/backend.js";
 export {
   type EventStore,
   type EventStoreStats,
@@ -17,7 +23,7 @@ export { McpHttpHandler } from "./http/handler.js";
 export { type HttpServerHandle, listenHttp } from "./http/listen.js";
 export { type ResolvedListenOptions, resolveListenOptions } from "./http/options.js";
 export { isLoopback } from "./http/security.js";
-export type { HttpHost, RouteEntry } from "./http/types.js";
+export type { BroadcastNotification, HttpHost, RouteEntry } from "./http/types.js";
 export { ProtocolSession } from "./protocol/protocol-session.js";
 export { Session } from "./protocol/session.js";
 export type {

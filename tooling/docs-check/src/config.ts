@@ -34,6 +34,7 @@ export const config: DocsCheckConfig = {
     "README.md": "packages/core",
     "docs/first-server.md": "packages/core",
     "docs/fastmcp.md": "packages/core",
+    "docs/scaling-out.md": "packages/core",
   },
   skip: [],
   conditions: ["@mcpforge/source"],

@@ -151,6 +151,12 @@ function consumerDependencies(
     if (ours.has(name) || name === "typescript") continue;
     out[name] = workspaceRange(root, packages, name, fallback);
   }
+  // Untyped packages (pg): their @types/* at the workspace's range, as a TypeScript user adds them.
+  for (const name of Object.keys(out)) {
+    const types = `@types/${name.replace(/^@/, "").replace("/", "__")}`;
+    const range = workspaceRange(root, packages, types, "");
+    if (range !== "" && out[types] === undefined) out[types] = range;
+  }
   // ioredis 6's .d.ts import the untyped `redis-errors`: without skipLibCheck its users need these.
   if (out.ioredis) out["@types/redis-errors"] = "^1.2.3";
   return out;

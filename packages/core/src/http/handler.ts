@@ -12,6 +12,7 @@ import type { IncomingExtra } from "../protocol/types.js";
 import { checkMessage } from "../protocol/validate.js";
 import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
+import type { AttachedSessions } from "./backend.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { httpError, writeJson } from "./errors.js";
 import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
@@ -71,6 +72,8 @@ export class McpHttpHandler {
   readonly #o: ResolvedListenOptions;
   readonly #policy: HostPolicy;
   readonly #sessions: SessionTable | undefined;
+  /** Stateful sessions served by a backend (`listen({ sessions })`) instead of the table. */
+  readonly #shared: AttachedSessions | undefined;
   readonly #stateless: StatelessContext | undefined;
   readonly #inflight = new Set<Reply>();
   #draining = false;
@@ -86,7 +89,9 @@ export class McpHttpHandler {
       ),
       anyHost: options.dangerouslyAllowAnyHost,
     };
-    if (options.mode === "stateful") {
+    if (options.mode === "stateful" && options.sessions) {
+      this.#shared = options.sessions.attach({ host, options, inflight: this.#inflight });
+    } else if (options.mode === "stateful") {
       this.#sessions = new SessionTable(host, options);
     } else {
       this.#stateless = {
@@ -100,7 +105,7 @@ export class McpHttpHandler {
 
   /** Open sessions. */
   get sessionCount(): number {
-    return this.#sessions?.size ?? 0;
+    return this.#sessions?.size ?? this.#shared?.size ?? 0;
   }
 
   /** Requests being answered right now. */
@@ -167,9 +172,17 @@ export class McpHttpHandler {
       if (stop === true || res.writableEnded || res.headersSent) return;
     }
     if (req.method === "POST") return this.#post(req, res);
+    if (this.#shared) {
+      if (req.method === "GET" && this.#streamHeadersOk(req, res))
+        return this.#shared.get(req, res);
+      if (req.method === "DELETE" && protocolHeaderOk(req, res))
+        return this.#shared.delete(req, res);
+      if (req.method === "GET" || req.method === "DELETE") return;
+    }
     if (this.#sessions && req.method === "GET") return this.#get(this.#sessions, req, res);
     if (this.#sessions && req.method === "DELETE") return this.#delete(this.#sessions, req, res);
-    const allow = this.#sessions ? "GET, POST, DELETE, OPTIONS" : "POST, OPTIONS";
+    const stateful = this.#sessions !== undefined || this.#shared !== undefined;
+    const allow = stateful ? "GET, POST, DELETE, OPTIONS" : "POST, OPTIONS";
     return httpError(res, 405, "http_error", "Method not allowed", { headers: { allow } });
   }
 
@@ -209,6 +222,7 @@ export class McpHttpHandler {
       }
       return statelessAnswer(this.#stateless, req, res, [message as JSONRPCRequest]);
     }
+    if (this.#shared) return this.#shared.post(req, res, checked.message);
     if (this.#sessions) return this.#statefulPost(this.#sessions, req, res, checked.message);
   }
 
@@ -221,6 +235,14 @@ export class McpHttpHandler {
   async #batch(req: HttpRequest, res: ServerResponse, items: unknown[]): Promise<void> {
     if (items.length === 0) {
       return httpError(res, 400, "invalid_request", "Invalid Request: an empty batch");
+    }
+    if (this.#shared) {
+      return httpError(
+        res,
+        400,
+        "invalid_request",
+        "Invalid Request: JSON-RPC batches are not supported with a shared session backend",
+      );
     }
     let entry: SessionEntry | undefined;
     let version = header(req, "mcp-protocol-version") ?? "2025-03-26";
@@ -382,16 +404,17 @@ export class McpHttpHandler {
     }
   }
 
-  async #get(sessions: SessionTable, req: HttpRequest, res: ServerResponse): Promise<void> {
+  /** A GET must accept SSE and carry a supported protocol version; answers 406/400 otherwise. */
+  #streamHeadersOk(req: HttpRequest, res: ServerResponse): boolean {
     if (!accepts(req, "text/event-stream")) {
-      return httpError(
-        res,
-        406,
-        "http_error",
-        "Not Acceptable: Accept must list text/event-stream",
-      );
+      httpError(res, 406, "http_error", "Not Acceptable: Accept must list text/event-stream");
+      return false;
     }
-    if (!protocolHeaderOk(req, res)) return;
+    return protocolHeaderOk(req, res);
+  }
+
+  async #get(sessions: SessionTable, req: HttpRequest, res: ServerResponse): Promise<void> {
+    if (!this.#streamHeadersOk(req, res)) return;
     const entry = sessions.lookup(req, res);
     if (!entry) return;
     const headers = { "mcp-session-id": entry.id };
@@ -437,12 +460,12 @@ export class McpHttpHandler {
 
   /** Ends a session: aborts its in-flight handlers, closes its streams, frees its state. */
   closeSession(id: string): Promise<boolean> {
-    return this.#sessions?.close(id) ?? Promise.resolve(false);
+    return this.#sessions?.close(id) ?? this.#shared?.closeSession(id) ?? Promise.resolve(false);
   }
 
   /** Closes sessions idle for longer than the timeout (those with calls in flight are kept). */
   reap(now = Date.now()): number {
-    return this.#sessions?.reap(now) ?? 0;
+    return this.#sessions?.reap(now) ?? this.#shared?.reap(now) ?? 0;
   }
 
   /** Stops taking new calls; answers the ones still running at the deadline with an error. */
@@ -460,5 +483,6 @@ export class McpHttpHandler {
   /** Closes every session and stops the reaper. */
   async close(): Promise<void> {
     await this.#sessions?.closeAll();
+    await this.#shared?.close();
   }
 }

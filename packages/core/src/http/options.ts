@@ -1,3 +1,4 @@
+import type { SessionBackend } from "./backend.js";
 import type { EventStore } from "./event-store.js";
 import type { ResponseMode } from "./reply.js";
 import type { CorsOptions } from "./security.js";
@@ -28,6 +29,11 @@ export interface ListenOptions {
   sessionIdleTimeoutMs?: number;
   /** Open sessions cap; new initializes get 503 + Retry-After (default 10,000). */
   maxSessions?: number;
+  /**
+   * Where stateful sessions live (default: in this process). `redisSessions()` from
+   * `@mcpforge/core/redis` shares them between instances behind a plain load balancer.
+   */
+  sessions?: SessionBackend;
   /** SSE event store for resumability (default: in memory, per session). */
   eventStore?: EventStore;
   /** Keep-alive comment interval on idle SSE streams (default 15 s; 0 disables). */
@@ -48,9 +54,9 @@ export interface ListenOptions {
 
 /** Options with every default filled in. */
 export type ResolvedListenOptions = Required<
-  Omit<ListenOptions, "cors" | "eventStore" | "allowedHosts">
+  Omit<ListenOptions, "cors" | "eventStore" | "allowedHosts" | "sessions">
 > &
-  Pick<ListenOptions, "cors" | "eventStore" | "allowedHosts">;
+  Pick<ListenOptions, "cors" | "eventStore" | "allowedHosts" | "sessions">;
 
 /**
  * Fills in defaults and validates listen options; throws a clear error on bad values.
@@ -73,6 +79,7 @@ export function resolveListenOptions(o: ListenOptions = {}): ResolvedListenOptio
     sessionIdleTimeoutMs: o.sessionIdleTimeoutMs ?? 30 * 60_000,
     maxSessions: o.maxSessions ?? 10_000,
     eventStore: o.eventStore,
+    sessions: o.sessions,
     keepAliveMs: o.keepAliveMs ?? 15_000,
     retryMs: o.retryMs ?? 1000,
     headersTimeoutMs: o.headersTimeoutMs ?? 10_000,

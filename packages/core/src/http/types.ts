@@ -48,4 +48,16 @@ export interface HttpHost {
   dispatch(session: Session, request: JSONRPCRequest, extra: RequestExtra): Promise<unknown>;
   /** The `initialize` result for a negotiated protocol version. */
   initializeResult(version: string): Record<string, unknown>;
+  /**
+   * Calls `fn` with every notification meant for all sessions (`notifications/<kind>/list_changed`,
+   * `notifications/resources/updated`), so a shared session backend can fan it out to the
+   * sessions other instances serve. Returns a function that stops it.
+   */
+  watchBroadcasts?(fn: (n: BroadcastNotification) => void): () => void;
+}
+
+/** A notification every session (or every subscriber of a resource) should hear. */
+export interface BroadcastNotification {
+  method: string;
+  params?: Record<string, unknown>;
 }

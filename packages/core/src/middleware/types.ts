@@ -47,6 +47,12 @@ export interface SetupApi {
   readonly name: string;
   /** Where diagnostics go (the app's logger). */
   readonly logger: ServerLogger;
+  /**
+   * True while the app serves: false until startup finished (every `onStart` hook, plugins
+   * included, and the port bound) and false again as soon as shutdown begins draining. What a
+   * readiness probe reports.
+   */
+  readonly ready: boolean;
   /** Adds an HTTP route next to the MCP endpoint. */
   route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): unknown;
   /** Adds a hook that sees every HTTP request to the MCP endpoint first. */

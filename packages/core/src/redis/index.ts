@@ -18,3 +18,4 @@ export {
   redisConnection,
   withRedisTimeout,
 } from "./connection.js";
+export { type RedisSessionsOptions, redisSessions } from "./sessions/redis-sessions.js";

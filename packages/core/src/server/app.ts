@@ -453,6 +453,18 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       connect: (transport, options) => this.#connect(transport, options),
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       initializeResult: (version) => this.#initializeResult(version),
+      watchBroadcasts: (fn) => {
+        const stopLists = this.onListChanged((kind) =>
+          fn({ method: `notifications/${kind}/list_changed` }),
+        );
+        const stopUpdates = this.onResourceUpdated((uri) =>
+          fn({ method: "notifications/resources/updated", params: { uri } }),
+        );
+        return () => {
+          stopLists();
+          stopUpdates();
+        };
+      },
     };
   }
 

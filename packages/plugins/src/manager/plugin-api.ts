@@ -124,6 +124,9 @@ export function createPluginApi(
     plugin: Object.freeze({ ...plugin }),
     name: app.name,
     logger,
+    get ready() {
+      return app.ready;
+    },
     tool: ((...args: Parameters<McpForgeApp["tool"]>) =>
       track("tools", app.tool(...args))) as PluginApi["tool"],
     resource: ((...args: Parameters<McpForgeApp["resource"]>) =>

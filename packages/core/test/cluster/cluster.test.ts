@@ -1,0 +1,333 @@
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HttpServerHandle } from "../../src/index.js";
+import { redisSessions } from "../../src/redis/index.js";
+import { clusterApp, startCluster, type Trace } from "./cluster-app.js";
+import {
+  deletePrefix,
+  REDIS_URL,
+  type RoundRobin,
+  randomPrefix,
+  readSse,
+  requireRedis,
+  roundRobin,
+  sdkClient,
+  until,
+} from "./harness.js";
+
+const text = (r: unknown) =>
+  ((r as { content: { text: string }[] }).content[0] as { text: string }).text;
+
+describe("redisSessions(): one session served by three instances (round-robin, no stickiness)", () => {
+  const prefix = randomPrefix("cluster");
+  const trace: Trace = { aborted: [], ranOn: [] };
+  let handles: HttpServerHandle[];
+  let lb: RoundRobin;
+
+  beforeAll(async () => {
+    await requireRedis();
+    handles = await startCluster(3, prefix, trace, REDIS_URL);
+    lb = await roundRobin(handles.map((h) => h.url));
+  });
+  afterAll(async () => {
+    await lb?.close();
+    await Promise.all((handles ?? []).map((h) => h.close()));
+    await deletePrefix(prefix);
+  });
+
+  it("spreads one session's requests over every instance", async () => {
+    const { client } = await sdkClient(lb.url);
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(text(await client.callTool({ name: "where" })));
+    expect(seen).toEqual(new Set(["i0", "i1", "i2"]));
+    await client.close();
+  });
+
+  it("samples and elicits: the client's answer, POSTed to another instance, resolves the call", async () => {
+    const { client } = await sdkClient(lb.url);
+    for (let i = 0; i < 3; i++) {
+      expect(text(await client.callTool({ name: "ask" }))).toBe(
+        'sampled: echo {"type":"text","text":"hi"}',
+      );
+      expect(text(await client.callTool({ name: "form" }))).toBe('accept: {"name":"Ada"}');
+    }
+    await client.close();
+  });
+
+  it("streams progress and logs, honouring a log level set on another instance", async () => {
+    const { client } = await sdkClient(lb.url);
+    const progress: string[] = [];
+    const logs: unknown[] = [];
+    client.setNotificationHandler(
+      LoggingMessageNotificationSchema,
+      (n) => void logs.push(n.params.data),
+    );
+    await client.callTool({ name: "chatty" }, undefined, {
+      onprogress: (p) => void progress.push(String(p.message)),
+    });
+    expect(progress).toEqual(["half", "done"]);
+    expect(logs).toEqual(["info line", "error line"]);
+    await client.setLoggingLevel("error");
+    logs.length = 0;
+    for (let i = 0; i < 3; i++) await client.callTool({ name: "chatty" });
+    expect(logs).toEqual(["error line", "error line", "error line"]);
+    await client.close();
+  });
+
+  it("keeps ctx.session.state across instances", async () => {
+    const { client } = await sdkClient(lb.url);
+    await client.callTool({ name: "remember", arguments: { value: "blue" } });
+    for (let i = 0; i < 3; i++)
+      expect(text(await client.callTool({ name: "recall" }))).toBe("blue");
+    await client.close();
+  });
+
+  it("delivers resources/updated and list_changed from any instance on the standalone stream", async () => {
+    const { client, notes } = await sdkClient(lb.url);
+    await client.subscribeResource({ uri: "test://watched" });
+    // The SDK opened its GET stream right after initialize; wait until an instance holds it.
+    await until(() => lb.log.some((l) => l.method === "GET"));
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 3; i++) await client.callTool({ name: "touch" });
+    await until(
+      () => notes.filter((n) => n.method === "notifications/resources/updated").length >= 3,
+    );
+    await client.callTool({ name: "toggle" });
+    await until(() => notes.some((n) => n.method === "notifications/tools/list_changed"));
+    await client.unsubscribeResource({ uri: "test://watched" });
+    const before = notes.length;
+    await client.callTool({ name: "touch" });
+    await client.callTool({ name: "where" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      notes.slice(before).filter((n) => n.method === "notifications/resources/updated"),
+    ).toEqual([]);
+    await client.close();
+  });
+
+  it("cancels a call running on another instance (notifications/cancelled)", async () => {
+    const { client } = await sdkClient(lb.url);
+    const controller = new AbortController();
+    const started = new Promise<void>((resolve) => {
+      void client
+        .callTool({ name: "slow" }, undefined, {
+          signal: controller.signal,
+          onprogress: () => resolve(),
+        })
+        .catch(() => {});
+    });
+    await started;
+    const before = trace.aborted.length;
+    controller.abort("enough");
+    await until(() => trace.aborted.length > before);
+    expect(text(await client.callTool({ name: "where" }))).toMatch(/^i\d$/);
+    await client.close();
+  });
+
+  it("DELETE on one instance ends the session everywhere and aborts its handlers", async () => {
+    const { client, transport } = await sdkClient(lb.url);
+    const before = trace.aborted.length;
+    const started = new Promise<void>((resolve) => {
+      void client
+        .callTool({ name: "slow" }, undefined, { onprogress: () => resolve() })
+        .catch(() => {});
+    });
+    await started;
+    const sessionId = transport.sessionId as string;
+    const ran = trace.ranOn[trace.ranOn.length - 1] as string;
+    const other = handles[(Number(ran.slice(1)) + 1) % 3] as HttpServerHandle;
+    const del = await fetch(other.url, {
+      method: "DELETE",
+      headers: { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" },
+    });
+    expect(del.status).toBe(200);
+    await until(() => trace.aborted.length > before);
+    expect(trace.aborted[trace.aborted.length - 1]).toBe(ran);
+    for (const h of handles) {
+      const r = await fetch(h.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-session-id": sessionId,
+          "mcp-protocol-version": "2025-11-25",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
+      });
+      expect(r.status).toBe(404);
+    }
+    await client.close().catch(() => {});
+  });
+
+  it("binds a session to its principal on every instance", async () => {
+    const { client, transport } = await sdkClient(lb.url, { "x-user": "alice" });
+    expect(text(await client.callTool({ name: "where" }))).toMatch(/^i\d$/);
+    for (const h of handles) {
+      for (const user of ["mallory", undefined]) {
+        const r = await fetch(h.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            "mcp-session-id": transport.sessionId as string,
+            "mcp-protocol-version": "2025-11-25",
+            ...(user ? { "x-user": user } : {}),
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+        });
+        expect(r.status).toBe(404);
+      }
+    }
+    expect(text(await client.callTool({ name: "where" }))).toMatch(/^i\d$/);
+    await client.close();
+  });
+
+  it("ends a request's stream resumed on another instance when the call is cancelled there", async () => {
+    const post = (url: string, body: unknown, session?: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-11-25",
+          ...(session ? { "mcp-session-id": session } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const [a, b, c] = handles as [HttpServerHandle, HttpServerHandle, HttpServerHandle];
+    const init = await post(a.url, {
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "raw", version: "1" },
+      },
+    });
+    const session = init.headers.get("mcp-session-id") as string;
+    await init.text();
+    const before = trace.aborted.length;
+    const call = await post(
+      a.url,
+      {
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "slow", _meta: { progressToken: 1 } },
+      },
+      session,
+    );
+    // Read up to the first progress notification, then drop the connection.
+    const first = await readSse(call.body as ReadableStream<Uint8Array>, (e) =>
+      e.data.includes("started"),
+    );
+    const lastId = first[first.length - 1]?.id as string;
+    expect(lastId).toMatch(/_\d+-\d+$/);
+    // Resume on b; cancel through c: the handler on a stops and b's stream ends (no response).
+    const resumed = await fetch(b.url, {
+      headers: {
+        accept: "text/event-stream",
+        "mcp-session-id": session,
+        "mcp-protocol-version": "2025-11-25",
+        "last-event-id": lastId,
+      },
+    });
+    expect(resumed.status).toBe(200);
+    const rest = readSse(resumed.body as ReadableStream<Uint8Array>, () => false);
+    const cancel = await post(
+      c.url,
+      { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7 } },
+      session,
+    );
+    expect(cancel.status).toBe(202);
+    expect((await rest).filter((e) => e.data.includes('"id":7'))).toEqual([]);
+    await until(() => trace.aborted.length > before);
+  });
+});
+
+describe("redisSessions(): resumption after the stream's instance went away", () => {
+  const prefix = randomPrefix("cluster-resume");
+  const trace: Trace = { aborted: [], ranOn: [] };
+  let handles: HttpServerHandle[] = [];
+
+  beforeAll(async () => {
+    await requireRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(handles.map((h) => h.close().catch(() => {})));
+    await deletePrefix(prefix);
+  });
+
+  it("replays missed events on another instance; the call's answer follows there", async () => {
+    const a = await clusterApp("a", trace).listen({
+      port: 0,
+      shutdownTimeoutMs: 300,
+      sessions: redisSessions({ url: REDIS_URL, prefix, leaseMs: 1500 }),
+    });
+    const b = await clusterApp("b", trace).listen({
+      port: 0,
+      sessions: redisSessions({ url: REDIS_URL, prefix, leaseMs: 1500 }),
+    });
+    handles = [a, b];
+    const headers = (session?: string) => ({
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+      ...(session ? { "mcp-session-id": session } : {}),
+    });
+    const init = await fetch(a.url, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    });
+    const session = init.headers.get("mcp-session-id") as string;
+    await init.text();
+    const call = await fetch(a.url, {
+      method: "POST",
+      headers: headers(session),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "slow", _meta: { progressToken: 1 } },
+      }),
+    });
+    const first = await readSse(call.body as ReadableStream<Uint8Array>, (e) => e.id !== undefined);
+    const primingId = first[0]?.id as string;
+    // Resume from the priming event on b: the progress notification sent meanwhile is replayed.
+    const resumed = await fetch(b.url, {
+      headers: { ...headers(session), accept: "text/event-stream", "last-event-id": primingId },
+    });
+    expect(resumed.status).toBe(200);
+    const reading = readSse(resumed.body as ReadableStream<Uint8Array>, (e) =>
+      e.data.includes('"id":7'),
+    );
+    // Instance a shuts down: its running call is answered with an error, delivered through b.
+    // (A SIGKILLed owner — no answer at all — is covered by the process cluster test.)
+    await a.close();
+    const events = await reading;
+    expect(events[0]?.data).toContain("started");
+    const final = JSON.parse(events[events.length - 1]?.data as string);
+    expect(final).toMatchObject({
+      id: 7,
+      error: { message: expect.stringMatching(/shutting down/) },
+    });
+    // The session goes on through b.
+    const ping = await fetch(b.url, {
+      method: "POST",
+      headers: headers(session),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 8, method: "ping" }),
+    });
+    expect(await ping.json()).toEqual({ jsonrpc: "2.0", id: 8, result: {} });
+  });
+});

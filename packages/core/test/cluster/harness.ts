@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  type Notification,
+} from "@modelcontextprotocol/sdk/types.js";
+import { Redis } from "ioredis";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Fails loudly when Redis does not answer: these tests are never skipped. */
+export async function requireRedis(): Promise<void> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    throw new Error(
+      `The cluster tests need a real Redis at ${REDIS_URL}: ${(err as Error).message}`,
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export function randomPrefix(label: string): string {
+  return `mcpforge-test:${label}:${randomUUID()}:`;
+}
+
+/** Deletes the keys under `prefix` (SCAN, never FLUSHALL). */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A tiny round-robin HTTP proxy (no stickiness): each request goes to the next upstream. */
+export interface RoundRobin {
+  readonly url: string;
+  /** Which upstream (index) served each request, in order, with its method. */
+  readonly log: { upstream: number; method: string }[];
+  close(): Promise<void>;
+}
+
+export async function roundRobin(upstreams: readonly string[], path = "/mcp"): Promise<RoundRobin> {
+  let next = 0;
+  const log: { upstream: number; method: string }[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    const index = next++ % upstreams.length;
+    log.push({ upstream: index, method: req.method ?? "" });
+    const target = new URL(upstreams[index] as string);
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502).end();
+      else res.destroy();
+    });
+    res.on("close", () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** An SDK client that answers sampling and elicitation and records notifications. */
+export async function sdkClient(url: string, headers: Record<string, string> = {}) {
+  const client = new Client(
+    { name: "cluster-test", version: "1.0.0" },
+    { capabilities: { sampling: {}, elicitation: { form: {} } } },
+  );
+  const notes: Notification[] = [];
+  client.fallbackNotificationHandler = async (n) => {
+    notes.push(n);
+  };
+  client.setRequestHandler(CreateMessageRequestSchema, (r) => ({
+    role: "assistant",
+    model: "m",
+    content: { type: "text", text: `echo ${JSON.stringify(r.params.messages[0]?.content)}` },
+  }));
+  client.setRequestHandler(ElicitRequestSchema, () => ({
+    action: "accept",
+    content: { name: "Ada" },
+  }));
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers },
+  });
+  await client.connect(transport);
+  return { client, transport, notes };
+}
+
+/** Waits until `check` returns true (polling), or throws after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Reads SSE events from a fetch response body until `stop` says so or the stream ends. */
+export async function readSse(
+  body: ReadableStream<Uint8Array>,
+  stop: (event: { id?: string; data: string }) => boolean,
+): Promise<{ id?: string; data: string }[]> {
+  const events: { id?: string; data: string }[] = [];
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return events;
+      buffer += decoder.decode(value, { stream: true });
+      let cut = buffer.indexOf("\n\n");
+      while (cut >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        cut = buffer.indexOf("\n\n");
+        const event: { id?: string; data: string } = { data: "" };
+        for (const line of block.split("\n")) {
+          if (line.startsWith("id: ")) event.id = line.slice(4);
+          else if (line.startsWith("data: ")) event.data += line.slice(6);
+        }
+        if (event.id === undefined && event.data === "") continue;
+        events.push(event);
+        if (stop(event)) return events;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,1 @@
+export { type EventLoopCheckOptions, eventLoopCheck } from "./event-loop.js";

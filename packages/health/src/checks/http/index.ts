@@ -1,0 +1,1 @@
+export { type HttpCheckOptions, httpCheck } from "./http.js";

@@ -1,0 +1,1 @@
+export { type HeapCheckOptions, heapCheck, type RssCheckOptions, rssCheck } from "./memory.js";

@@ -1,0 +1,1 @@
+export { type PostgresCheckOptions, type PostgresQueryable, postgresCheck } from "./postgres.js";

@@ -1,0 +1,1 @@
+export { type RedisCheckOptions, redisCheck } from "./redis.js";

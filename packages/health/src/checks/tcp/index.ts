@@ -1,0 +1,1 @@
+export { type TcpCheckOptions, tcpCheck } from "./tcp.js";
