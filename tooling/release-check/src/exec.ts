@@ -35,17 +35,21 @@ export function run(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk;
     });
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk;
     });
-    child.stdin.end(options.input ?? "");
+    if (child.stdin) {
+      // A command that exits without reading its input must not fail the run (EPIPE).
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.input);
+    }
     const line = `${command} ${args.join(" ")} (in ${options.cwd})`;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
