@@ -174,6 +174,7 @@ describe("demo-production end to end", () => {
     const body = (await ready.json()) as { status: string; checks: Record<string, unknown> };
     expect(body.status).toBe("pass");
     expect(Object.keys(body.checks).sort()).toEqual([
+      "eventLoop:delay",
       "postgres:responseTime",
       "redis:responseTime",
     ]);
@@ -189,7 +190,7 @@ describe("demo-production end to end", () => {
     const text = await res.text();
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(
-      /^mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",error_type=""\} [1-9]/m,
+      /^mcp_server_operation_duration_seconds_count\{[^}]*mcp_method_name="tools\/call"[^}]*\} [1-9]/m,
     );
     expect((await fetch(new URL("/metrics", server.origin))).status).toBe(404);
   });
