@@ -69,7 +69,7 @@ describe("mcpforge dev", () => {
 
       await writeFile(file, serverSource(["one", "two"]));
       await waitFor(() => listChanged() === 1, "tools/list_changed after the edit");
-      expect(stderr).toMatch(/Restarted in \d+ ms/);
+      await waitFor(() => /Restarted in \d+ ms/.test(stderr), "the restart message");
       expect(await names(client)).toEqual(["one", "two"]);
       const two = await client.callTool({ name: "two", arguments: {} });
       expect(two.content).toEqual([{ type: "text", text: "two answers" }]);
@@ -101,6 +101,7 @@ describe("mcpforge dev", () => {
       }
       await waitFor(() => listChanged() >= 1, "the restart");
       expect(await names(client)).toEqual(["a", "b", "c", "d"]);
+      await waitFor(() => stderr.includes("Restarted in"), "the restart message");
       expect(stderr.match(/Restarted in/g)).toHaveLength(1);
     } finally {
       await client.close();

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `@mcpforge/core/authoring`: what authors of middleware, stores and plugins build on — the
  * `SetupApi` contract, the onion runner, option checks, error shaping and masking, the caller

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `@mcpforge/core/client`: the MCP client side, for packages that talk to MCP servers (the CLI,
  * proxies, gateways). It is the official SDK's client, re-exported so that every `@mcpforge/*`

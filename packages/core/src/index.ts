@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `@mcpforge/core` for app authors: create a server, register components, run it.
  * Helpers for package authors live in `@mcpforge/core/authoring`; transport plumbing in

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `@mcpforge/core/transport`: transport plumbing for those who wire servers by hand — the
  * Streamable HTTP handler and listener, the stdio transport and runner, event stores, the

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `@mcpforge/health`: liveness and readiness probes, dependency checks, Prometheus metrics
  * named after the OpenTelemetry MCP conventions, and an opt-in `health_check` tool.

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 export { type AuthOptions, type AuthVars, auth, requireScopes } from "./auth/index.js";
 export { type ConcurrencyOptions, concurrency } from "./concurrency/index.js";
 export { type ErrorMaskingOptions, type ErrorMaskingVars, errorMasking } from "./errors/index.js";

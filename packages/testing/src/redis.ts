@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Helpers for tests against a real Redis: the shared test server and private redis-server children.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";

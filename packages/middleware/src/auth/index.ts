@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 export { auth } from "./auth.js";
 export { requireScopes } from "./scopes.js";
 export type {

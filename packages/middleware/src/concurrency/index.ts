@@ -1,1 +1,2 @@
+/// <reference types="node" preserve="true" />
 export { type ConcurrencyOptions, concurrency } from "./concurrency.js";

@@ -1,1 +1,2 @@
+/// <reference types="node" preserve="true" />
 export { type ErrorMaskingOptions, type ErrorMaskingVars, errorMasking } from "./error-masking.js";

@@ -1,1 +1,2 @@
+/// <reference types="node" preserve="true" />
 export { type LoggingOptions, type LoggingVars, logging } from "./logging.js";

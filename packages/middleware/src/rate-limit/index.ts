@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 export type { TrustProxy } from "./client-key.js";
 export {
   type MemoryRateLimitStore,

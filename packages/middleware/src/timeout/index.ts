@@ -1,1 +1,2 @@
+/// <reference types="node" preserve="true" />
 export { type TimeoutOptions, type TimeoutVars, timeout } from "./timeout.js";

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 export { type SanitizeFilenameOptions, sanitizeFilename } from "./filename.js";
 export { escapeHtml, stripHtml } from "./html.js";
 export { resolveInRoot } from "./paths.js";

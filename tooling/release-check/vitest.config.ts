@@ -1,0 +1,3 @@
+import { project } from "@mcpforge/config/vitest";
+
+export default project("release-check");
