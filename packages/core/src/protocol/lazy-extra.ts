@@ -8,6 +8,7 @@ import type { RequestExtra } from "./types.js";
  * microseconds per request; a prototype getter costs nothing.
  *
  * @example
+ * import { LazyAbort } from "../utils/lazy-abort.js";
  * const abort = new LazyAbort();
  * const extra = new LazyExtra(abort, {
  *   requestId: 1,

@@ -310,7 +310,8 @@ describe("asynchronous destinations", () => {
     app.tool("ping", { description: "Ping" }, () => "pong");
     const http = await app.listen({ port: 0, mode: "stateless" });
     try {
-      for (const extra of [{}, { "x-api-key": "k_live_secret_value_123" }]) {
+      const extras: Record<string, string>[] = [{}, { "x-api-key": "k_live_secret_value_123" }];
+      for (const extra of extras) {
         const res = await fetch(http.url, {
           method: "POST",
           headers: {

@@ -5,7 +5,9 @@ import type { RateLimitDecision, RateLimitRule } from "../rules.js";
  * instead of `consume()` when present, so a request pays for no promise.
  *
  * @example
- * const store = { consume: async () => decide(), [consumeNow]: () => decide() };
+ * import type { RateLimitDecision } from "../rules.js";
+ * const decide = (): RateLimitDecision => ({ allowed: true, remaining: 9, retryAfterMs: 0 });
+ * const store = { consume: async () => decide(), [consumeNow]: decide };
  */
 export const consumeNow: unique symbol = Symbol("@mcpforge/middleware.rateLimit.consumeNow");
 
