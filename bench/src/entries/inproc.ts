@@ -11,7 +11,8 @@ function firstText(result: object): unknown {
 }
 
 /**
- * Calls `call` sequentially (each awaited) for `seconds` after a warm-up, and reports calls/s.
+ * Calls `call` sequentially (each awaited) for `seconds` after a warm-up, and reports calls/s
+ * and the process's CPU time per call (µs) over the timed loop.
  *
  * @example
  * await timeCalls((t) => client.callTool({ name: "echo", arguments: { text: t } }), 3);
@@ -24,6 +25,7 @@ export async function timeCalls(call: CallEcho, seconds: number): Promise<void> 
   const warmEnd = performance.now() + 500;
   while (performance.now() < warmEnd) await call("hello");
   let calls = 0;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
   let now = start;
@@ -33,5 +35,12 @@ export async function timeCalls(call: CallEcho, seconds: number): Promise<void> 
     now = performance.now();
   }
   const elapsed = (now - start) / 1000;
-  report({ type: "result", calls, seconds: elapsed, callsPerSec: calls / elapsed });
+  const cpu = process.cpuUsage(cpuBefore);
+  report({
+    type: "result",
+    calls,
+    seconds: elapsed,
+    callsPerSec: calls / elapsed,
+    cpuMicrosPerCall: (cpu.user + cpu.system) / calls,
+  });
 }

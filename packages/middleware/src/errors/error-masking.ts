@@ -81,10 +81,9 @@ export function errorMasking(options?: ErrorMaskingOptions): MiddlewareHooks<Err
 
   return {
     name: "errorMasking",
-    onRequest: async (ctx, next) => {
-      try {
-        return await next();
-      } catch (err) {
+    // A promise chain, not an async frame: one promise less per request.
+    onRequest: (ctx, next) =>
+      next().then(undefined, (err: unknown) => {
         const correlationId = correlationIdOf(ctx);
         try {
           report(err, ctx as Context, correlationId);
@@ -96,8 +95,7 @@ export function errorMasking(options?: ErrorMaskingOptions): MiddlewareHooks<Err
           data: { correlationId },
           cause: err,
         });
-      }
-    },
+      }),
   };
 }
 

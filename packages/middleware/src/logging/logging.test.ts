@@ -286,6 +286,30 @@ describe("asynchronous destinations", () => {
     }
   });
 
+  it("stamps every line with its ISO time, as pino's isoTime does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+    try {
+      const file = join(dir, "mcp.log");
+      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
+      app.tool("ping", { description: "Ping" }, () => "pong");
+      const client = await createTestClient(app);
+      const before = Date.now();
+      for (let i = 0; i < 300; i++) await client.callTool("ping");
+      const after = Date.now();
+      await client.close();
+      const times = requestLines(await readFile(file, "utf8")).map((l) => l.time as string);
+      expect(times).toHaveLength(300);
+      for (const time of times) {
+        expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(new Date(time).toISOString()).toBe(time);
+        expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+        expect(Date.parse(time)).toBeLessThanOrEqual(after);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes synchronously by default", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
     try {
@@ -293,9 +317,9 @@ describe("asynchronous destinations", () => {
       const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
       app.tool("ping", { description: "Ping" }, () => "pong");
       const client = await createTestClient(app);
-      await client.callTool("ping");
-      // no close, no flush: the line is in the file already
-      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(1);
+      for (let i = 0; i < 50; i++) await client.callTool("ping");
+      // no close, no flush: every line is in the file already
+      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(50);
       await client.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

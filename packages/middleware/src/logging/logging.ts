@@ -86,12 +86,30 @@ function defaultLogger(
       name: "@mcpforge/middleware/logging",
       level,
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime(),
       formatters: { level: (label) => ({ level: label }) },
     },
     stream,
   );
   return { logger, stream };
+}
+
+/**
+ * pino's `isoTime` timestamp — the same text, `,"time":"2026-12-07T12:55:42.123Z"` — with the
+ * date and time formatted once per second and the milliseconds appended.
+ */
+function isoTime(): () => string {
+  let second = Number.NaN;
+  let prefix = "";
+  return () => {
+    const now = Date.now();
+    const ms = now % 1000;
+    if (now - ms !== second) {
+      second = now - ms;
+      prefix = new Date(second).toISOString().slice(0, -4); // up to and with the "."
+    }
+    return `,"time":"${prefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+  };
 }
 
 /**
@@ -177,7 +195,7 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
   const own = opts.logger
     ? undefined
-    : defaultLogger(opts.level ?? "info", dest, opts.sync ?? false);
+    : defaultLogger(opts.level ?? "info", dest, opts.sync ?? true);
   const logger = opts.logger ?? (own as { logger: Logger }).logger;
 
   return {
@@ -187,21 +205,10 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
       // writes them synchronously if the process exits first).
       app.onClose(() => (own ? drained(own.stream) : flush(logger)));
     },
-    onRequest: async (ctx, next) => {
+    onRequest: (ctx, next) => {
       const correlationId = correlationIdOf(ctx);
       const start = performance.now();
-      let outcome: Outcome = "ok";
-      let failure: unknown;
-      try {
-        const result = await next();
-        if (isToolErrorResult(ctx, result)) outcome = "tool_error";
-        return result;
-      } catch (err) {
-        // A ToolError thrown by the handler becomes an isError result further out, in core.
-        outcome = isToolError(err) ? "tool_error" : "error";
-        failure = err;
-        throw err;
-      } finally {
+      const write = (outcome: Outcome, failure: unknown) => {
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         try {
           const fields = lineFields(ctx, { correlationId, durationMs, outcome });
@@ -212,7 +219,19 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
         } catch {
           // Logging must never change the answer.
         }
-      }
+      };
+      // A promise chain, not an async frame: one promise less per request.
+      return next().then(
+        (result) => {
+          write(isToolErrorResult(ctx, result) ? "tool_error" : "ok", undefined);
+          return result;
+        },
+        (err: unknown) => {
+          // A ToolError thrown by the handler becomes an isError result further out, in core.
+          write(isToolError(err) ? "tool_error" : "error", err);
+          throw err;
+        },
+      );
     },
   };
 }

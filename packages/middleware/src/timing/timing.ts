@@ -44,15 +44,9 @@ export function timing(options?: TimingOptions): MiddlewareHooks<TimingVars> {
   let log = opts.log;
   return {
     name: "timing",
-    onRequest: async (ctx, next) => {
+    onRequest: (ctx, next) => {
       const start = performance.now();
-      let outcome = "ok";
-      try {
-        return await next();
-      } catch (err) {
-        outcome = "error";
-        throw err;
-      } finally {
+      const finish = (outcome: string) => {
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         ctx.var.durationMs = durationMs;
         // On HTTP the answer carries the figure too (a no-op on stdio and in-memory).
@@ -69,7 +63,18 @@ export function timing(options?: TimingOptions): MiddlewareHooks<TimingVars> {
             requestId: ctx.requestId,
           });
         }
-      }
+      };
+      // A promise chain, not an async frame: one promise less per request.
+      return next().then(
+        (result) => {
+          finish("ok");
+          return result;
+        },
+        (err: unknown) => {
+          finish("error");
+          throw err;
+        },
+      );
     },
   };
 }

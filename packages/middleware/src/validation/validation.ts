@@ -96,7 +96,7 @@ export function validation(options?: ValidationOptions): MiddlewareHooks {
 
   return {
     name: "validation",
-    onCallTool: async (ctx, next) => {
+    onCallTool: (ctx, next) => {
       const tool = toolNameOf(ctx);
       const policy = policies.get(tool) ?? base;
       const problem = checkArguments(ctx.params.arguments, policy);
