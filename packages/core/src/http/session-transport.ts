@@ -9,6 +9,7 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { IncomingExtra } from "../protocol/types.js";
+import { LazyMap } from "../utils/lazy-map.js";
 import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
@@ -29,9 +30,9 @@ export class HttpSessionTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   /** Open POST answers by request id. */
-  readonly replies = new Map<RequestId, Reply>();
+  readonly replies = new LazyMap<RequestId, Reply>();
   /** Resumable POST streams by stream id (kept until the session ends or they finish). */
-  readonly streams = new Map<string, Reply>();
+  readonly streams = new LazyMap<string, Reply>();
   #get: ServerResponse | undefined;
   #closed = false;
   #everOpened = false;

@@ -63,6 +63,7 @@ import { type RunOptions, resolveRun, runStdio } from "../transports/run.js";
 import { failure, prepareFinal } from "./dispatch.js";
 import { ExtensionEntries, type Registration } from "./extensions.js";
 import { channelOf, createForwardedCall, forwardedExtra } from "./forward.js";
+import { type SessionFns, SessionHost } from "./session-host.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -125,6 +126,7 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   readonly #httpHooks: HttpHook[] = [];
   readonly #listWatchers = new Set<(kind: ListKind) => void>();
   readonly #updateWatchers = new Set<(uri: string) => void>();
+  #sessionFns: SessionFns | undefined;
   readonly #sessionOpenWatchers = new Set<(session: SessionInfo) => void>();
   readonly #sessionCloseWatchers = new Set<(session: SessionInfo, durationMs: number) => void>();
   readonly #methods = new Map<string, MethodDef>();
@@ -751,15 +753,16 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
   async #connect(transport: Transport, options: { transportName: string }): Promise<Session> {
     await this.#start();
     const id = transport.sessionId ?? randomUUID();
-    const protocol: ProtocolSession = new ProtocolSession(
-      {
-        dispatch: (request, extra): Promise<unknown> => this.#dispatch(session, request, extra),
-        notification: (n) => void this.#notification(session, n),
-        initializeResult: (version) => this.#initializeResult(version),
-      },
-      transport,
-    );
+    // one small object per session; the functions it calls are the app's, made once
+    this.#sessionFns ??= {
+      dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
+      notification: (session, n) => void this.#notification(session, n),
+      initializeResult: (version) => this.#initializeResult(version),
+    };
+    const host = new SessionHost(this.#sessionFns);
+    const protocol: ProtocolSession = new ProtocolSession(host, transport);
     const session: Session = new Session(id, protocol, options.transportName);
+    host.session = session;
     this.#sessions.set(id, session);
     protocol.onclose = () => {
       this.#sessions.delete(id);

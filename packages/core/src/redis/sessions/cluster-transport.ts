@@ -6,6 +6,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Reply } from "../../http/reply.js";
 import type { IncomingExtra, RequestAwareTransport } from "../../protocol/types.js";
+import { LazyMap } from "../../utils/lazy-map.js";
 
 /** What a {@link ClusterTransport} needs from the instance that serves it. */
 export interface ClusterLink {
@@ -41,7 +42,7 @@ export class ClusterTransport implements RequestAwareTransport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   /** Open POST answers on this instance by request id. */
-  readonly replies = new Map<RequestId, Reply>();
+  readonly replies = new LazyMap<RequestId, Reply>();
   readonly #link: ClusterLink;
   #closed = false;
 
