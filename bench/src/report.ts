@@ -74,6 +74,8 @@ export interface Results {
     none: TelemetrySide;
     five: TelemetrySide;
     stack: TelemetrySide;
+    /** The stack behind `telemetry()` (no OpenTelemetry SDK) and `health()` (metrics). */
+    observed?: TelemetrySide;
     sdk: Agg | undefined;
     /** The fixed request rate (req/s) at which CPU time per call was measured. */
     rate: number;
@@ -411,7 +413,7 @@ export function render(r: Results): string {
   }
 
   if (r.middleware) {
-    const { none, five, stack, sdk, rate } = r.middleware;
+    const { none, five, stack, observed, sdk, rate } = r.middleware;
     const cpu = (a: TelemetrySide) => median(a.cpuPerCall);
     const byCpu = (a: TelemetrySide) =>
       median(a.cpuPerCall.map((v, i) => (none.cpuPerCall[i] ?? Number.NaN) / v));
@@ -419,7 +421,8 @@ export function render(r: Results): string {
     L.push(
       "Five trivial middleware that each just call `next()`: two onion functions, two `onRequest` hooks and one `onCallTool` hook (a mixed stack). " +
         'The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging({ destination: "/dev/null" })` (one pino line per request, every line written synchronously to `/dev/null` as a file: the default), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`. ' +
-        `Measured as figure 8: req/s, and CPU µs per call under the same fixed load (${n(rate)} req/s) in ${none.cpuPerCall.length} paired passes of 1 s slices — the ratio a quiet machine would show; the target (≥ 0.8×) is checked on the CPU figure.`,
+        "The last row puts `telemetry()` from `@mcpforge/telemetry` (no OpenTelemetry SDK registered: only `@opentelemetry/api`) and `health()` from `@mcpforge/health` (prom-client metrics recorded on every call) in front of the same stack. " +
+        `Measured as figure 8: req/s, and CPU µs per call under the same fixed load (${n(rate)} req/s) in ${none.cpuPerCall.length} paired passes of 1 s slices — the ratio a quiet machine would show; the targets are checked on the CPU figure.`,
       "",
     );
     L.push(
@@ -431,9 +434,12 @@ export function render(r: Results): string {
     L.push(row("MCP Forge, no middleware", none));
     L.push(row("MCP Forge, 5 middleware", five));
     L.push(row("MCP Forge, real middleware stack", stack, 0.8));
+    if (observed)
+      L.push(row("MCP Forge, stack + metrics + telemetry (no OTel SDK)", observed, 0.75));
+    const sides = observed ? [none, five, stack, observed] : [none, five, stack];
     L.push(
       "",
-      `Rounds, none / 5 / stack — req/s: ${[none, five, stack].map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${[none, five, stack].map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
+      `Rounds, none / 5 / stack${observed ? " / stack + metrics + telemetry" : ""} — req/s: ${sides.map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${sides.map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
       "",
     );
   }

@@ -449,37 +449,52 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
   const none = await startChild(placement, "forge-http", ["stateless", "0"]);
   const five = await startChild(placement, "forge-http", ["stateless", "5"]);
   const stack = await startChild(placement, "forge-http-stack", ["stateless", BENCH_API_KEY]);
+  // the same stack behind telemetry() (no OpenTelemetry SDK) and health() (prom-client metrics)
+  const observed = await startChild(placement, "forge-http-stack", [
+    "stateless",
+    BENCH_API_KEY,
+    "observed",
+  ]);
   const keyHeader = { "x-api-key": BENCH_API_KEY };
-  await withChildren([none, five, stack], async () => {
+  await withChildren([none, five, stack, observed], async () => {
     await verifyServer(none.url, false);
     await verifyServer(five.url, false);
-    await verifyServer(stack.url, false, keyHeader);
-    // auth is really on: without the key the call is refused
-    const anon = new McpHttp(stack.url, 1);
-    try {
-      const { answer } = await anon.callTool("echo", { text: "hello" });
-      if (answer.status !== 401) {
-        throw new Error(`stack: no API key gave ${answer.status}, not 401`);
+    for (const server of [stack, observed]) {
+      await verifyServer(server.url, false, keyHeader);
+      // auth is really on: without the key the call is refused
+      const anon = new McpHttp(server.url, 1);
+      try {
+        const { answer } = await anon.callTool("echo", { text: "hello" });
+        if (answer.status !== 401) {
+          throw new Error(`stack: no API key gave ${answer.status}, not 401`);
+        }
+      } finally {
+        await anon.destroy();
       }
-    } finally {
-      await anon.destroy();
     }
     const sides = {
       none: { url: none.url, label: "forge no middleware", headers: undefined },
       five: { url: five.url, label: "forge 5 middleware", headers: undefined },
       stack: { url: stack.url, label: "forge real middleware stack", headers: keyHeader },
+      observed: {
+        url: observed.url,
+        label: "forge stack + metrics + telemetry",
+        headers: keyHeader,
+      },
     };
-    const runs = { none: [] as LoadRun[], five: [] as LoadRun[], stack: [] as LoadRun[] };
+    const which4 = ["none", "five", "stack", "observed"] as const;
+    type Which = (typeof which4)[number];
+    const runs: Record<Which, LoadRun[]> = { none: [], five: [], stack: [], observed: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const which of rotate(["none", "five", "stack"] as const, round)) {
+      for (const which of rotate(which4, round)) {
         const { url, label, headers } = sides[which];
         runs[which].push(await measure(label, url, 16, undefined, headers));
       }
     }
     // CPU time per call under the same fixed load, in paired passes (as figures 8 and 10):
     // what a quiet machine's throughput ratio would be
-    const child = { none, five, stack };
-    const slice = async (which: "none" | "five" | "stack") => {
+    const child = { none, five, stack, observed };
+    const slice = async (which: Which) => {
       const before = await serverStats(child[which]);
       await loadTest({
         url: sides[which].url,
@@ -491,14 +506,14 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
       const after = await serverStats(child[which]);
       return (after.cpu - before.cpu) / (after.calls - before.calls);
     };
-    for (const which of ["none", "five", "stack"] as const) await slice(which);
-    const cpuPerCall = { none: [] as number[], five: [] as number[], stack: [] as number[] };
+    for (const which of which4) await slice(which);
+    const cpuPerCall: Record<Which, number[]> = { none: [], five: [], stack: [], observed: [] };
     for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
-      for (const which of rotate(["none", "five", "stack"] as const, pass)) {
+      for (const which of rotate(which4, pass)) {
         cpuPerCall[which].push(await slice(which));
       }
     }
-    for (const which of ["none", "five", "stack"] as const) {
+    for (const which of which4) {
       log(
         `  ${`${sides[which].label} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[which]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
       );
@@ -508,6 +523,7 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
       none: { ...aggregate(runs.none), cpuPerCall: cpuPerCall.none },
       five: { ...aggregate(runs.five), cpuPerCall: cpuPerCall.five },
       stack: { ...aggregate(runs.stack), cpuPerCall: cpuPerCall.stack },
+      observed: { ...aggregate(runs.observed), cpuPerCall: cpuPerCall.observed },
       sdk,
       rate: TELEMETRY_RATE,
     };

@@ -1,6 +1,8 @@
 /**
  * MCP Forge over Streamable HTTP with the recommended production middleware stack from
- * `@mcpforge/middleware`: `node forge-http-stack.js <stateless|stateful> <apiKey>`. Clients must
+ * `@mcpforge/middleware`: `node forge-http-stack.js <stateless|stateful> <apiKey> [observed]`;
+ * `observed` puts `telemetry()` (no OpenTelemetry SDK registered) and `health()` (prom-client
+ * metrics) in front of the stack. Clients must
  * send the key in `x-api-key`. The limits are set high enough never to refuse the benchmark's
  * load, so every request pays for the checks and none is turned away. Logs go to `/dev/null`
  * as a file destination (every line written, synchronously: the default); a `logging()` built
@@ -10,6 +12,7 @@
  */
 import { openSync, writeSync } from "node:fs";
 import { createServer } from "@mcpforge/core";
+import { health } from "@mcpforge/health";
 import {
   auth,
   concurrency,
@@ -21,11 +24,13 @@ import {
   timing,
   validation,
 } from "@mcpforge/middleware";
+import { telemetry } from "@mcpforge/telemetry";
 import * as z from "zod";
 import { arg, report, serveParent } from "./child.js";
 
 const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
 const apiKey = arg(1, "");
+const observed = arg(2, "") === "observed";
 
 // Every log line is really written, but to /dev/null: neither a terminal nor the parent's pipe
 // slows it down.
@@ -38,7 +43,10 @@ function requestLogging() {
   }
 }
 
-const app = createServer({ name: "bench-forge-stack", version: "1.0.0" })
+const app = createServer({ name: "bench-forge-stack", version: "1.0.0" });
+// Tracing and metrics outermost, as a deployment would put them: they see every request.
+if (observed) app.use(telemetry()).use(health());
+app
   .use(errorMasking())
   .use(requestLogging())
   .use(timing())
