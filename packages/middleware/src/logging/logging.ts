@@ -3,9 +3,10 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "@mcpforge/core";
-import type { DestinationStream, LevelWithSilent, Logger } from "pino";
+import type { DestinationStream, Level, LevelWithSilent, Logger } from "pino";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
+import { lineWriter } from "./internal/line.js";
 
 /** The `ctx.var` fields {@link logging} adds. */
 export type LoggingVars = {
@@ -63,6 +64,8 @@ const REDACTED = "[REDACTED]";
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 type Outcome = "ok" | "error" | "tool_error";
+type LineWrite = (level: Level, fields: Record<string, unknown>) => void;
+const MESSAGE = "mcp request";
 
 /**
  * The default logger: pino writing JSON lines to `destination` (default: stderr). A path or
@@ -75,7 +78,7 @@ function defaultLogger(
   level: LevelWithSilent,
   destination: DestinationStream | string | number | undefined,
   sync: boolean,
-): { logger: Logger; stream: DestinationStream } {
+): { logger: Logger; stream: DestinationStream; write: LineWrite } {
   const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
   const stream =
     typeof destination === "object"
@@ -91,7 +94,7 @@ function defaultLogger(
     },
     stream,
   );
-  return { logger, stream };
+  return { logger, stream, write: lineWriter(pino, logger, MESSAGE) };
 }
 
 /**
@@ -197,6 +200,9 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
     ? undefined
     : defaultLogger(opts.level ?? "info", dest, opts.sync ?? true);
   const logger = opts.logger ?? (own as { logger: Logger }).logger;
+  // The default logger's lines are written by a serializer for this line's fixed shape (the
+  // same bytes pino writes); a given logger is called as it is.
+  const writeLine: LineWrite = own ? own.write : (level, fields) => logger[level](fields, MESSAGE);
 
   return {
     name: "logging",
@@ -215,7 +221,7 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
           addPayload(fields, ctx, isSecret, maxPayloadBytes);
           if (failure !== undefined) fields.error = errorFields(failure);
           const level = outcome === "ok" ? "info" : outcome === "tool_error" ? "warn" : "error";
-          logger[level](fields, "mcp request");
+          writeLine(level, fields);
         } catch {
           // Logging must never change the answer.
         }
