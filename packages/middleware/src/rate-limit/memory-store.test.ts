@@ -133,6 +133,29 @@ describe("memoryRateLimitStore: bounds", () => {
     expect(store.size).toBe(3);
   });
 
+  it("keeps use order right when one key comes many times in a row (state updated in place)", async () => {
+    const clock = manualClock();
+    const store = memoryRateLimitStore({ maxKeys: 3, now: clock.now });
+    const bucket = { algorithm: "token-bucket", capacity: 100, refillPerSecond: 1 } as const;
+    for (const key of ["a", "b", "c", "c", "c"]) await store.consume(key, bucket);
+    await store.consume("a", bucket); // "a" most recent, then "c"; "b" least recent
+    for (let i = 0; i < 5; i++) await store.consume("a", bucket);
+    await store.consume("d", bucket); // evicts "b"
+    expect((await store.consume("c", bucket)).remaining).toBe(96); // kept: its 4th token
+    expect((await store.consume("a", bucket)).remaining).toBe(92); // kept: its 8th token
+    expect((await store.consume("b", bucket)).remaining).toBe(99); // forgotten: a fresh budget
+    // The same key under a rule of the other algorithm starts that rule's state afresh.
+    const window = { algorithm: "fixed-window", limit: 2, windowMs: 60_000 } as const;
+    expect((await store.consume("b", window)).remaining).toBe(1);
+    expect((await store.consume("b", window)).remaining).toBe(0);
+    expect((await store.consume("b", window)).allowed).toBe(false);
+    clock.advance(60_000);
+    expect((await store.consume("b", window)).remaining).toBe(1); // the next window
+    store.clear();
+    expect(store.size).toBe(0);
+    expect((await store.consume("b", window)).remaining).toBe(1);
+  });
+
   it("purges expired entries: full buckets and past windows", async () => {
     const clock = manualClock(0);
     const store = memoryRateLimitStore({ now: clock.now });

@@ -48,6 +48,8 @@ export function memoryRateLimitStore(options?: MemoryRateLimitStoreOptions): Mem
   const maxKeys = opts.maxKeys ?? 10_000;
   const now = opts.now ?? defaultNow;
   const entries = new Map<string, RuleState>();
+  /** The key used last: already at the end of the map's use order. */
+  let lastKey: string | undefined;
   let nextSweep = now() + SWEEP_EVERY_MS;
 
   const purgeAt = (t: number): number => {
@@ -77,8 +79,13 @@ export function memoryRateLimitStore(options?: MemoryRateLimitStoreOptions): Mem
       }
     }
     const { decision, state } = step(rule, previous, t);
-    entries.delete(key);
-    entries.set(key, state);
+    // The state is updated in place; the map is reordered (the key made most recent) only when
+    // another key was used since: a client sending many requests in a row costs no reorder.
+    if (state !== previous || key !== lastKey) {
+      entries.delete(key);
+      entries.set(key, state);
+      lastKey = key;
+    }
     return decision;
   };
 
@@ -88,7 +95,10 @@ export function memoryRateLimitStore(options?: MemoryRateLimitStoreOptions): Mem
     },
     consume: async (key, rule) => consumeNow(key, rule),
     purge: () => purgeAt(now()),
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      lastKey = undefined;
+    },
     [consumeNowKey]: consumeNow,
   };
   return store;

@@ -209,20 +209,22 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
 
   if (global) {
     const rule = global;
-    limiter.onRequest = async (ctx, next) => {
-      // Over HTTP the global limit was applied to the HTTP request already.
-      if (ctx.transport !== "http") {
-        const decision = await check(`global:${clientOf(ctx)}`, rule);
-        if (!decision.allowed) {
-          const retryAfterMs = decision.retryAfterMs;
-          throw new McpForgeError(
-            "rate_limited",
-            `Rate limit exceeded; retry in ${seconds(retryAfterMs)} s`,
-            { data: { retryAfterMs, scope: "global" } },
-          );
-        }
-      }
-      return next();
+    const enforce = (decision: RateLimitDecision): void => {
+      if (decision.allowed) return;
+      const retryAfterMs = decision.retryAfterMs;
+      throw new McpForgeError(
+        "rate_limited",
+        `Rate limit exceeded; retry in ${seconds(retryAfterMs)} s`,
+        { data: { retryAfterMs, scope: "global" } },
+      );
+    };
+    limiter.onRequest = (ctx, next) => {
+      // Over HTTP the global limit was applied to the HTTP request already: no async frame.
+      if (ctx.transport === "http") return next();
+      return check(`global:${clientOf(ctx)}`, rule).then((decision) => {
+        enforce(decision);
+        return next();
+      });
     };
   }
 

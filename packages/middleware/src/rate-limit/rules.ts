@@ -84,13 +84,14 @@ export type RuleState =
   | { algorithm: "fixed-window"; window: number; count: number; expiresAt: number };
 
 /**
- * One attempt against a rule's state at time `now` (ms): the decision and the new state.
- * The same arithmetic as the Redis scripts, for the memory store and the fail-open fallback.
+ * One attempt against a rule's state at time `now` (ms): the decision, with the state updated
+ * in place (`previous` itself when it is the rule's kind of state, else a new object). The
+ * same arithmetic as the Redis scripts, for the memory store and the fail-open fallback.
  *
  * @example
  * const rule = checkRule("rateLimit", "global", { algorithm: "token-bucket", capacity: 10, refillPerSecond: 1 });
  * const first = step(rule, undefined, Date.now()); // first.decision.allowed: true
- * const second = step(rule, first.state, Date.now());
+ * const second = step(rule, first.state, Date.now()); // second.state === first.state
  */
 export function step(
   rule: RateLimitRule,
@@ -118,24 +119,31 @@ export function step(
       decision = { allowed: false, remaining: 0, retryAfterMs };
     }
     const expiresAt = at + Math.ceil(((capacity - tokens) * 1000) / refillPerSecond);
-    return { decision, state: { algorithm: "token-bucket", tokens, at, expiresAt } };
+    if (previous?.algorithm !== "token-bucket") {
+      return { decision, state: { algorithm: "token-bucket", tokens, at, expiresAt } };
+    }
+    previous.tokens = tokens;
+    previous.at = at;
+    previous.expiresAt = expiresAt;
+    return { decision, state: previous };
   }
   const { limit, windowMs } = rule;
   const window = Math.floor(now / windowMs);
   const end = (window + 1) * windowMs;
   const count =
     previous?.algorithm === "fixed-window" && previous.window === window ? previous.count : 0;
-  if (count >= limit) {
-    const state: RuleState = { algorithm: "fixed-window", window, count, expiresAt: end };
-    return {
-      decision: { allowed: false, remaining: 0, retryAfterMs: Math.max(1, Math.ceil(end - now)) },
-      state,
-    };
+  const allowed = count < limit;
+  const decision: RateLimitDecision = allowed
+    ? { allowed: true, remaining: limit - count - 1, retryAfterMs: 0 }
+    : { allowed: false, remaining: 0, retryAfterMs: Math.max(1, Math.ceil(end - now)) };
+  const next = allowed ? count + 1 : count;
+  if (previous?.algorithm !== "fixed-window") {
+    return { decision, state: { algorithm: "fixed-window", window, count: next, expiresAt: end } };
   }
-  return {
-    decision: { allowed: true, remaining: limit - count - 1, retryAfterMs: 0 },
-    state: { algorithm: "fixed-window", window, count: count + 1, expiresAt: end },
-  };
+  previous.window = window;
+  previous.count = next;
+  previous.expiresAt = end;
+  return { decision, state: previous };
 }
 
 /**
