@@ -67,7 +67,8 @@ export function auth(options: AuthOptions): MiddlewareHooks<AuthVars> {
         if (path !== "") app.route("GET", `${METADATA_PATH}${path}`, serve);
       }
     },
-    onRequest: async (ctx, next) => {
+    // No async frame: a refusal thrown here becomes a rejection in core's middleware runner.
+    onRequest: (ctx, next) => {
       const principal = authn.principalOf(ctx);
       ctx.var.principal = principal;
       checkRequest(ctx, principal);

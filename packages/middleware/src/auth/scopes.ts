@@ -119,7 +119,8 @@ export function scopeEnforcement(
   /** Runs `check` (which throws to refuse) for callers that scope rules apply to. */
   const guarded =
     (check: (ctx: Context<AuthVars>, principal: Principal) => void): MiddlewareFn<AuthVars> =>
-    async (ctx, next) => {
+    (ctx, next) => {
+      // No async frame: a refusal thrown here becomes a rejection in core's middleware runner.
       const principal = ctx.var.principal ?? principalOf(ctx);
       if (!principal.trusted && requirements.any) check(ctx, principal);
       return next();

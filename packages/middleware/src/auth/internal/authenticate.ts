@@ -2,7 +2,7 @@
 import { type Context, type ErrorKind, McpForgeError } from "@mcpforge/core";
 import { type HttpHook, httpError } from "@mcpforge/core/authoring";
 import type { ApiKeyPrincipal, AuthInfo, AuthOptions, AuthVars, Principal } from "../types.js";
-import type { ApiKeyVerifier } from "./api-keys.js";
+import type { ApiKeyOutcome, ApiKeyVerifier } from "./api-keys.js";
 import { bearerOf, headerOf, type Presented } from "./http.js";
 import { type JwtVerifier, looksLikeJwt } from "./jwt.js";
 import { scopeList } from "./requirements.js";
@@ -193,7 +193,34 @@ export function createAuthenticator(
     return s.jwt ? bearer : { kind: "none" };
   };
 
-  const onHttpRequest: HttpHook = async (req, res) => {
+  const acceptApiKey = (
+    req: Parameters<HttpHook>[0],
+    res: Parameters<HttpHook>[1],
+    outcome: ApiKeyOutcome,
+  ): true | undefined => {
+    if (!outcome.ok) {
+      if (outcome.reason === "invalid") return refuse401(res, DESCRIPTIONS.apiKey);
+      warn("API key lookup failed", {
+        middleware: "auth",
+        error: outcome.error?.message,
+      });
+      return refuse503(res);
+    }
+    const p = outcome.principal;
+    const fields: Omit<AuthInfo, "token"> = {
+      clientId: p.clientId,
+      scopes: [...p.scopes],
+      extra: { method: "api-key", ...(p.subject === undefined ? {} : { subject: p.subject }) },
+    };
+    if (s.resource) fields.resource = new URL(s.resource.href);
+    // The key itself is a long-lived secret: it is never copied onto ctx.auth.
+    req.auth = authInfo("", fields, issuer, apiKeyPrincipal(p));
+    return undefined;
+  };
+
+  // Synchronous when the API key is verified synchronously (a static table): core awaits a
+  // hook only when it returns a promise.
+  const onHttpRequest: HttpHook = (req, res) => {
     // Whatever an earlier layer set, only credentials checked here count.
     req.auth = undefined;
     const presented = presentedBy(req);
@@ -201,27 +228,19 @@ export function createAuthenticator(
     if (presented.kind === "malformed") return refuse401(res, DESCRIPTIONS.malformed);
     if (presented.kind === "api-key") {
       const verified = (s.apiKeys as ApiKeyVerifier).verify(presented.value);
-      const outcome = verified instanceof Promise ? await verified : verified;
-      if (!outcome.ok) {
-        if (outcome.reason === "invalid") return refuse401(res, DESCRIPTIONS.apiKey);
-        warn("API key lookup failed", {
-          middleware: "auth",
-          error: outcome.error?.message,
-        });
-        return refuse503(res);
-      }
-      const p = outcome.principal;
-      const fields: Omit<AuthInfo, "token"> = {
-        clientId: p.clientId,
-        scopes: [...p.scopes],
-        extra: { method: "api-key", ...(p.subject === undefined ? {} : { subject: p.subject }) },
-      };
-      if (s.resource) fields.resource = new URL(s.resource.href);
-      // The key itself is a long-lived secret: it is never copied onto ctx.auth.
-      req.auth = authInfo("", fields, issuer, apiKeyPrincipal(p));
-      return undefined;
+      return verified instanceof Promise
+        ? verified.then((outcome) => acceptApiKey(req, res, outcome))
+        : acceptApiKey(req, res, verified);
     }
-    const outcome = await (s.jwt as JwtVerifier).verify(presented.value);
+    return acceptJwt(req, res, presented.value);
+  };
+
+  const acceptJwt = async (
+    req: Parameters<HttpHook>[0],
+    res: Parameters<HttpHook>[1],
+    token: string,
+  ): Promise<true | undefined> => {
+    const outcome = await (s.jwt as JwtVerifier).verify(token);
     if (!outcome.ok) {
       if (outcome.reason === "unavailable") return refuse503(res);
       return refuse401(res, DESCRIPTIONS[outcome.reason]);
@@ -261,7 +280,7 @@ export function createAuthenticator(
       claims: outcome.payload,
     };
     onIssue(principal);
-    req.auth = authInfo(presented.value, fields, issuer, principal);
+    req.auth = authInfo(token, fields, issuer, principal);
     return undefined;
   };
 
