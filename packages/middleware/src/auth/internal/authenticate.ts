@@ -197,7 +197,7 @@ export function createAuthenticator(
     req: Parameters<HttpHook>[0],
     res: Parameters<HttpHook>[1],
     outcome: ApiKeyOutcome,
-  ): true | undefined => {
+  ): boolean | undefined => {
     if (!outcome.ok) {
       if (outcome.reason === "invalid") return refuse401(res, DESCRIPTIONS.apiKey);
       warn("API key lookup failed", {
@@ -220,7 +220,10 @@ export function createAuthenticator(
 
   // Synchronous when the API key is verified synchronously (a static table): core awaits a
   // hook only when it returns a promise.
-  const onHttpRequest: HttpHook = (req, res) => {
+  const onHttpRequest: HttpHook = (
+    req,
+    res,
+  ): boolean | undefined | Promise<boolean | undefined> => {
     // Whatever an earlier layer set, only credentials checked here count.
     req.auth = undefined;
     const presented = presentedBy(req);
@@ -229,7 +232,7 @@ export function createAuthenticator(
     if (presented.kind === "api-key") {
       const verified = (s.apiKeys as ApiKeyVerifier).verify(presented.value);
       return verified instanceof Promise
-        ? verified.then((outcome) => acceptApiKey(req, res, outcome))
+        ? verified.then((outcome): boolean | undefined => acceptApiKey(req, res, outcome))
         : acceptApiKey(req, res, verified);
     }
     return acceptJwt(req, res, presented.value);
@@ -239,7 +242,7 @@ export function createAuthenticator(
     req: Parameters<HttpHook>[0],
     res: Parameters<HttpHook>[1],
     token: string,
-  ): Promise<true | undefined> => {
+  ): Promise<boolean | undefined> => {
     const outcome = await (s.jwt as JwtVerifier).verify(token);
     if (!outcome.ok) {
       if (outcome.reason === "unavailable") return refuse503(res);
