@@ -233,8 +233,13 @@ export function health(options?: HealthOptions): HealthMiddleware {
     res.end(body);
   };
 
-  async function onRequest(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
+  function onRequest(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
+    // No async frame of its own around the metrics' one.
     if (mcp) return mcp.measure(ctx, next);
+    return countRejections(ctx, next);
+  }
+
+  async function countRejections(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
     try {
       const result = await next();
       rejections?.record(false);

@@ -31,7 +31,9 @@ export interface MemoryRateLimitStore extends RateLimitStore {
 
 const SWEEP_EVERY_MS = 60_000;
 
-const defaultNow = () => performance.timeOrigin + performance.now();
+/** The process's time origin does not change: read it once (its getter is not free). */
+const timeOrigin = performance.timeOrigin;
+const defaultNow = () => timeOrigin + performance.now();
 
 /**
  * A rate-limit store in process memory: a bounded map whose expired entries are purged.

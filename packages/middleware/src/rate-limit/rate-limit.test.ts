@@ -372,7 +372,9 @@ describe("rateLimit over HTTP", () => {
     expect((await callSearch(http.url, { "x-user": "alice" })).status).toBe(200);
     expect((await callSearch(http.url, { "x-user": "alice" })).status).toBe(429);
     expect((await callSearch(http.url, { "x-user": "bob" })).status).toBe(200);
+    expect((await callSearch(http.url, { "x-user": "alice" })).status).toBe(429); // still spent
     expect((await callSearch(http.url)).status).toBe(200); // anonymous: by address
     expect((await callSearch(http.url)).status).toBe(429);
+    expect((await callSearch(http.url, { "x-user": "bob" })).status).toBe(429);
   });
 });

@@ -182,6 +182,20 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     return true;
   };
 
+  // The last global key made: consecutive requests of one client reuse the same string (and
+  // the store's map finds it by its cached hash).
+  let lastPrincipal: string | undefined;
+  let lastIp: string | undefined;
+  let lastGlobalKey: string | undefined;
+  const globalKey = (principal: string | undefined, ip: string | undefined): string => {
+    if (lastGlobalKey === undefined || principal !== lastPrincipal || ip !== lastIp) {
+      lastPrincipal = principal;
+      lastIp = ip;
+      lastGlobalKey = `global:${clientKey(principal, ip)}`;
+    }
+    return lastGlobalKey;
+  };
+
   const clientOf = (ctx: Context): string => {
     const http = ctx.http;
     const ip = http ? addresses.get(http.headers) : undefined;
@@ -199,7 +213,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
       const ip = clientIp(req, trustProxy);
       if (keepAddresses && ip !== undefined) addresses.set(req.headers, ip);
       if (!global) return undefined;
-      const decision = checkNow(`global:${clientKey(principalKey(req.auth), ip)}`, global);
+      const decision = checkNow(globalKey(principalKey(req.auth), ip), global);
       if (decision instanceof Promise) {
         return decision.then((d): boolean | undefined => answerHttp(res, d));
       }
