@@ -109,6 +109,14 @@ describe("lineWriter", () => {
     const lone = () => ({ method: "tools/call", component: "a\uD800b", other: "\uDC00" });
     const [fastLone, slowLone] = both("info", lone);
     expect(fastLone).toBe(slowLone);
+    const nested = () => ({
+      method: "tools/call",
+      component: "literally \\ud800, not a surrogate",
+      arguments: { text: `x\uDC00${"y".repeat(120)}\uD83D` },
+      long: `\uD800${"z".repeat(150)}`,
+    });
+    const [fastNested, slowNested] = both("warn", nested);
+    expect(fastNested).toBe(slowNested);
 
     const cyclic = () => {
       const args: Record<string, unknown> = { text: "hi" };

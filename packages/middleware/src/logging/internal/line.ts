@@ -11,10 +11,12 @@ interface PinoSymbols {
   readonly messageKeySym: symbol;
 }
 
-/** A lone UTF-16 surrogate: pino writes it raw in short strings, `JSON.stringify` escapes it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** pino escapes strings up to this length itself (longer ones go through `JSON.stringify`). */
-const PINO_OWN_ESCAPING_MAX = 100;
+/**
+ * How `JSON.stringify` writes a lone surrogate (`\udXXX`). pino writes lone surrogates of short
+ * top-level strings raw, so a line containing this text is left to pino (rare: nested values
+ * and long strings pino escapes the same way, and only their lines pay for the detour).
+ */
+const ESCAPED_SURROGATE = "\\ud";
 /** pino's tracing channel around its serializer: when somebody listens, let pino serialize. */
 const asJsonStart = channel("tracing:pino_asJson:start");
 /** Streams asking pino for the line's metadata (pino.multistream) are written by pino. */
@@ -26,8 +28,8 @@ const NEEDS_METADATA = Symbol.for("pino.metadata");
  * default logger of `logging()`): pino's precomputed level prefix, timestamp and bindings,
  * then the fields serialized with one `JSON.stringify` (what pino does for every object
  * field), then the message. Whatever the fast path cannot promise to write identically — a
- * field that does not serialize (a cycle, a BigInt), a short string with a lone surrogate
- * (pino writes those raw), a stream that wants pino's metadata, a subscriber to pino's
+ * field that does not serialize (a cycle, a BigInt), a lone surrogate (pino writes those of
+ * short strings raw), a stream that wants pino's metadata, a subscriber to pino's
  * tracing channel — goes through `logger[level]()` itself.
  *
  * @example
@@ -61,16 +63,6 @@ export function lineWriter(
   return (level, fields) => {
     if (!logger.isLevelEnabled(level)) return;
     if (stream[NEEDS_METADATA] === true || asJsonStart.hasSubscribers) return slow(level, fields);
-    for (const key in fields) {
-      const value = fields[key];
-      if (
-        typeof value === "string" &&
-        value.length <= PINO_OWN_ESCAPING_MAX &&
-        LONE_SURROGATE.test(value)
-      ) {
-        return slow(level, fields);
-      }
-    }
     let json: string;
     try {
       json = JSON.stringify(fields);
@@ -78,6 +70,7 @@ export function lineWriter(
       // pino's own fallback (safe-stable-stringify) handles cycles and BigInts.
       return slow(level, fields);
     }
+    if (json.includes(ESCAPED_SURROGATE)) return slow(level, fields);
     const prefix = lsCache[logger.levels.values[level] as number];
     // `{"a":1,"b":2}` → `,"a":1,"b":2` (an empty object adds nothing)
     const body = json.length > 2 ? `,${json.slice(1, -1)}` : "";
