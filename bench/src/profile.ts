@@ -6,7 +6,7 @@
  *   pnpm --filter @mcpforge/bench cpu-profile cold forge
  *   pnpm --filter @mcpforge/bench cpu-profile inproc forge [seconds]
  *   pnpm --filter @mcpforge/bench cpu-profile proxy forge [seconds]
- *   pnpm --filter @mcpforge/bench cpu-profile stack forge [seconds]
+ *   pnpm --filter @mcpforge/bench cpu-profile stack forge [seconds] [observed]
  *
  * The server (or in-process run) runs with `node --cpu-prof` in its own process; the
  * `.cpuprofile` is kept in bench/.cache/profiles (open it in Chrome DevTools) and the top
@@ -142,13 +142,19 @@ async function main(): Promise<void> {
     );
     await child.stop(30_000);
   } else if (workload === "stack") {
-    // The production middleware stack (figure 6), stateless, 16 connections.
+    // The production middleware stack (figure 6), stateless, 16 connections; `observed` puts
+    // telemetry() and health() in front of it.
     const seconds = Number(rest[0] ?? 5);
     const key = "bench-api-key-0123456789abcdef";
     const headers = { "x-api-key": key };
-    const child = await startChild(placement, "forge-http-stack", ["stateless", key], {
-      execArgv,
-    });
+    const child = await startChild(
+      placement,
+      "forge-http-stack",
+      ["stateless", key, rest[1] ?? ""],
+      {
+        execArgv,
+      },
+    );
     await verifyServer(child.url, false, headers);
     const run = await loadTest({ url: child.url, connections: 16, seconds, headers });
     console.log(`stack c=16: ${Math.round(run.rps)} req/s under the profiler\n`);

@@ -6,6 +6,7 @@ import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "
 import type { DestinationStream, Level, LevelWithSilent, Logger } from "pino";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
+import { fdWriter } from "./internal/fd-writer.js";
 import { lineWriter } from "./internal/line.js";
 
 /** The `ctx.var` fields {@link logging} adds. */
@@ -80,10 +81,9 @@ function defaultLogger(
   sync: boolean,
 ): { logger: Logger; stream: DestinationStream; write: LineWrite } {
   const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
+  const fd = typeof destination === "object" ? undefined : openDestination(destination ?? 2);
   const stream =
-    typeof destination === "object"
-      ? destination
-      : pino.destination({ dest: openDestination(destination ?? 2), sync });
+    fd === undefined ? (destination as DestinationStream) : pino.destination({ dest: fd, sync });
   const logger = pino(
     {
       name: "@mcpforge/middleware/logging",
@@ -94,7 +94,10 @@ function defaultLogger(
     },
     stream,
   );
-  return { logger, stream, write: lineWriter(pino, logger, MESSAGE) };
+  // Synchronous lines to a descriptor are written directly (pino's destination stays for
+  // pino's own use, and flushing on close and exit); asynchronous ones go through it.
+  const direct = sync && fd !== undefined ? fdWriter(fd) : undefined;
+  return { logger, stream, write: lineWriter(pino, logger, MESSAGE, direct) };
 }
 
 /**
