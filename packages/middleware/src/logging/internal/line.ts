@@ -33,9 +33,11 @@ const NEEDS_METADATA = Symbol.for("pino.metadata");
  * tracing channel — goes through `logger[level]()` itself.
  *
  * @example
- * const write = lineWriter(pino, logger, "mcp request");
+ * import pino from "pino";
+ * const log = pino({ base: { pid: process.pid }, formatters: { level: (level) => ({ level }) } });
+ * const write = lineWriter(pino, log, "mcp request");
  * write("info", { method: "tools/call", outcome: "ok" });
- * // {"level":"info","time":"…","pid":1,"name":"…","method":"tools/call","outcome":"ok","msg":"mcp request"}
+ * // {"level":"info","time":…,"pid":1,"method":"tools/call","outcome":"ok","msg":"mcp request"}
  */
 export function lineWriter(
   pino: { readonly symbols: unknown },
