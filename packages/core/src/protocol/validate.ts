@@ -1,10 +1,7 @@
-import {
-  type JSONRPCMessage,
-  JSONRPCMessageSchema,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { type JsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
+import { asJsonRpcMessage } from "./jsonrpc-shape.js";
 
 /** An incoming value checked against JSON-RPC 2.0 and MCP's message shapes. */
 export type CheckedMessage =
@@ -69,9 +66,9 @@ export function checkMessage(value: unknown): CheckedMessage {
       );
     }
   }
-  const parsed = JSONRPCMessageSchema.safeParse(value);
-  if (!parsed.success) {
+  const message = asJsonRpcMessage(value);
+  if (message === undefined) {
     return refuse("invalid_request", "Invalid Request: not a JSON-RPC 2.0 message", id);
   }
-  return { ok: true, message: parsed.data };
+  return { ok: true, message };
 }
