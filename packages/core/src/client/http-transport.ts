@@ -3,11 +3,11 @@
  * of its own: one request head built from plain strings, one write per request, no WHATWG
  * `Headers`/`Response`/streams, and messages checked by shape (see messages.ts).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { StringDecoder } from "node:string_decoder";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { checkHeader, type Http1Answer, Http1Pool } from "./http1.js";
 import { toMessage } from "./messages.js";
 import { SseReader } from "./sse-reader.js";
 
@@ -25,8 +25,6 @@ export interface HttpClientTransportOptions {
 const GET_RETRY_MS = [500, 1000, 2000];
 const STATUS_TEXT: Record<number, string> = { 404: "session not found (expired or terminated)" };
 
-type Head = string[];
-
 /** The request ids in a message or batch (the ones a POST answer must answer). */
 function requestIds(message: JSONRPCMessage | JSONRPCMessage[]): (string | number)[] {
   const ids: (string | number)[] = [];
@@ -40,20 +38,6 @@ function isInitialized(message: JSONRPCMessage | JSONRPCMessage[]): boolean {
   return (
     !Array.isArray(message) && "method" in message && message.method === "notifications/initialized"
   );
-}
-
-function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.once("error", reject);
-    res.once("aborted", () => reject(new Error("the answer was cut off")));
-    res.once("end", () =>
-      resolve(
-        (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8"),
-      ),
-    );
-  });
 }
 
 /**
@@ -81,18 +65,17 @@ export class HttpClientTransport implements Transport {
   onclose?: () => void;
 
   readonly #url: URL;
-  readonly #request: typeof httpRequest;
-  readonly #agent: HttpAgent;
+  readonly #pool: Http1Pool;
   readonly #path: string;
-  readonly #headers: [string, string][];
+  readonly #headers: string;
   readonly #closeTimeoutMs: number;
   #sessionId: string | undefined;
   #protocolVersion: string | undefined;
-  /** The request head without `Content-Length`, rebuilt when the session or version changes. */
-  #head: Head | undefined;
+  /** The POST head without `Content-Length`, rebuilt when the session or version changes. */
+  #head: string | undefined;
   #started = false;
   #closed = false;
-  readonly #live = new Set<{ destroy(err?: Error): void }>();
+  readonly #live = new Set<Http1Answer>();
   #getRetry = 0;
   #getTimer: NodeJS.Timeout | undefined;
 
@@ -104,13 +87,18 @@ export class HttpClientTransport implements Transport {
         `@mcpforge/core: HttpClientTransport: ${this.#url.href} is not an http(s) URL`,
       );
     }
-    this.#request = https ? httpsRequest : httpRequest;
-    this.#agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    const hostname = this.#url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = Number(this.#url.port) || (https ? 443 : 80);
+    this.#pool = new Http1Pool({ https, hostname, port });
     this.#path = `${this.#url.pathname}${this.#url.search}`;
     const own = new Set(["host", "content-type", "accept", "content-length", "connection"]);
-    this.#headers = Object.entries(options.headers ?? {}).filter(
-      ([k]) => !own.has(k.toLowerCase()),
-    );
+    let headers = "";
+    for (const [k, v] of Object.entries(options.headers ?? {})) {
+      checkHeader(k, v);
+      if (!own.has(k.toLowerCase())) headers += `${k}: ${v}\r\n`;
+    }
+    this.#headers = headers;
+    if (options.sessionId !== undefined) checkHeader("Mcp-Session-Id", options.sessionId);
     this.#sessionId = options.sessionId;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
   }
@@ -131,64 +119,49 @@ export class HttpClientTransport implements Transport {
     this.#started = true;
   }
 
-  #headFor(accept: string, withBody: boolean): Head {
-    const head: Head = ["Host", this.#url.host];
-    if (withBody) head.push("Content-Type", "application/json");
-    head.push("Accept", accept);
-    for (const [k, v] of this.#headers) head.push(k, v);
-    if (this.#sessionId !== undefined) head.push("Mcp-Session-Id", this.#sessionId);
-    if (this.#protocolVersion !== undefined)
-      head.push("MCP-Protocol-Version", this.#protocolVersion);
+  /** A request head up to (not including) `Content-Length` and the blank line. */
+  #headFor(method: string, accept: string, withBody: boolean): string {
+    let head = `${method} ${this.#path} HTTP/1.1\r\nHost: ${this.#url.host}\r\n`;
+    if (withBody) head += "Content-Type: application/json\r\n";
+    head += `Accept: ${accept}\r\n${this.#headers}`;
+    if (this.#sessionId !== undefined) head += `Mcp-Session-Id: ${this.#sessionId}\r\n`;
+    if (this.#protocolVersion !== undefined) {
+      head += `MCP-Protocol-Version: ${this.#protocolVersion}\r\n`;
+    }
     return head;
   }
 
-  #setSession(res: IncomingMessage): void {
-    const id = res.headers["mcp-session-id"];
-    if (typeof id === "string" && id !== this.#sessionId) {
+  /** Sends one request; resolves with its answer (head read, body still to come). */
+  async #exchange(method: string, head: string, body?: string): Promise<Http1Answer> {
+    const bytes =
+      body === undefined
+        ? `${head}\r\n`
+        : `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    let answer: Http1Answer;
+    try {
+      answer = await this.#pool.request(method, bytes);
+    } catch (err) {
+      throw this.#closed
+        ? new Error("the transport was closed")
+        : new Error(`${method} ${this.#url.href} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
+    }
+    const id = answer.headers["mcp-session-id"];
+    if (id !== undefined && id !== this.#sessionId) {
+      checkHeader("Mcp-Session-Id", id);
       this.#sessionId = id;
       this.#head = undefined;
     }
+    return answer;
   }
 
-  /** Sends one request; resolves with its answer (headers read, body still to come). */
-  #exchange(method: string, head: Head, body?: string): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = this.#request({
-        host: this.#url.hostname,
-        port: this.#url.port,
-        method,
-        path: this.#path,
-        headers: head,
-        agent: this.#agent,
-        setHost: false,
-      });
-      this.#live.add(req);
-      req.once("socket", (socket) => socket.setNoDelay(true));
-      req.once("error", (err) => {
-        this.#live.delete(req);
-        reject(
-          this.#closed
-            ? new Error("the transport was closed")
-            : new Error(`${method} ${this.#url.href} failed: ${err.message}`, { cause: err }),
-        );
-      });
-      req.once("response", (res) => {
-        this.#live.delete(req);
-        this.#setSession(res);
-        resolve(res);
-      });
-      if (body === undefined) req.end();
-      else req.end(body);
-    });
-  }
-
-  async #failed(res: IncomingMessage, what: string): Promise<never> {
-    const text = await readAll(res).catch(() => "");
-    const status = res.statusCode ?? 0;
-    const why = STATUS_TEXT[status] ?? res.statusMessage ?? "";
+  async #failed(res: Http1Answer, what: string): Promise<never> {
+    const text = await res.text().catch(() => "");
+    const why = STATUS_TEXT[res.status] ?? res.statusText;
     throw new StreamableHTTPError(
-      status,
-      `${what} ${this.#url.href}: HTTP ${status} ${why}${text ? `: ${text.slice(0, 500)}` : ""}`,
+      res.status,
+      `${what} ${this.#url.href}: HTTP ${res.status} ${why}${text ? `: ${text.slice(0, 500)}` : ""}`,
     );
   }
 
@@ -208,15 +181,14 @@ export class HttpClientTransport implements Transport {
   async send(message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
     if (this.#closed) throw new Error("HttpClientTransport is closed");
     const body = JSON.stringify(message);
-    this.#head ??= this.#headFor("application/json, text/event-stream", true);
-    const head = [...this.#head, "Content-Length", String(Buffer.byteLength(body))];
-    const res = await this.#exchange("POST", head, body);
-    const status = res.statusCode ?? 0;
+    this.#head ??= this.#headFor("POST", "application/json, text/event-stream", true);
+    const res = await this.#exchange("POST", this.#head, body);
+    const status = res.status;
     if (status < 200 || status >= 300) return this.#failed(res, "POST");
     const ids = requestIds(message);
     const type = res.headers["content-type"] ?? "";
     if (status === 202 || ids.length === 0) {
-      res.resume();
+      res.discard();
       if (isInitialized(message)) this.#openGet();
       return;
     }
@@ -225,10 +197,17 @@ export class HttpClientTransport implements Transport {
       return;
     }
     if (!type.includes("application/json")) {
-      res.resume();
+      res.discard();
       throw new StreamableHTTPError(-1, `POST ${this.#url.href}: unexpected content type ${type}`);
     }
-    const text = await readAll(res);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new Error(`POST ${this.#url.href}: the answer was cut off: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -242,13 +221,9 @@ export class HttpClientTransport implements Transport {
    * Reads an SSE answer; `pending` are the request ids it must answer (none for the GET
    * stream). If it ends first, they fail with a connection-closed error.
    */
-  #stream(
-    res: IncomingMessage,
-    pending: Set<string | number> | undefined,
-    onEnd?: () => void,
-  ): void {
+  #stream(res: Http1Answer, pending: Set<string | number> | undefined, onEnd?: () => void): void {
     this.#live.add(res);
-    res.setEncoding("utf8");
+    const decoder = new StringDecoder("utf8");
     const reader = new SseReader((event) => {
       if (event.event !== "" && event.event !== "message") return;
       let value: unknown;
@@ -258,14 +233,23 @@ export class HttpClientTransport implements Transport {
         this.onerror?.(new Error("the server sent an event that is not JSON", { cause: err }));
         return;
       }
-      if (pending) {
-        for (const m of Array.isArray(value) ? value : [value]) {
-          const r = m as { id?: string | number; method?: unknown };
-          if (r.method === undefined && r.id !== undefined) pending.delete(r.id);
+      let answers = false;
+      for (const m of Array.isArray(value) ? value : [value]) {
+        const r = m as { id?: string | number; method?: unknown };
+        if (r.method === undefined) {
+          answers = true;
+          if (r.id !== undefined) pending?.delete(r.id);
         }
       }
-      this.#deliver(value);
+      // The SDK runs notification handlers a microtask after delivery, but settles a response
+      // at once (dropping its progress handler): after a notification, a response waits a turn.
+      if (answers && notified) setImmediate(() => this.#deliver(value));
+      else {
+        notified ||= !answers;
+        this.#deliver(value);
+      }
     });
+    let notified = false;
     let done = false;
     const finish = (err?: Error) => {
       if (done) return;
@@ -285,26 +269,25 @@ export class HttpClientTransport implements Transport {
       }
       onEnd?.();
     };
-    res.on("data", (chunk: string) => reader.push(chunk));
-    res.once("end", () => finish());
-    res.once("error", (err) => finish(new Error(`SSE stream disconnected: ${err.message}`)));
-    res.once("aborted", () => finish(new Error("SSE stream disconnected")));
-    res.once("close", () => finish());
+    res.read(
+      (chunk) => reader.push(decoder.write(chunk)),
+      (err) => finish(err ? new Error(`SSE stream disconnected: ${err.message}`) : undefined),
+    );
   }
 
   /** Opens the standalone GET stream for server-initiated messages (if the server has one). */
   #openGet(): void {
     if (this.#closed) return;
-    this.#exchange("GET", this.#headFor("text/event-stream", false))
+    this.#exchange("GET", this.#headFor("GET", "text/event-stream", false))
       .then(async (res) => {
-        const status = res.statusCode ?? 0;
+        const status = res.status;
         if (status === 405) {
-          res.resume();
+          res.discard();
           return;
         }
         if (status < 200 || status >= 300) return this.#failed(res, "GET");
         if (!(res.headers["content-type"] ?? "").includes("text/event-stream")) {
-          res.resume();
+          res.discard();
           throw new StreamableHTTPError(-1, `GET ${this.#url.href}: not an event stream`);
         }
         this.#getRetry = 0;
@@ -337,10 +320,10 @@ export class HttpClientTransport implements Transport {
    */
   async terminateSession(): Promise<void> {
     if (this.#sessionId === undefined) return;
-    const res = await this.#exchange("DELETE", this.#headFor("application/json", false));
-    const status = res.statusCode ?? 0;
+    const res = await this.#exchange("DELETE", this.#headFor("DELETE", "application/json", false));
+    const status = res.status;
     if ((status < 200 || status >= 300) && status !== 405) return this.#failed(res, "DELETE");
-    res.resume();
+    res.discard();
     this.#sessionId = undefined;
     this.#head = undefined;
   }
@@ -366,7 +349,7 @@ export class HttpClientTransport implements Transport {
       clearTimeout(timer);
       drop();
     }
-    this.#agent.destroy();
+    this.#pool.close();
     this.onclose?.();
   }
 }
