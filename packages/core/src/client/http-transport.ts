@@ -316,6 +316,8 @@ export class HttpClientTransport implements Transport {
    * forgets the session id.
    *
    * @example
+   * const transport = new HttpClientTransport("http://127.0.0.1:3000/mcp");
+   * await new Client({ name: "probe", version: "1.0.0" }).connect(transport);
    * await transport.terminateSession();
    */
   async terminateSession(): Promise<void> {

@@ -32,8 +32,11 @@ export function checkHeader(name: string, value: string): void {
  * skipped with {@link Http1Answer.discard}.
  *
  * @example
- * const answer = await pool.request("GET", head);
- * if (answer.status === 200) answer.read((chunk) => parse(chunk), (err) => done(err));
+ * const pool = new Http1Pool({ https: false, hostname: "127.0.0.1", port: 3000 });
+ * const answer = await pool.request("GET", "GET /events HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n\r\n");
+ * if (answer.status === 200) {
+ *   answer.read((chunk: Buffer) => console.log(chunk.toString()), (err?: Error) => console.log("end", err));
+ * }
  */
 export class Http1Answer {
   readonly status: number;
@@ -376,6 +379,7 @@ export class Http1Pool {
   #release(c: Connection): void {
     if (c.busy) return;
     if (this.#closed || !c.reusable || c.socket.destroyed) {
+      c.socket.destroy();
       this.#all.delete(c);
       const i = this.#free.indexOf(c);
       if (i >= 0) this.#free.splice(i, 1);

@@ -36,7 +36,8 @@ export function isPlainToolResult(value: unknown): boolean {
  * `CallToolResultSchema` (zod), so the caller always gets a valid `CallToolResult`.
  *
  * @example
- * client.request({ method: "tools/call", params }, TOOL_RESULT as never);
+ * TOOL_RESULT.safeParse({ content: [{ type: "text", text: "hi" }] }).success; // true, as is
+ * TOOL_RESULT.safeParse({ content: "hi" }).success; // false
  */
 export const TOOL_RESULT: ResultSchema = {
   safeParse: (value) =>
