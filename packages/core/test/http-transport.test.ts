@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
@@ -65,7 +70,11 @@ async function connect(url: string) {
 }
 
 /** The raw SDK's Streamable HTTP server on node:http, stateful or stateless, JSON or SSE. */
-async function sdkServer(options: { stateful: boolean; json: boolean }) {
+async function sdkServer(options: {
+  stateful: boolean;
+  json: boolean;
+  tls?: { key: Buffer; cert: Buffer };
+}) {
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const servers: McpServer[] = [];
   const deleted: string[] = [];
@@ -84,7 +93,10 @@ async function sdkServer(options: { stateful: boolean; json: boolean }) {
     servers.push(server);
     return server;
   };
-  const http: Server = createHttpServer(async (req, res) => {
+  const handler = async (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+  ) => {
     const id = req.headers["mcp-session-id"] as string | undefined;
     let transport = id ? transports.get(id) : undefined;
     if (id && !transport) {
@@ -109,7 +121,10 @@ async function sdkServer(options: { stateful: boolean; json: boolean }) {
       await build().connect(t);
     }
     await transport.handleRequest(req, res);
-  });
+  };
+  const http: Server = options.tls
+    ? createHttpsServer(options.tls, handler)
+    : createHttpServer(handler);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   closers.push(
     () =>
@@ -118,7 +133,8 @@ async function sdkServer(options: { stateful: boolean; json: boolean }) {
         http.close(resolve);
       }),
   );
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+  const scheme = options.tls ? "https" : "http";
+  const url = `${scheme}://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   return { url, servers, transports, deleted };
 }
 
@@ -248,6 +264,46 @@ describe("HttpClientTransport: server-to-client requests, sessions, failures", (
     await transport.terminateSession();
     expect(deleted).toEqual([sid]);
     expect(transport.sessionId).toBeUndefined();
+  });
+
+  it("speaks HTTPS (a self-signed certificate, trusted for this test)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcpforge-tls-"));
+    const [key, cert] = [join(dir, "k.pem"), join(dir, "c.pem")];
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+    const { url } = await sdkServer({ stateful: true, json: false, tls });
+    expect(url.startsWith("https://")).toBe(true);
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    try {
+      const { client, transport } = await connect(url);
+      expect(transport.sessionId).toBeDefined();
+      const r = await client.callTool({ name: "echo", arguments: { text: "over tls" } });
+      expect(r.content).toEqual([{ type: "text", text: "over tls" }]);
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+    }
   });
 
   it("a backend that is down: connect and calls fail with a clear error", async () => {
