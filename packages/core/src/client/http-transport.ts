@@ -1,7 +1,8 @@
 /**
- * A lean Streamable HTTP client transport on `node:http`/`node:https` with a keep-alive agent
- * of its own: one request head built from plain strings, one write per request, no WHATWG
- * `Headers`/`Response`/streams, and messages checked by shape (see messages.ts).
+ * A lean Streamable HTTP client transport on its own keep-alive HTTP/1.1 connections
+ * (http1.ts): one request head built from plain strings, one write per request, no
+ * `node:http` client objects, no WHATWG `Headers`/`Response`/streams, and messages checked by
+ * shape (see messages.ts).
  */
 import { StringDecoder } from "node:string_decoder";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
