@@ -751,13 +751,60 @@ async function compositionFigure(placement: Placement, results: Results): Promis
         runs[which].push(await measure(label, url, 16, undefined, undefined, body));
       }
     }
+    const cpu = await proxyCpuPerCall(backend, proxy, sides.direct.body);
     results.composition = {
       direct: aggregate(runs.direct),
       proxy: aggregate(runs.proxy),
       plain: aggregate(runs.plain),
       mounted: aggregate(runs.mounted),
+      cpu,
     };
   });
+}
+
+/** The fixed request rate at which the composition figure compares CPU time per call. */
+const PROXY_RATE = 1500;
+
+/**
+ * CPU time per call of the backend called directly, and of the proxy and its backend when
+ * called through the proxy, under the same fixed load, in paired passes of 1 s slices (as
+ * figures 8 and 10). Calls are counted by the backend (every proxied call reaches it).
+ */
+async function proxyCpuPerCall(
+  backend: Child,
+  proxy: Child,
+  body: () => string,
+): Promise<NonNullable<Results["composition"]>["cpu"]> {
+  const slice = async (via: "direct" | "proxy") => {
+    const [b0, p0] = [await serverStats(backend), await serverStats(proxy)];
+    const url = via === "direct" ? backend.url : proxy.url;
+    await loadTest({ url, connections: 16, seconds: 1, rate: PROXY_RATE, body });
+    const [b1, p1] = [await serverStats(backend), await serverStats(proxy)];
+    const calls = b1.calls - b0.calls;
+    return { backend: (b1.cpu - b0.cpu) / calls, proxy: (p1.cpu - p0.cpu) / calls };
+  };
+  for (const via of ["direct", "proxy"] as const) await slice(via); // warm-up at that rate
+  const out = {
+    rate: PROXY_RATE,
+    direct: [] as number[],
+    backend: [] as number[],
+    proxy: [] as number[],
+  };
+  for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+    for (const via of rotate(["direct", "proxy"] as const, pass)) {
+      const s = await slice(via);
+      if (via === "direct") out.direct.push(s.backend);
+      else {
+        out.backend.push(s.backend);
+        out.proxy.push(s.proxy);
+      }
+    }
+  }
+  const m = (v: number[]) => median(v).toFixed(1);
+  log(
+    `  CPU µs per call at ${PROXY_RATE}/s (median of ${TELEMETRY_PASSES}): backend directly ${m(out.direct)}; through the proxy: proxy ${m(out.proxy)} + backend ${m(out.backend)}`,
+  );
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
