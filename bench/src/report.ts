@@ -66,6 +66,8 @@ export interface Results {
   settings: Settings;
   responseModes: { forge: string; sdk: string; floor: string };
   http?: HttpCell[];
+  /** Figure 1 by CPU time: CPU µs per call of each cell under a fixed load, pass by pass. */
+  httpCpu?: Record<string, number[]>;
   sessions?: { forge: number[]; sdk: number[] };
   memory?: { forge: MemSide; sdk: MemSide };
   coldStart?: { forge: number[]; sdk: number[]; floor: number[] };

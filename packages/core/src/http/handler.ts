@@ -286,7 +286,7 @@ export class McpHttpHandler {
       const request = message as JSONRPCRequest;
       if (request.method === "initialize") {
         refuse(request.id, "Invalid Request: initialize must not be part of a batch");
-      } else if (ids.has(request.id) || entry?.transport.replies.has(request.id)) {
+      } else if (ids.has(request.id) || entry?.transport.hasReply(request.id)) {
         refuse(request.id, "Invalid Request: this id is already in flight");
       } else {
         ids.add(request.id);
@@ -350,7 +350,7 @@ export class McpHttpHandler {
       return;
     }
     const request = message as JSONRPCRequest;
-    if (entry.transport.replies.has(request.id)) {
+    if (entry.transport.hasReply(request.id)) {
       return httpError(
         res,
         400,
@@ -385,17 +385,15 @@ export class McpHttpHandler {
       keepAliveMs: this.#o.keepAliveMs,
       onDone: () => {
         this.#inflight.delete(reply);
-        e.transport.streams.delete(streamId);
-        for (const r of requests) {
-          if (e.transport.replies.get(r.id) === reply) e.transport.replies.delete(r.id);
-        }
+        e.transport.deleteStream(streamId);
+        for (const r of requests) e.transport.deleteReply(r.id, reply);
         e.lastSeen = Date.now();
       },
       answered,
     });
     this.#inflight.add(reply);
-    for (const r of requests) e.transport.replies.set(r.id, reply);
-    e.transport.streams.set(streamId, reply);
+    for (const r of requests) e.transport.setReply(r.id, reply);
+    e.transport.setStream(streamId, reply);
     for (const r of requests) {
       e.transport.deliver(r, {
         ...extra,
@@ -441,7 +439,7 @@ export class McpHttpHandler {
         entry.transport.openGetStream(res, headers, true);
         return;
       }
-      const reply = entry.transport.streams.get(streamId);
+      const reply = entry.transport.stream(streamId);
       if (reply) reply.attach(res);
       else res.end();
       return;

@@ -758,18 +758,18 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       notification: (session, n) => void this.#notification(session, n),
       initializeResult: (version) => this.#initializeResult(version),
+      closed: (session) => {
+        this.#sessions.delete(session.id);
+        session.dispose();
+        const ms = Date.now() - session.openedAt;
+        this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
+      },
     };
     const host = new SessionHost(this.#sessionFns);
     const protocol: ProtocolSession = new ProtocolSession(host, transport);
     const session: Session = new Session(id, protocol, options.transportName);
     host.session = session;
     this.#sessions.set(id, session);
-    protocol.onclose = () => {
-      this.#sessions.delete(id);
-      session.dispose();
-      const ms = Date.now() - session.openedAt;
-      this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
-    };
     await protocol.start();
     this.#notifyWatchers(this.#sessionOpenWatchers, "session open", session);
     return session;
