@@ -309,7 +309,7 @@ export class McpHttpHandler {
       return statelessAnswer(this.#stateless, req, res, requests, { answered });
     }
     if (entry && this.#sessions) {
-      this.#openReply(this.#sessions, entry, res, requests, extra, answered);
+      this.#openReply(this.#sessions, entry, req, res, requests, answered);
     }
   }
 
@@ -320,7 +320,8 @@ export class McpHttpHandler {
     message: JSONRPCMessage,
   ): Promise<void> {
     let entry: SessionEntry | undefined;
-    if (isInitializeRequest(message)) {
+    // the schema check only for what claims to be an initialize (it costs microseconds)
+    if ((message as { method?: unknown }).method === "initialize" && isInitializeRequest(message)) {
       if (header(req, "mcp-session-id")) {
         return httpError(
           res,
@@ -340,12 +341,11 @@ export class McpHttpHandler {
       entry = sessions.lookup(req, res);
       if (!entry) return;
     }
-    const extra = {
-      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-      authInfo: req.auth,
-    };
     if (!("method" in message) || !("id" in message)) {
-      entry.transport.deliver(message, extra);
+      entry.transport.deliver(message, {
+        requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+        authInfo: req.auth,
+      });
       res.writeHead(202).end();
       return;
     }
@@ -361,16 +361,16 @@ export class McpHttpHandler {
         },
       );
     }
-    this.#openReply(sessions, entry, res, [request], extra);
+    this.#openReply(sessions, entry, req, res, [request]);
   }
 
   /** Opens the answer channel of one POST (one request, or a batch) and hands the requests over. */
   #openReply(
     sessions: SessionTable,
     e: SessionEntry,
+    req: HttpRequest,
     res: ServerResponse,
     requests: readonly JSONRPCRequest[],
-    extra: IncomingExtra,
     answered?: readonly JSONRPCMessage[],
   ): void {
     const streamId = `${e.id}.${++e.streams}`;
@@ -394,14 +394,13 @@ export class McpHttpHandler {
     this.#inflight.add(reply);
     for (const r of requests) e.transport.setReply(r.id, reply);
     e.transport.setStream(streamId, reply);
-    for (const r of requests) {
-      e.transport.deliver(r, {
-        ...extra,
-        responseHeaders,
-        closeSSEStream: () => reply.closeStream(),
-        closeStandaloneSSEStream: () => e.transport.closeGetStream(),
-      });
-    }
+    const extra: IncomingExtra = {
+      authInfo: req.auth,
+      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+      responseHeaders,
+      closeSSEStream: () => reply.closeStream(),
+    };
+    for (const r of requests) e.transport.deliver(r, extra);
   }
 
   /** A GET must accept SSE and carry a supported protocol version; answers 406/400 otherwise. */
