@@ -379,7 +379,7 @@ export class McpHttpHandler {
     const reply: Reply = new Reply(res, ids, {
       mode: this.#o.responseMode,
       headers: responseHeaders,
-      events: { store: sessions.events(e), streamId },
+      events: { store: sessions.events(e), streamId, streams: e.transport },
       prime: e.protocolVersion >= "2025-11-25",
       retryMs: this.#o.retryMs,
       keepAliveMs: this.#o.keepAliveMs,
@@ -393,7 +393,6 @@ export class McpHttpHandler {
     });
     this.#inflight.add(reply);
     for (const r of requests) e.transport.setReply(r.id, reply);
-    e.transport.setStream(streamId, reply);
     const extra: IncomingExtra = {
       authInfo: req.auth,
       requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },

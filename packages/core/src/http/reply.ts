@@ -8,12 +8,20 @@ import { keepAlive, startSse, writeEvent, writePriming } from "./sse.js";
 /** How a POST's answer is sent: JSON when nothing streams first (auto), always JSON, or always SSE. */
 export type ResponseMode = "auto" | "json" | "sse";
 
+/** Where a resumable answer registers its stream once it streams (the session's transport). */
+export interface ReplyStreams {
+  setStream(streamId: string, reply: Reply): void;
+}
+
 /** Options of {@link Reply}. */
 export interface ReplyOptions {
   mode: ResponseMode;
   headers: Record<string, string>;
-  /** Present when the stream is resumable (stateful sessions). */
-  events?: { store: EventStore; streamId: string } | undefined;
+  /**
+   * Present when the stream is resumable (stateful sessions). With `streams`, the stream is
+   * registered there when it becomes SSE (a JSON answer is never resumed, so it never is).
+   */
+  events?: { store: EventStore; streamId: string; streams?: ReplyStreams } | undefined;
   prime: boolean;
   retryMs: number;
   keepAliveMs: number;
@@ -128,11 +136,13 @@ export class Reply {
     this.#state = "done";
     if (res && !res.writableEnded) {
       const body = JSON.stringify(message);
-      res.writeHead(200, {
-        ...this.#o.headers,
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-      });
+      // copied key by key: an object spread here cost as much as the JSON.stringify above
+      const headers: Record<string, string | number> = {};
+      const extra = this.#o.headers;
+      for (const name in extra) headers[name] = extra[name] as string;
+      headers["content-type"] = "application/json";
+      headers["content-length"] = Buffer.byteLength(body);
+      res.writeHead(200, headers);
       res.end(body);
     }
     this.#o.onDone();
@@ -140,6 +150,7 @@ export class Reply {
 
   async #startSse(): Promise<void> {
     this.#state = "sse";
+    this.#o.events?.streams?.setStream(this.#o.events.streamId, this);
     const res = this.#res;
     if (!res || res.writableEnded) return;
     startSse(res, this.#o.headers);

@@ -13,6 +13,8 @@ import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** What a session's transport needs from the listener that owns it (one object for all sessions). */
 export interface SessionOwner {
   /** The event store the listener's sessions share. */
@@ -130,15 +132,20 @@ export class HttpSessionTransport implements Transport {
     if (map.size === 0) this.#streams = undefined;
   }
 
-  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (this.#closed) return;
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#closed) return DONE;
     if ("id" in message && ("result" in message || "error" in message)) {
+      // a response goes to its request's answer (no async frame: this is every call's path)
       const reply = this.reply(message.id as RequestId);
-      if (!reply) return;
+      if (!reply) return DONE;
       this.deleteReply(message.id as RequestId);
-      await reply.send(message);
-      return;
+      return reply.send(message);
     }
+    return this.#sendOther(message, options);
+  }
+
+  /** A notification or a server-to-client request: on its request's stream, or the GET stream. */
+  async #sendOther(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const related = options?.relatedRequestId;
     if (related !== undefined) {
       const reply = this.reply(related);
