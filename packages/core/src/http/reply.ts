@@ -5,6 +5,8 @@ import { toJsonRpcError } from "../errors/json-rpc.js";
 import type { EventStore } from "./event-store.js";
 import { keepAlive, startSse, writeEvent, writePriming } from "./sse.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** How a POST's answer is sent: JSON when nothing streams first (auto), always JSON, or always SSE. */
 export type ResponseMode = "auto" | "json" | "sse";
 
@@ -43,7 +45,9 @@ export class Reply {
   readonly requestId: RequestId;
   #res: ServerResponse | undefined;
   #state: "pending" | "sse" | "done" = "pending";
-  #queue: Promise<void> = Promise.resolve();
+  #queue: Promise<void> = DONE;
+  /** Operations queued and not yet settled (0: a final JSON answer can go out at once). */
+  #queued = 0;
   readonly #o: ReplyOptions;
   #stopKeepAlive: (() => void) | undefined;
   /** Requests still waiting for their final response. */
@@ -85,13 +89,34 @@ export class Reply {
   }
 
   #enqueue(fn: () => Promise<void> | void): Promise<void> {
+    this.#queued++;
     const next = this.#queue.then(fn);
-    this.#queue = next.catch(() => {});
+    const settled = () => {
+      this.#queued--;
+    };
+    this.#queue = next.then(settled, settled);
     return next;
   }
 
   /** Sends a message belonging to this request (a notification, a request, or the final response). */
   send(message: JSONRPCMessage): Promise<void> {
+    // The common case — one request's final response, nothing streamed or queued before it —
+    // is written now: what `#send` would do one queue hop later.
+    if (
+      this.#queued === 0 &&
+      this.#state === "pending" &&
+      !this.#batch &&
+      this.#o.mode !== "sse" &&
+      this.#isFinal(message)
+    ) {
+      this.#waiting.delete((message as { id: RequestId }).id);
+      try {
+        this.#json(message);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return DONE;
+    }
     return this.#enqueue(() => this.#send(message));
   }
 

@@ -451,7 +451,9 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
         return app.#authenticated;
       },
       httpHooks: this.#httpHooks,
-      routeFor: (method, path) => this.#routes.get(`${method} ${path}`),
+      // no key to build for the MCP endpoint's every request when the app has no routes
+      routeFor: (method, path) =>
+        this.#routes.size === 0 ? undefined : this.#routes.get(`${method} ${path}`),
       connect: (transport, options) => this.#connect(transport, options),
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       initializeResult: (version) => this.#initializeResult(version),
