@@ -46,7 +46,10 @@ export class HttpSessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** Open POST answers by request id (made on first use, dropped when empty). */
+  /** The open POST answer of one request (the usual one at a time: no map to make and drop). */
+  #replyId: RequestId | undefined;
+  #replyOne: Reply | undefined;
+  /** The other open POST answers by request id (made on first use, dropped when empty). */
   #replies: Map<RequestId, Reply> | undefined;
   /** Resumable POST streams by stream id (kept until the session ends or they finish). */
   #streams: Map<string, Reply> | undefined;
@@ -85,30 +88,48 @@ export class HttpSessionTransport implements Transport {
 
   /** Answers in flight. */
   get replyCount(): number {
-    return this.#replies?.size ?? 0;
+    return (this.#replyOne === undefined ? 0 : 1) + (this.#replies?.size ?? 0);
   }
 
   /** The open answer of request `id`. */
   reply(id: RequestId): Reply | undefined {
+    if (this.#replyOne !== undefined && this.#replyId === id) return this.#replyOne;
     return this.#replies?.get(id);
   }
 
   /** Whether request `id` is in flight. */
   hasReply(id: RequestId): boolean {
-    return this.#replies?.has(id) ?? false;
+    return this.reply(id) !== undefined;
   }
 
   /** Routes request `id`'s messages to `reply`. */
   setReply(id: RequestId, reply: Reply): void {
+    if (this.#replyOne === undefined || this.#replyId === id) {
+      this.#replyId = id;
+      this.#replyOne = reply;
+      this.#dropFromMap(id);
+      return;
+    }
     this.#replies ??= new Map();
     this.#replies.set(id, reply);
   }
 
   /** Stops routing request `id` (only to `reply` when given). */
   deleteReply(id: RequestId, reply?: Reply): void {
+    if (this.#replyOne !== undefined && this.#replyId === id) {
+      if (reply !== undefined && this.#replyOne !== reply) return;
+      this.#replyId = undefined;
+      this.#replyOne = undefined;
+      return;
+    }
     const map = this.#replies;
     if (!map || (reply !== undefined && map.get(id) !== reply)) return;
-    map.delete(id);
+    this.#dropFromMap(id);
+  }
+
+  #dropFromMap(id: RequestId): void {
+    const map = this.#replies;
+    if (!map?.delete(id)) return;
     if (map.size === 0) this.#replies = undefined;
   }
 
@@ -199,9 +220,13 @@ export class HttpSessionTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const one = this.#replyOne;
     const replies = this.#replies;
+    this.#replyId = undefined;
+    this.#replyOne = undefined;
     this.#replies = undefined;
     this.#streams = undefined;
+    one?.abandon();
     if (replies) for (const reply of [...replies.values()]) reply.abandon();
     this.closeGetStream();
     this.#protocol?.transportClosed();
