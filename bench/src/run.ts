@@ -6,7 +6,7 @@
  *   pnpm bench -- --quick            short smoke run (writes bench/.cache/RESULTS.md)
  *   pnpm bench -- --only=http,memory only some figures
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, release, type } from "node:os";
@@ -15,10 +15,11 @@ import { parseArgs } from "node:util";
 import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
 import { deletePrefix } from "@mcpforge/testing/redis";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
+import { COLD_ENTRIES, coldHttp, coldStdio, prepareColdStart } from "./cold.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
 import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
-import { McpHttp, PROTOCOL_VERSION, verifyServer } from "./mcp-http.js";
-import { type Child, commandFor, type Placement, placeProcesses, startChild } from "./proc.js";
+import { McpHttp, verifyServer } from "./mcp-http.js";
+import { type Child, type Placement, placeProcesses, startChild } from "./proc.js";
 import {
   type Agg,
   type CacheStats,
@@ -69,7 +70,7 @@ if (opts.help) {
   --warmup=N      warm-up seconds per cell (default 1)
   --rounds=N      rounds, alternating server order; the median is reported (default 3)
   --sessions=N    idle sessions for the memory figure (default 1000)
-  --cold-runs=N   cold starts per side (default 7)
+  --cold-runs=N   cold starts per side and transport (default 7; stdio and HTTP, from the built dist/)
   --only=LIST     some of: ${FIGURES.join(",")}
   --quick         1 s cells, 1 round, 200 sessions, 3 cold starts
   --no-pin        do not pin processes to cores with taskset
@@ -386,84 +387,32 @@ async function memoryFigure(placement: Placement, results: Results): Promise<voi
   results.memory = { forge, sdk };
 }
 
-/** Spawn → initialize → initialized + tools/call answered, over stdio. */
-async function coldStartOnce(placement: Placement, entry: string): Promise<number> {
-  const { cmd, argv } = commandFor(placement, entry, []);
-  const t0 = performance.now();
-  const proc = spawn(cmd, argv, { stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  proc.stderr.on("data", (c: Buffer) => {
-    stderr = (stderr + c.toString()).slice(-2000);
-  });
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  try {
-    const elapsed = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${entry}: no answer in 30 s\n${stderr}`)),
-        30_000,
-      );
-      let buffer = "";
-      proc.stdout.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString("utf8");
-        let nl = buffer.indexOf("\n");
-        while (nl !== -1) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          nl = buffer.indexOf("\n");
-          if (!line) continue;
-          const msg = JSON.parse(line) as {
-            id?: number;
-            result?: { content?: { text?: string }[] };
-          };
-          if (msg.id === 1) {
-            proc.stdin.write(
-              `${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`,
-            );
-            proc.stdin.write(
-              `${JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: { text: "hello" } } })}\n`,
-            );
-          } else if (msg.id === 2) {
-            const t1 = performance.now();
-            clearTimeout(timer);
-            if (msg.result?.content?.[0]?.text !== "hello") {
-              reject(new Error(`${entry}: unexpected answer ${line}`));
-            } else resolve(t1 - t0);
-          }
-        }
-      });
-      proc.once("exit", (code) => reject(new Error(`${entry} exited (${code})\n${stderr}`)));
-      proc.stdin.write(
-        `${JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: {
-            protocolVersion: PROTOCOL_VERSION,
-            capabilities: {},
-            clientInfo: { name: "bench-client", version: "0.0.0" },
-          },
-        })}\n`,
-      );
-    });
-    return elapsed;
-  } finally {
-    proc.kill("SIGKILL");
-    await exited;
-  }
-}
-
 async function coldFigure(placement: Placement, results: Results): Promise<void> {
-  log(`\n[4] Cold start over stdio (median of ${COLD_RUNS})`);
-  for (const side of ["forge", "sdk", "floor"]) await coldStartOnce(placement, `${side}-stdio`);
-  const out = { forge: [] as number[], sdk: [] as number[], floor: [] as number[] };
-  for (let i = 0; i < COLD_RUNS; i++) {
-    for (const side of rotate(["forge", "sdk", "floor"] as const, i)) {
-      const t = await quietly(side, () => coldStartOnce(placement, `${side}-stdio`));
-      out[side].push(t);
-      log(`  ${side.padEnd(6)} ${t.toFixed(1)} ms`);
+  log(`\n[4] Cold start over stdio and HTTP stateless (median of ${COLD_RUNS})`);
+  const setup = await prepareColdStart(REF);
+  log(`  ${setup.how}`);
+  const sides = ["forge", "sdk", "floor"] as const;
+  for (const [transport, run] of [
+    ["stdio", coldStdio],
+    ["http", coldHttp],
+  ] as const) {
+    const entries = COLD_ENTRIES[transport];
+    for (const side of sides) await run(placement, setup, entries[side]); // warm-up, discarded
+    const out = { forge: [] as number[], sdk: [] as number[], floor: [] as number[] };
+    const cpu = { forge: [] as number[], sdk: [] as number[], floor: [] as number[] };
+    for (let i = 0; i < COLD_RUNS; i++) {
+      for (const side of rotate(sides, i)) {
+        const t = await quietly(side, () => run(placement, setup, entries[side]));
+        out[side].push(t.wall);
+        cpu[side].push(t.cpu);
+        log(
+          `  ${transport.padEnd(5)} ${side.padEnd(6)} ${t.wall.toFixed(1)} ms (CPU ${t.cpu.toFixed(1)} ms)`,
+        );
+      }
     }
+    if (transport === "stdio") results.coldStart = { ...out, cpu, how: setup.how };
+    else results.coldStartHttp = { ...out, cpu };
   }
-  results.coldStart = out;
 }
 
 async function inProcessRun(placement: Placement, entry: string, args: string[]): Promise<number> {
@@ -845,13 +794,60 @@ async function compositionFigure(placement: Placement, results: Results): Promis
         runs[which].push(await measure(label, url, 16, undefined, undefined, body));
       }
     }
+    const cpu = await proxyCpuPerCall(backend, proxy, sides.direct.body);
     results.composition = {
       direct: aggregate(runs.direct),
       proxy: aggregate(runs.proxy),
       plain: aggregate(runs.plain),
       mounted: aggregate(runs.mounted),
+      cpu,
     };
   });
+}
+
+/** The fixed request rate at which the composition figure compares CPU time per call. */
+const PROXY_RATE = 1500;
+
+/**
+ * CPU time per call of the backend called directly, and of the proxy and its backend when
+ * called through the proxy, under the same fixed load, in paired passes of 1 s slices (as
+ * figures 8 and 10). Calls are counted by the backend (every proxied call reaches it).
+ */
+async function proxyCpuPerCall(
+  backend: Child,
+  proxy: Child,
+  body: () => string,
+): Promise<NonNullable<Results["composition"]>["cpu"]> {
+  const slice = async (via: "direct" | "proxy") => {
+    const [b0, p0] = [await serverStats(backend), await serverStats(proxy)];
+    const url = via === "direct" ? backend.url : proxy.url;
+    await loadTest({ url, connections: 16, seconds: 1, rate: PROXY_RATE, body });
+    const [b1, p1] = [await serverStats(backend), await serverStats(proxy)];
+    const calls = b1.calls - b0.calls;
+    return { backend: (b1.cpu - b0.cpu) / calls, proxy: (p1.cpu - p0.cpu) / calls };
+  };
+  for (const via of ["direct", "proxy"] as const) await slice(via); // warm-up at that rate
+  const out = {
+    rate: PROXY_RATE,
+    direct: [] as number[],
+    backend: [] as number[],
+    proxy: [] as number[],
+  };
+  for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+    for (const via of rotate(["direct", "proxy"] as const, pass)) {
+      const s = await slice(via);
+      if (via === "direct") out.direct.push(s.backend);
+      else {
+        out.backend.push(s.backend);
+        out.proxy.push(s.proxy);
+      }
+    }
+  }
+  const m = (v: number[]) => median(v).toFixed(1);
+  log(
+    `  CPU µs per call at ${PROXY_RATE}/s (median of ${TELEMETRY_PASSES}): backend directly ${m(out.direct)}; through the proxy: proxy ${m(out.proxy)} + backend ${m(out.backend)}`,
+  );
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,17 +5,11 @@
  */
 import { createServer } from "@mcpforge/core";
 import { redisSessions } from "@mcpforge/core/redis";
-import * as z from "zod";
 import { arg, report, serveParent } from "./child.js";
+import { forgeTools } from "./tools.js";
 
 const prefix = arg(0, "mcpforge-bench:sessions:");
-const app = createServer({ name: "bench-forge", version: "1.0.0" });
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
-app.tool(
-  "add",
-  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-  ({ a, b }) => String(a + b),
-);
+const app = forgeTools(createServer({ name: "bench-forge", version: "1.0.0" }));
 
 const http = await app.listen({
   port: 0,

@@ -5,20 +5,14 @@
  */
 import { createServer } from "@mcpforge/core";
 import { createTestClient } from "@mcpforge/testing";
-import * as z from "zod";
 import { arg } from "./child.js";
 import { timeCalls } from "./inproc.js";
+import { forgeTools } from "./tools.js";
 
 const seconds = Number(arg(0, "3"));
 const variant = arg(1, "client");
 
-const app = createServer({ name: "bench-forge", version: "1.0.0" });
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
-app.tool(
-  "add",
-  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-  ({ a, b }) => String(a + b),
-);
+const app = forgeTools(createServer({ name: "bench-forge", version: "1.0.0" }));
 
 const t = await createTestClient(app);
 await timeCalls(

@@ -18,23 +18,14 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { arg, report, serveParent } from "./child.js";
+import { sdkTools } from "./tools.js";
 import { SLOW_ECHO_MS, spin } from "./work.js";
 
 const stateful = arg(0, "stateless") === "stateful";
 const slow = arg(1, "") === "slow";
 
 function getServer(): McpServer {
-  const server = new McpServer({ name: "bench-sdk", version: "1.0.0" });
-  server.registerTool(
-    "echo",
-    { description: "Echoes text", inputSchema: { text: z.string() } },
-    async ({ text }) => ({ content: [{ type: "text", text }] }),
-  );
-  server.registerTool(
-    "add",
-    { description: "Adds two numbers", inputSchema: { a: z.number(), b: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
-  );
+  const server = sdkTools(new McpServer({ name: "bench-sdk", version: "1.0.0" }));
   if (slow) {
     server.registerTool(
       "slow_echo",

@@ -5,23 +5,13 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import * as z from "zod";
 import { arg } from "./child.js";
 import { timeCalls } from "./inproc.js";
+import { sdkTools } from "./tools.js";
 
 const seconds = Number(arg(0, "3"));
 
-const server = new McpServer({ name: "bench-sdk", version: "1.0.0" });
-server.registerTool(
-  "echo",
-  { description: "Echoes text", inputSchema: { text: z.string() } },
-  async ({ text }) => ({ content: [{ type: "text", text }] }),
-);
-server.registerTool(
-  "add",
-  { description: "Adds two numbers", inputSchema: { a: z.number(), b: z.number() } },
-  async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
-);
+const server = sdkTools(new McpServer({ name: "bench-sdk", version: "1.0.0" }));
 
 const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 await server.connect(serverSide);

@@ -3,7 +3,8 @@
  * `@mcpforge/core/client`: the MCP client side, for packages that talk to MCP servers (the CLI,
  * proxies, gateways). It is the official SDK's client, re-exported so that every `@mcpforge/*`
  * package reaches the SDK through core only (one SDK version, one place to upgrade it), plus
- * {@link createClientTransport} for a server given as a command or a URL, and {@link httpFetch}.
+ * {@link createClientTransport} for a server given as a command or a URL, {@link HttpClientTransport}
+ * (a lean Streamable HTTP client transport) and {@link httpFetch}.
  *
  * @example
  * import { Client, StreamableHTTPClientTransport } from "@mcpforge/core/client";
@@ -15,9 +16,8 @@ import {
   getDefaultEnvironment,
   StdioClientTransport,
 } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { httpFetch } from "./client/fetch.js";
+import { HttpClientTransport } from "./client/http-transport.js";
 
 export { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 export {
@@ -65,6 +65,7 @@ export {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 export { type FetchLike, httpFetch } from "./client/fetch.js";
+export { HttpClientTransport, type HttpClientTransportOptions } from "./client/http-transport.js";
 
 /** A server started as a child process and spoken to over stdio. */
 export interface StdioTarget {
@@ -103,8 +104,9 @@ function checkStrings(value: unknown, field: string): void {
 
 /**
  * A client transport for a target: `StdioClientTransport` for `{ command }`,
- * `StreamableHTTPClientTransport` for `{ url }` (http or https, with {@link httpFetch}). Checks
- * the target first.
+ * {@link HttpClientTransport} for `{ url }` (http or https; the SDK's
+ * `StreamableHTTPClientTransport` remains exported for OAuth or redirects). Checks the target
+ * first.
  *
  * @example
  * const client = new Client({ name: "my-tool", version: "1.0.0" });
@@ -122,10 +124,7 @@ export function createClientTransport(target: ClientTarget): Transport {
       fail("url", "an http:// or https:// URL");
     }
     checkStrings(target.headers, "headers");
-    return new StreamableHTTPClientTransport(url, {
-      fetch: httpFetch,
-      ...(target.headers ? { requestInit: { headers: target.headers } } : {}),
-    });
+    return new HttpClientTransport(url, target.headers ? { headers: target.headers } : {});
   }
   if (typeof target.command !== "string" || target.command.length === 0) {
     fail("command", "a non-empty string");

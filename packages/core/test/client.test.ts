@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import {
   Client,
   createClientTransport,
+  HttpClientTransport,
   StdioClientTransport,
-  StreamableHTTPClientTransport,
 } from "../src/client.js";
 import { createServer } from "../src/index.js";
 
@@ -38,7 +38,7 @@ describe("@mcpforge/core/client", () => {
     const http = await app.listen({ port: 0 });
     try {
       const transport = createClientTransport({ url: http.url, headers: { "x-token": "abc" } });
-      expect(transport).toBeInstanceOf(StreamableHTTPClientTransport);
+      expect(transport).toBeInstanceOf(HttpClientTransport);
       const client = new Client({ name: "t", version: "1" });
       await client.connect(transport);
       const r = await client.callTool({ name: "hi", arguments: {} });

@@ -1,17 +1,17 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import {
-  type CreateMessageRequest,
-  type CreateMessageResult,
-  CreateMessageResultSchema,
-  type ElicitRequestFormParams,
-  ElicitResultSchema,
-  ListRootsResultSchema,
-  type LoggingLevel,
-  type ReadResourceResult,
-  type Root,
+import type {
+  CreateMessageRequest,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ListRootsResult,
+  LoggingLevel,
+  ReadResourceResult,
+  Root,
+  ElicitResult as SdkElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { McpForgeError } from "../errors/errors.js";
+import { type SdkTypes, sdkTypes } from "../protocol/sdk-types.js";
 import type { Session, SessionInfo } from "../protocol/session.js";
 import type { RequestExtra, RequestInfo, ResultSchema } from "../protocol/types.js";
 
@@ -286,7 +286,12 @@ export class Context<V extends Vars = Vars> {
     return run(0, request) as Promise<T>;
   }
 
-  #sendRequest<T>(request: OutgoingRequest, schema: ResultSchema): Promise<T> {
+  /** Sends a request to the client; its answer is checked with the SDK schema `pick` names. */
+  async #sendRequest<T>(
+    request: OutgoingRequest,
+    pick: (sdk: SdkTypes) => ResultSchema,
+  ): Promise<T> {
+    const schema = pick(await sdkTypes());
     return this.outgoing(request, (r) =>
       this.#extra.sendRequest<T>(r, schema, { signal: this.signal }),
     );
@@ -319,7 +324,7 @@ export class Context<V extends Vars = Vars> {
     const params = { maxTokens: 1000, ...options, messages } as CreateMessageRequest["params"];
     return this.#sendRequest<CreateMessageResult>(
       { method: "sampling/createMessage", params },
-      CreateMessageResultSchema,
+      (sdk) => sdk.CreateMessageResultSchema,
     );
   }
 
@@ -347,9 +352,9 @@ export class Context<V extends Vars = Vars> {
     } else {
       requestedSchema = schema as ElicitRequestFormParams["requestedSchema"];
     }
-    const result = await this.#sendRequest<z.output<typeof ElicitResultSchema>>(
+    const result = await this.#sendRequest<SdkElicitResult>(
       { method: "elicitation/create", params: { message, requestedSchema } },
-      ElicitResultSchema,
+      (sdk) => sdk.ElicitResultSchema,
     );
     if (result.action !== "accept") return { action: result.action };
     if (!isZod) return { action: "accept", content: (result.content ?? {}) as never };
@@ -373,9 +378,9 @@ export class Context<V extends Vars = Vars> {
    */
   async roots(): Promise<Root[]> {
     this.#require("roots", "roots");
-    const result = await this.#sendRequest<z.output<typeof ListRootsResultSchema>>(
+    const result = await this.#sendRequest<ListRootsResult>(
       { method: "roots/list" },
-      ListRootsResultSchema,
+      (sdk) => sdk.ListRootsResultSchema,
     );
     return result.roots;
   }

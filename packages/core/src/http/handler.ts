@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  isInitializeRequest,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, JSONRPCRequest, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCodes, McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
+import { isInitializeRequest, requestedVersion } from "../protocol/initialize.js";
 import { Session } from "../protocol/session.js";
 import type { IncomingExtra } from "../protocol/types.js";
 import { checkMessage } from "../protocol/validate.js";
@@ -320,8 +316,8 @@ export class McpHttpHandler {
     message: JSONRPCMessage,
   ): Promise<void> {
     let entry: SessionEntry | undefined;
-    // the schema check only for what claims to be an initialize (it costs microseconds)
-    if ((message as { method?: unknown }).method === "initialize" && isInitializeRequest(message)) {
+    const initialize = isInitializeRequest(message);
+    if (initialize !== false && (await initialize)) {
       if (header(req, "mcp-session-id")) {
         return httpError(
           res,
@@ -335,7 +331,7 @@ export class McpHttpHandler {
           headers: { "retry-after": "30" },
         });
       }
-      const version = negotiateVersion(message.params.protocolVersion);
+      const version = negotiateVersion(requestedVersion(message));
       entry = await sessions.open(version, principalKey(req.auth));
     } else {
       entry = sessions.lookup(req, res);

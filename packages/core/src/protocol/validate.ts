@@ -1,10 +1,7 @@
-import {
-  type JSONRPCMessage,
-  JSONRPCMessageSchema,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { type JsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
+import { asJsonRpcMessage } from "./jsonrpc-shape.js";
 
 /** An incoming value checked against JSON-RPC 2.0 and MCP's message shapes. */
 export type CheckedMessage =
@@ -39,31 +36,6 @@ function refuse(
 }
 
 /**
- * The common request or notification, recognised without the schema: exactly the keys
- * `jsonrpc` ("2.0"), `method` (a string), optionally `id` (a string or a safe integer) and
- * `params` (an object without `_meta`). Whatever this accepts, `JSONRPCMessageSchema` accepts
- * with the same content (its output is a copy with the same keys); anything else — `_meta`,
- * responses, extra keys, odd ids — returns undefined and goes to the schema.
- */
-function plainMessage(value: Record<string, unknown>): JSONRPCMessage | undefined {
-  if (value.jsonrpc !== "2.0" || typeof value.method !== "string") return undefined;
-  let keys = 2;
-  if ("id" in value) {
-    const id = value.id;
-    if (typeof id !== "string" && !Number.isSafeInteger(id)) return undefined;
-    keys++;
-  }
-  if ("params" in value) {
-    const params = value.params;
-    if (!isPlainObject(params) || "_meta" in params) return undefined;
-    keys++;
-  }
-  // strict schemas: any other key (inherited ones included) is for the schema to refuse
-  for (const _ in value) if (--keys < 0) return undefined;
-  return keys === 0 ? (value as JSONRPCMessage) : undefined;
-}
-
-/**
  * Checks one incoming JSON value (a single message, or one element of a batch). A request
  * whose only fault is `params` that is not an object gets `-32602` echoing its id; anything
  * else that is not a JSON-RPC 2.0 message gets `-32600`. The one rule HTTP and stdio share.
@@ -94,11 +66,9 @@ export function checkMessage(value: unknown): CheckedMessage {
       );
     }
   }
-  const fast = plainMessage(value);
-  if (fast) return { ok: true, message: fast };
-  const parsed = JSONRPCMessageSchema.safeParse(value);
-  if (!parsed.success) {
+  const message = asJsonRpcMessage(value);
+  if (message === undefined) {
     return refuse("invalid_request", "Invalid Request: not a JSON-RPC 2.0 message", id);
   }
-  return { ok: true, message: parsed.data };
+  return { ok: true, message };
 }

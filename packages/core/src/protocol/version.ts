@@ -1,10 +1,18 @@
-import {
-  LATEST_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from "@modelcontextprotocol/sdk/types.js";
+/**
+ * The revisions this server speaks, newest first: the SDK 1.32 list (`SUPPORTED_PROTOCOL_VERSIONS`
+ * in its `types.js`), kept here so a server does not load that module at start-up; a test checks
+ * the two are the same.
+ */
+const SUPPORTED: readonly string[] = [
+  "2025-11-25",
+  "2025-06-18",
+  "2025-03-26",
+  "2024-11-05",
+  "2024-10-07",
+];
 
 /** The protocol revision offered when a client asks for one this server does not speak. */
-export const LATEST_VERSION: string = LATEST_PROTOCOL_VERSION;
+export const LATEST_VERSION: string = "2025-11-25";
 
 /**
  * Whether this server speaks a protocol revision (`2025-11-25`, `2025-06-18`, …).
@@ -13,7 +21,7 @@ export const LATEST_VERSION: string = LATEST_PROTOCOL_VERSION;
  * isSupportedVersion("2025-06-18"); // true
  */
 export function isSupportedVersion(version: unknown): boolean {
-  return typeof version === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(version);
+  return typeof version === "string" && SUPPORTED.includes(version);
 }
 
 /**

@@ -11,7 +11,7 @@ import type * as z from "zod";
 import { type ComponentInfo, Context, type ContextHost, type Vars } from "../context/context.js";
 import type { AppInternals } from "../handlers/internals.js";
 import { readResource, resolveResource } from "../handlers/resources.js";
-import { type HttpServerHandle, listenHttp } from "../http/listen.js";
+import type { HttpServerHandle } from "../http/listen.js";
 import { type ListenOptions, resolveListenOptions } from "../http/options.js";
 import type { HttpHook, HttpHost, RouteEntry, RouteHandler, RouteOptions } from "../http/types.js";
 import { createStderrLogger, type ServerLogger } from "../internal/logger.js";
@@ -427,6 +427,8 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
    */
   async listen(options: ListenOptions = {}): Promise<HttpServerHandle> {
     const resolved = resolveListenOptions(options);
+    // the HTTP stack (node:http and the handler) loads here, so a stdio server never pays for it
+    const { listenHttp } = await import("../http/listen.js");
     await this.#start();
     const inner = await listenHttp(this.#httpHost(), resolved);
     this.#ready = true;

@@ -1,8 +1,8 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "../context/context.js";
 import { isMcpForgeError, McpForgeError, ToolError } from "../errors/errors.js";
 import { fromJsonRpcError } from "../errors/json-rpc.js";
 import { maskError } from "../errors/mask.js";
+import { isSdkMcpError } from "../errors/sdk-error.js";
 import type { AppInternals } from "../handlers/internals.js";
 import {
   complete,
@@ -186,7 +186,7 @@ export function prepareFinal(
 }
 
 function exposedMessage(err: unknown): string | undefined {
-  if (err instanceof ToolError || isMcpForgeError(err) || err instanceof McpError) {
+  if (err instanceof ToolError || isMcpForgeError(err) || isSdkMcpError(err)) {
     return (err as Error).message;
   }
   return undefined;
@@ -257,7 +257,7 @@ export function failure(app: AppInternals, ctx: Context, err: unknown): unknown 
     return errorResult(maskError(err, app.logger, fields).message);
   }
   if (isMcpForgeError(err)) throw err;
-  if (err instanceof McpError) throw fromJsonRpcError(err);
+  if (isSdkMcpError(err)) throw fromJsonRpcError(err);
   if (err instanceof ToolError) throw new McpForgeError("internal", err.message);
   const masked = maskError(err, app.logger, fields);
   throw new McpForgeError("internal", masked.message, {

@@ -5,9 +5,8 @@ import {
   type MiddlewareFn,
   type ServerLogger,
 } from "@mcpforge/core";
-import type { ForwardedCall } from "@mcpforge/core/authoring";
+import type { ForwardedCall, ResultSchema } from "@mcpforge/core/authoring";
 import {
-  CallToolResultSchema,
   type Client,
   type ClientTarget,
   CompleteResultSchema,
@@ -32,6 +31,7 @@ import {
 } from "../transforms/transforms.js";
 import { Backend, type BackendStatus, type ReconnectOptions } from "./backend.js";
 import { type EntryOf, listAll } from "./lists.js";
+import { TOOL_RESULT } from "./results.js";
 import { ProxySubscriptions } from "./subscriptions.js";
 
 /** Options of {@link createProxy}. */
@@ -154,13 +154,7 @@ export function createProxy(target: ClientTarget, options: ProxyOptions = {}): P
   });
 
   const forwardTo =
-    (
-      method: string,
-      schema:
-        | typeof CallToolResultSchema
-        | typeof ReadResourceResultSchema
-        | typeof GetPromptResultSchema,
-    ) =>
+    (method: string, schema: ResultSchema) =>
     (call: ForwardedCall, params: Record<string, unknown>) =>
       call.method === "completion/complete"
         ? backend.request(call, "completion/complete", call.params, CompleteResultSchema)
@@ -179,7 +173,8 @@ export function createProxy(target: ClientTarget, options: ProxyOptions = {}): P
         )
       : readOrSubscribe(call, params);
   const getPrompt = forwardTo("prompts/get", GetPromptResultSchema);
-  const callTool = forwardTo("tools/call", CallToolResultSchema);
+  // plain results checked by hand, others by CallToolResultSchema
+  const callTool = forwardTo("tools/call", TOOL_RESULT);
 
   /** The mirror item of one backend entry (tools go through the transforms). */
   function itemOf<T extends MirrorType>(type: T, entry: EntryOf[T]): MirrorItem[] {

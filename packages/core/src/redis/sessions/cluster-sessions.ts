@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  type ClientCapabilities,
-  type Implementation,
-  isInitializeRequest,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type LoggingLevel,
-  type RequestId,
+import type {
+  ClientCapabilities,
+  Implementation,
+  JSONRPCMessage,
+  JSONRPCRequest,
+  LoggingLevel,
+  RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../../errors/errors.js";
 import { toJsonRpcError } from "../../errors/json-rpc.js";
@@ -23,6 +22,7 @@ import { Reply } from "../../http/reply.js";
 import { keepAlive, startSse } from "../../http/sse.js";
 import type { BroadcastNotification, HttpHost, HttpRequest } from "../../http/types.js";
 import type { ServerLogger } from "../../internal/logger.js";
+import { isInitializeRequest } from "../../protocol/initialize.js";
 import type { Session } from "../../protocol/session.js";
 import type { IncomingExtra } from "../../protocol/types.js";
 import { negotiateVersion } from "../../protocol/version.js";
@@ -192,7 +192,8 @@ export class ClusterSessions implements AttachedSessions {
   async post(req: HttpRequest, res: ServerResponse, message: JSONRPCMessage): Promise<void> {
     const principal = principalHash(req);
     let replica: Replica | undefined;
-    if (isInitializeRequest(message)) {
+    const initialize = isInitializeRequest(message);
+    if (initialize !== false && (await initialize)) {
       if (header(req, "mcp-session-id")) {
         return httpError(
           res,
