@@ -74,6 +74,8 @@ export interface Results {
   settings: Settings;
   responseModes: { forge: string; sdk: string; floor: string };
   http?: HttpCell[];
+  /** Figure 1 by CPU time: CPU µs per call of each cell under a fixed load, pass by pass. */
+  httpCpu?: Record<string, number[]>;
   sessions?: { forge: number[]; sdk: number[] };
   memory?: { forge: MemSide; sdk: MemSide };
   /** Over stdio, wall-clock ms (`cpu`: the child's CPU ms); `how` says which build ran. */
@@ -318,6 +320,27 @@ function targets(r: Results): Target[] {
   return out;
 }
 
+/** Figure 1 by CPU time: each cell's CPU µs per call and the paired ratios the targets use. */
+function httpCpuSection(cpu: Record<string, number[]>): string[] {
+  const cells = Object.keys(cpu);
+  const passes = cpu[cells[0] as string]?.length ?? 0;
+  // throughput of `a` relative to `b` by CPU: the median over passes of b's µs/call over a's
+  const by = (a: string, b: string) => {
+    const av = cpu[a] ?? [];
+    const bv = cpu[b] ?? [];
+    return `${median(av.map((v, i) => (bv[i] ?? Number.NaN) / v)).toFixed(2)}×`;
+  };
+  return [
+    `By CPU time: the server's CPU µs per call under the same fixed load (2,500 req/s) in ${passes} paired passes of 1 s slices, the cells in turn (median), and each ratio as the median over the passes of the other cell's CPU time per call over this one's — the throughput ratio a quiet machine would show.`,
+    "",
+    `| ${cells.join(" | ")} |`,
+    `|${cells.map(() => "---:").join("|")}|`,
+    `| ${cells.map((c) => `${median(cpu[c] ?? []).toFixed(1)} µs`).join(" | ")} |`,
+    "",
+    `Stateful vs stateless c=16: **${by("stateful c=16", "stateless c=16")}** (target ≥ 0.90×); stateful vs floor c=16: **${by("stateful c=16", "floor c=16")}** (target ≥ 0.80×); stateless vs floor c=64: **${by("stateless c=64", "floor c=64")}** (target ≥ 0.90×); stateless vs floor c=16: ${by("stateless c=16", "floor c=16")}.`,
+  ];
+}
+
 /**
  * Renders the whole report as markdown.
  *
@@ -373,6 +396,7 @@ export function render(r: Results): string {
       );
     }
     L.push("");
+    if (r.httpCpu) L.push(...httpCpuSection(r.httpCpu), "");
   }
 
   if (r.sessions) {

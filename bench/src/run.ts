@@ -243,6 +243,12 @@ async function httpFigure(placement: Placement, results: Results): Promise<void>
         }
       }
     }
+    results.httpCpu = await httpCpuPerCall({
+      stateless: servers.forge.stateless,
+      stateful: servers.forge.stateful,
+      floor: servers.floor.stateless,
+      sessions: sessions.forge,
+    });
     const floorOf = (c: number) => {
       const r = runs.get(key("floor", "stateless", c));
       return r ? aggregate(r) : undefined;
@@ -260,6 +266,59 @@ async function httpFigure(placement: Placement, results: Results): Promise<void>
       }
     }
   });
+}
+
+/** The fixed request rate at which figure 1 compares CPU time per call. */
+const HTTP_CPU_RATE = 2500;
+
+/**
+ * Figure 1 by CPU time: forge stateless, forge stateful and the floor under the same fixed load
+ * (c=16, and c=64 for stateless and the floor) in paired passes of 1 s slices, the servers in
+ * turn. Returns each cell's CPU µs per call, pass by pass.
+ */
+async function httpCpuPerCall(s: {
+  stateless: Child;
+  stateful: Child;
+  floor: Child;
+  sessions: readonly string[];
+}): Promise<Record<string, number[]>> {
+  const cells = {
+    "stateless c=16": { child: s.stateless, c: 16, sessions: undefined },
+    "stateful c=16": { child: s.stateful, c: 16, sessions: s.sessions.slice(0, 16) },
+    "floor c=16": { child: s.floor, c: 16, sessions: undefined },
+    "stateless c=64": { child: s.stateless, c: 64, sessions: undefined },
+    "floor c=64": { child: s.floor, c: 64, sessions: undefined },
+  } as const;
+  type Cell = keyof typeof cells;
+  const names = Object.keys(cells) as Cell[];
+  const slice = async (name: Cell) => {
+    const { child, c, sessions } = cells[name];
+    const before = await serverStats(child);
+    await loadTest({
+      url: child.url,
+      connections: c,
+      seconds: 1,
+      rate: HTTP_CPU_RATE,
+      ...(sessions ? { sessions } : {}),
+    });
+    const after = await serverStats(child);
+    return (after.cpu - before.cpu) / (after.calls - before.calls);
+  };
+  for (const name of names) await slice(name); // warm-up at that rate
+  const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Cell, number[]>;
+  for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+    for (const name of rotate(names, pass)) out[name].push(await slice(name));
+  }
+  const ratio = (a: Cell, b: Cell) => median(out[a].map((v, i) => (out[b][i] ?? Number.NaN) / v));
+  for (const name of names) {
+    log(
+      `  ${`${name} at ${HTTP_CPU_RATE}/s`.padEnd(30)} ${median(out[name]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
+    );
+  }
+  log(
+    `  by CPU: stateful/stateless c=16 ${ratio("stateful c=16", "stateless c=16").toFixed(2)}×, stateful/floor c=16 ${ratio("stateful c=16", "floor c=16").toFixed(2)}×, stateless/floor c=16 ${ratio("stateless c=16", "floor c=16").toFixed(2)}×, stateless/floor c=64 ${ratio("stateless c=64", "floor c=64").toFixed(2)}×`,
+  );
+  return out;
 }
 
 async function sessionsFigure(placement: Placement, results: Results): Promise<void> {

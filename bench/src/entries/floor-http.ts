@@ -1,6 +1,7 @@
 /**
  * The floor: plain `node:http` that parses the JSON-RPC body and answers the same
- * `tools/call` result with no MCP machinery (no sessions, validation or transport).
+ * `tools/call` result with no MCP machinery (no sessions, validation or transport). Answers
+ * `{ type: "stats" }` with the `tools/call` requests served and the process's CPU time (µs).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,8 +13,11 @@ interface Rpc {
   params?: { name?: string; arguments?: Record<string, unknown>; protocolVersion?: string };
 }
 
+let calls = 0;
+
 function answer(msg: Rpc): unknown {
   if (msg.method === "tools/call") {
+    calls++;
     const args = msg.params?.arguments ?? {};
     const text =
       msg.params?.name === "add" ? String(Number(args.a) + Number(args.b)) : String(args.text);
@@ -55,6 +59,12 @@ const http = createServer((req, res) => {
     });
     res.end(body);
   });
+});
+// `{ type: "stats" }` from the parent: the tools/call requests served and the CPU time so far (µs).
+process.on("message", (m: { type?: string }) => {
+  if (m.type !== "stats") return;
+  const cpu = process.cpuUsage();
+  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: -1 });
 });
 await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
 const { port } = http.address() as AddressInfo;

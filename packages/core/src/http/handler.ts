@@ -282,7 +282,7 @@ export class McpHttpHandler {
       const request = message as JSONRPCRequest;
       if (request.method === "initialize") {
         refuse(request.id, "Invalid Request: initialize must not be part of a batch");
-      } else if (ids.has(request.id) || entry?.transport.replies.has(request.id)) {
+      } else if (ids.has(request.id) || entry?.transport.hasReply(request.id)) {
         refuse(request.id, "Invalid Request: this id is already in flight");
       } else {
         ids.add(request.id);
@@ -305,7 +305,7 @@ export class McpHttpHandler {
       return statelessAnswer(this.#stateless, req, res, requests, { answered });
     }
     if (entry && this.#sessions) {
-      this.#openReply(this.#sessions, entry, res, requests, extra, answered);
+      this.#openReply(this.#sessions, entry, req, res, requests, answered);
     }
   }
 
@@ -337,17 +337,16 @@ export class McpHttpHandler {
       entry = sessions.lookup(req, res);
       if (!entry) return;
     }
-    const extra = {
-      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-      authInfo: req.auth,
-    };
     if (!("method" in message) || !("id" in message)) {
-      entry.transport.deliver(message, extra);
+      entry.transport.deliver(message, {
+        requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+        authInfo: req.auth,
+      });
       res.writeHead(202).end();
       return;
     }
     const request = message as JSONRPCRequest;
-    if (entry.transport.replies.has(request.id)) {
+    if (entry.transport.hasReply(request.id)) {
       return httpError(
         res,
         400,
@@ -358,16 +357,16 @@ export class McpHttpHandler {
         },
       );
     }
-    this.#openReply(sessions, entry, res, [request], extra);
+    this.#openReply(sessions, entry, req, res, [request]);
   }
 
   /** Opens the answer channel of one POST (one request, or a batch) and hands the requests over. */
   #openReply(
     sessions: SessionTable,
     e: SessionEntry,
+    req: HttpRequest,
     res: ServerResponse,
     requests: readonly JSONRPCRequest[],
-    extra: IncomingExtra,
     answered?: readonly JSONRPCMessage[],
   ): void {
     const streamId = `${e.id}.${++e.streams}`;
@@ -376,31 +375,27 @@ export class McpHttpHandler {
     const reply: Reply = new Reply(res, ids, {
       mode: this.#o.responseMode,
       headers: responseHeaders,
-      events: { store: sessions.events(e), streamId },
+      events: { store: sessions.events(e), streamId, streams: e.transport },
       prime: e.protocolVersion >= "2025-11-25",
       retryMs: this.#o.retryMs,
       keepAliveMs: this.#o.keepAliveMs,
       onDone: () => {
         this.#inflight.delete(reply);
-        e.transport.streams.delete(streamId);
-        for (const r of requests) {
-          if (e.transport.replies.get(r.id) === reply) e.transport.replies.delete(r.id);
-        }
+        e.transport.deleteStream(streamId);
+        for (const r of requests) e.transport.deleteReply(r.id, reply);
         e.lastSeen = Date.now();
       },
       answered,
     });
     this.#inflight.add(reply);
-    for (const r of requests) e.transport.replies.set(r.id, reply);
-    e.transport.streams.set(streamId, reply);
-    for (const r of requests) {
-      e.transport.deliver(r, {
-        ...extra,
-        responseHeaders,
-        closeSSEStream: () => reply.closeStream(),
-        closeStandaloneSSEStream: () => e.transport.closeGetStream(),
-      });
-    }
+    for (const r of requests) e.transport.setReply(r.id, reply);
+    const extra: IncomingExtra = {
+      authInfo: req.auth,
+      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+      responseHeaders,
+      closeSSEStream: () => reply.closeStream(),
+    };
+    for (const r of requests) e.transport.deliver(r, extra);
   }
 
   /** A GET must accept SSE and carry a supported protocol version; answers 406/400 otherwise. */
@@ -438,7 +433,7 @@ export class McpHttpHandler {
         entry.transport.openGetStream(res, headers, true);
         return;
       }
-      const reply = entry.transport.streams.get(streamId);
+      const reply = entry.transport.stream(streamId);
       if (reply) reply.attach(res);
       else res.end();
       return;

@@ -5,15 +5,25 @@ import { toJsonRpcError } from "../errors/json-rpc.js";
 import type { EventStore } from "./event-store.js";
 import { keepAlive, startSse, writeEvent, writePriming } from "./sse.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** How a POST's answer is sent: JSON when nothing streams first (auto), always JSON, or always SSE. */
 export type ResponseMode = "auto" | "json" | "sse";
+
+/** Where a resumable answer registers its stream once it streams (the session's transport). */
+export interface ReplyStreams {
+  setStream(streamId: string, reply: Reply): void;
+}
 
 /** Options of {@link Reply}. */
 export interface ReplyOptions {
   mode: ResponseMode;
   headers: Record<string, string>;
-  /** Present when the stream is resumable (stateful sessions). */
-  events?: { store: EventStore; streamId: string } | undefined;
+  /**
+   * Present when the stream is resumable (stateful sessions). With `streams`, the stream is
+   * registered there when it becomes SSE (a JSON answer is never resumed, so it never is).
+   */
+  events?: { store: EventStore; streamId: string; streams?: ReplyStreams } | undefined;
   prime: boolean;
   retryMs: number;
   keepAliveMs: number;
@@ -35,7 +45,9 @@ export class Reply {
   readonly requestId: RequestId;
   #res: ServerResponse | undefined;
   #state: "pending" | "sse" | "done" = "pending";
-  #queue: Promise<void> = Promise.resolve();
+  #queue: Promise<void> = DONE;
+  /** Operations queued and not yet settled (0: a final JSON answer can go out at once). */
+  #queued = 0;
   readonly #o: ReplyOptions;
   #stopKeepAlive: (() => void) | undefined;
   /** Requests still waiting for their final response. */
@@ -77,13 +89,34 @@ export class Reply {
   }
 
   #enqueue(fn: () => Promise<void> | void): Promise<void> {
+    this.#queued++;
     const next = this.#queue.then(fn);
-    this.#queue = next.catch(() => {});
+    const settled = () => {
+      this.#queued--;
+    };
+    this.#queue = next.then(settled, settled);
     return next;
   }
 
   /** Sends a message belonging to this request (a notification, a request, or the final response). */
   send(message: JSONRPCMessage): Promise<void> {
+    // The common case — one request's final response, nothing streamed or queued before it —
+    // is written now: what `#send` would do one queue hop later.
+    if (
+      this.#queued === 0 &&
+      this.#state === "pending" &&
+      !this.#batch &&
+      this.#o.mode !== "sse" &&
+      this.#isFinal(message)
+    ) {
+      this.#waiting.delete((message as { id: RequestId }).id);
+      try {
+        this.#json(message);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return DONE;
+    }
     return this.#enqueue(() => this.#send(message));
   }
 
@@ -128,11 +161,13 @@ export class Reply {
     this.#state = "done";
     if (res && !res.writableEnded) {
       const body = JSON.stringify(message);
-      res.writeHead(200, {
-        ...this.#o.headers,
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-      });
+      // copied key by key: an object spread here cost as much as the JSON.stringify above
+      const headers: Record<string, string | number> = {};
+      const extra = this.#o.headers;
+      for (const name in extra) headers[name] = extra[name] as string;
+      headers["content-type"] = "application/json";
+      headers["content-length"] = Buffer.byteLength(body);
+      res.writeHead(200, headers);
       res.end(body);
     }
     this.#o.onDone();
@@ -140,6 +175,7 @@ export class Reply {
 
   async #startSse(): Promise<void> {
     this.#state = "sse";
+    this.#o.events?.streams?.setStream(this.#o.events.streamId, this);
     const res = this.#res;
     if (!res || res.writableEnded) return;
     startSse(res, this.#o.headers);

@@ -29,6 +29,9 @@ export function hostnameOf(host: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
+/** The last Host header found to name a loopback host (the answer never changes). */
+let lastLoopbackHost: string | undefined;
+
 /** The Host/Origin policy of one listener. */
 export interface HostPolicy {
   /** Allowed Host values: a hostname (any port) or `host:port`; undefined = loopback names only. */
@@ -48,8 +51,14 @@ export interface HostPolicy {
 export function hostAllowed(host: string | undefined, policy: HostPolicy): boolean {
   if (policy.anyHost) return true;
   if (!host) return false;
+  if (policy.allowedHosts === undefined) {
+    // clients send the same Host on every request: remember the last answer
+    if (host === lastLoopbackHost) return true;
+    const loopback = isLoopback(hostnameOf(host));
+    if (loopback) lastLoopbackHost = host;
+    return loopback;
+  }
   const name = hostnameOf(host);
-  if (policy.allowedHosts === undefined) return isLoopback(name);
   const full = host.trim().toLowerCase();
   return policy.allowedHosts.some((a) => {
     const allowed = a.toLowerCase();

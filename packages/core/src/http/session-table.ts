@@ -6,7 +6,7 @@ import { httpError } from "./errors.js";
 import { type EventStore, type MemoryEventStore, memoryEventStore } from "./event-store.js";
 import { header } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
-import { HttpSessionTransport } from "./session-transport.js";
+import { HttpSessionTransport, type SessionOwner } from "./session-transport.js";
 import type { HttpHost, HttpRequest } from "./types.js";
 
 /** One open stateful session of the HTTP transport. */
@@ -16,7 +16,6 @@ export interface SessionEntry {
   session: Session | undefined;
   lastSeen: number;
   readonly protocolVersion: string;
-  events: EventStore | undefined;
   /** POST streams opened so far (numbers the stream ids). */
   streams: number;
   /** The principal that created the session (`principalKey`); other principals get 404. */
@@ -53,17 +52,19 @@ function newSessionId(): string {
  * const entry = await table.open("2025-11-25", undefined); // entry.id: 32 random base64url characters
  * table.size; // 1
  */
-export class SessionTable {
+export class SessionTable implements SessionOwner {
   readonly #host: HttpHost;
   readonly #o: ResolvedListenOptions;
   readonly #entries = new Map<string, SessionEntry>();
   readonly #reaper: NodeJS.Timeout;
   /** The event store all sessions of this listener share (one budget). */
   readonly store: EventStore;
+  readonly keepAliveMs: number;
 
   constructor(host: HttpHost, options: ResolvedListenOptions) {
     this.#host = host;
     this.#o = options;
+    this.keepAliveMs = options.keepAliveMs;
     processEvents ??= memoryEventStore();
     this.store = options.eventStore ?? processEvents;
     const every = Math.min(Math.max(options.sessionIdleTimeoutMs / 4, 10), 60_000);
@@ -84,25 +85,25 @@ export class SessionTable {
   /** Opens a session for a client that negotiated `protocolVersion`, bound to `principal`. */
   async open(protocolVersion: string, principal: string | undefined): Promise<SessionEntry> {
     const id = newSessionId();
-    const transport = new HttpSessionTransport(id, () => this.events(entry), this.#o.keepAliveMs);
+    const transport = new HttpSessionTransport(id, this);
     const entry: SessionEntry = {
       id,
       transport,
       session: undefined,
       lastSeen: Date.now(),
       protocolVersion,
-      events: undefined,
       streams: 0,
       principal,
     };
     this.#entries.set(id, entry);
     entry.session = await this.#host.connect(transport, { transportName: "http" });
-    const previous = transport.onclose;
-    transport.onclose = () => {
-      previous?.();
-      this.#forget(entry);
-    };
     return entry;
+  }
+
+  /** A session's transport closed (after its protocol layer): forget the session. */
+  transportClosed(transport: HttpSessionTransport): void {
+    const entry = this.#entries.get(transport.sessionId);
+    if (entry?.transport === transport) this.#forget(entry);
   }
 
   /**
@@ -126,15 +127,14 @@ export class SessionTable {
 
   /** The session's event store (the listener's shared store, once the session used it). */
   events(entry: SessionEntry): EventStore {
-    entry.events ??= this.store;
-    return entry.events;
+    return entry.transport.eventStore();
   }
 
   #forget(entry: SessionEntry): void {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id);
-    void entry.events?.forget?.(`${entry.id}.`);
-    entry.events = undefined;
+    void entry.transport.events?.forget?.(`${entry.id}.`);
+    entry.transport.events = undefined;
   }
 
   /** Ends a session: aborts its in-flight handlers, closes its streams, frees its state. */
@@ -150,7 +150,7 @@ export class SessionTable {
   reap(now = Date.now()): number {
     let closed = 0;
     for (const entry of [...this.#entries.values()]) {
-      if (entry.transport.replies.size > 0) continue;
+      if (entry.transport.replyCount > 0) continue;
       if (now - entry.lastSeen < this.#o.sessionIdleTimeoutMs) continue;
       closed++;
       void this.close(entry.id);

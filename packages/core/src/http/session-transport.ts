@@ -8,20 +8,37 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { IncomingExtra } from "../protocol/types.js";
-import { LazyMap } from "../utils/lazy-map.js";
+import type { DirectProtocol, IncomingExtra } from "../protocol/types.js";
 import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
+/** What a session's transport needs from the listener that owns it (one object for all sessions). */
+export interface SessionOwner {
+  /** The event store the listener's sessions share. */
+  readonly store: EventStore;
+  /** Interval of SSE keep-alive comments (ms). */
+  readonly keepAliveMs: number;
+  /** The transport closed: forget its session. */
+  transportClosed(transport: HttpSessionTransport): void;
+}
+
 /**
  * The SDK transport of one stateful HTTP session: routes each outgoing message to the POST
- * stream of the request it belongs to, or to the standalone GET stream.
+ * stream of the request it belongs to, or to the standalone GET stream. It points at its
+ * listener ({@link SessionOwner}) and its protocol layer instead of holding closures, and
+ * keeps its open answers in maps made on first use: an idle session is a few fields.
  *
  * @example
  * import { memoryEventStore } from "./event-store.js";
- * const events = memoryEventStore();
- * const transport = new HttpSessionTransport("s1", () => events, 15_000);
+ * const owner: SessionOwner = {
+ *   store: memoryEventStore(),
+ *   keepAliveMs: 15_000,
+ *   transportClosed: (t) => console.error(`session ${t.sessionId} closed`),
+ * };
+ * const transport = new HttpSessionTransport("s1", owner);
  * await app.connect(transport, { transportName: "http" });
  */
 export class HttpSessionTransport implements Transport {
@@ -29,20 +46,25 @@ export class HttpSessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** Open POST answers by request id. */
-  readonly replies = new LazyMap<RequestId, Reply>();
+  /** The open POST answer of one request (the usual one at a time: no map to make and drop). */
+  #replyId: RequestId | undefined;
+  #replyOne: Reply | undefined;
+  /** The other open POST answers by request id (made on first use, dropped when empty). */
+  #replies: Map<RequestId, Reply> | undefined;
   /** Resumable POST streams by stream id (kept until the session ends or they finish). */
-  readonly streams = new LazyMap<string, Reply>();
+  #streams: Map<string, Reply> | undefined;
   #get: ServerResponse | undefined;
   #closed = false;
   #everOpened = false;
-  readonly #events: () => EventStore;
-  readonly #keepAliveMs: number;
+  readonly #owner: SessionOwner;
+  /** The protocol layer, when it attached itself (else `onmessage`/`onclose` are used). */
+  #protocol: DirectProtocol | undefined;
+  /** The event store, once this session used it (so its events are forgotten with it). */
+  events: EventStore | undefined;
 
-  constructor(sessionId: string, events: () => EventStore, keepAliveMs: number) {
+  constructor(sessionId: string, owner: SessionOwner) {
     this.sessionId = sessionId;
-    this.#events = events;
-    this.#keepAliveMs = keepAliveMs;
+    this.#owner = owner;
   }
 
   /** The stream id of the standalone GET stream. */
@@ -50,20 +72,104 @@ export class HttpSessionTransport implements Transport {
     return `${this.sessionId}.get`;
   }
 
+  /** The session's event store (the listener's shared store), marking it used. */
+  eventStore(): EventStore {
+    this.events ??= this.#owner.store;
+    return this.events;
+  }
+
+  attachProtocol(protocol: DirectProtocol): void {
+    this.#protocol = protocol;
+  }
+
   async start(): Promise<void> {}
 
-  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (this.#closed) return;
-    if ("id" in message && ("result" in message || "error" in message)) {
-      const reply = this.replies.get(message.id as RequestId);
-      if (!reply) return;
-      this.replies.delete(message.id as RequestId);
-      await reply.send(message);
+  // --- open answers by request id ---
+
+  /** Answers in flight. */
+  get replyCount(): number {
+    return (this.#replyOne === undefined ? 0 : 1) + (this.#replies?.size ?? 0);
+  }
+
+  /** The open answer of request `id`. */
+  reply(id: RequestId): Reply | undefined {
+    if (this.#replyOne !== undefined && this.#replyId === id) return this.#replyOne;
+    return this.#replies?.get(id);
+  }
+
+  /** Whether request `id` is in flight. */
+  hasReply(id: RequestId): boolean {
+    return this.reply(id) !== undefined;
+  }
+
+  /** Routes request `id`'s messages to `reply`. */
+  setReply(id: RequestId, reply: Reply): void {
+    if (this.#replyOne === undefined || this.#replyId === id) {
+      this.#replyId = id;
+      this.#replyOne = reply;
+      this.#dropFromMap(id);
       return;
     }
+    this.#replies ??= new Map();
+    this.#replies.set(id, reply);
+  }
+
+  /** Stops routing request `id` (only to `reply` when given). */
+  deleteReply(id: RequestId, reply?: Reply): void {
+    if (this.#replyOne !== undefined && this.#replyId === id) {
+      if (reply !== undefined && this.#replyOne !== reply) return;
+      this.#replyId = undefined;
+      this.#replyOne = undefined;
+      return;
+    }
+    const map = this.#replies;
+    if (!map || (reply !== undefined && map.get(id) !== reply)) return;
+    this.#dropFromMap(id);
+  }
+
+  #dropFromMap(id: RequestId): void {
+    const map = this.#replies;
+    if (!map?.delete(id)) return;
+    if (map.size === 0) this.#replies = undefined;
+  }
+
+  // --- resumable POST streams by stream id ---
+
+  /** The open POST stream `streamId`. */
+  stream(streamId: string): Reply | undefined {
+    return this.#streams?.get(streamId);
+  }
+
+  /** Keeps POST stream `streamId` resumable. */
+  setStream(streamId: string, reply: Reply): void {
+    this.#streams ??= new Map();
+    this.#streams.set(streamId, reply);
+  }
+
+  /** Forgets POST stream `streamId`. */
+  deleteStream(streamId: string): void {
+    const map = this.#streams;
+    if (!map?.delete(streamId)) return;
+    if (map.size === 0) this.#streams = undefined;
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#closed) return DONE;
+    if ("id" in message && ("result" in message || "error" in message)) {
+      // a response goes to its request's answer (no async frame: this is every call's path)
+      const reply = this.reply(message.id as RequestId);
+      if (!reply) return DONE;
+      this.deleteReply(message.id as RequestId);
+      return reply.send(message);
+    }
+    return this.#sendOther(message, options);
+  }
+
+  /** A notification or a server-to-client request: on its request's stream, or the GET stream. */
+  async #sendOther(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const related = options?.relatedRequestId;
     if (related !== undefined) {
-      const reply = this.replies.get(related);
+      const reply = this.reply(related);
       if (reply) {
         await reply.send(message);
         return;
@@ -71,7 +177,7 @@ export class HttpSessionTransport implements Transport {
     }
     // Only a client that opened the standalone stream can resume it: store nothing before that.
     if (!this.#everOpened) return;
-    const id = await this.#events().storeEvent(this.getStreamId, message);
+    const id = await this.eventStore().storeEvent(this.getStreamId, message);
     if (this.#get && !this.#get.writableEnded) writeEvent(this.#get, id, message);
   }
 
@@ -85,7 +191,7 @@ export class HttpSessionTransport implements Transport {
     if (!started) startSse(res, headers);
     this.#get = res;
     this.#everOpened = true;
-    keepAlive(res, this.#keepAliveMs);
+    keepAlive(res, this.#owner.keepAliveMs);
     res.once("close", () => {
       if (this.#get === res) this.#get = undefined;
     });
@@ -93,9 +199,9 @@ export class HttpSessionTransport implements Transport {
 
   /** The client cancelled a request: end its answer stream (no response will follow). */
   requestCancelled(id: RequestId): void {
-    const reply = this.replies.get(id);
+    const reply = this.reply(id);
     if (!reply) return;
-    this.replies.delete(id);
+    this.deleteReply(id);
     reply.cancel(id);
   }
 
@@ -107,16 +213,24 @@ export class HttpSessionTransport implements Transport {
 
   /** Hands an incoming message to the session's protocol layer. */
   deliver(message: JSONRPCMessage, extra: IncomingExtra): void {
-    this.onmessage?.(message, extra);
+    if (this.#protocol) this.#protocol.receive(message, extra);
+    else this.onmessage?.(message, extra);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const reply of this.replies.values()) reply.abandon();
-    this.replies.clear();
-    this.streams.clear();
+    const one = this.#replyOne;
+    const replies = this.#replies;
+    this.#replyId = undefined;
+    this.#replyOne = undefined;
+    this.#replies = undefined;
+    this.#streams = undefined;
+    one?.abandon();
+    if (replies) for (const reply of [...replies.values()]) reply.abandon();
     this.closeGetStream();
+    this.#protocol?.transportClosed();
     this.onclose?.();
+    this.#owner.transportClosed(this);
   }
 }

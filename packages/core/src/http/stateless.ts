@@ -94,32 +94,46 @@ export async function statelessAnswer(
   });
   const sendNotification = (n: unknown) =>
     reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
-  await Promise.all(
-    requests.map(async (request) => {
-      const extra: RequestExtra = new LazyExtra(abort, {
-        requestId: request.id,
-        sessionId: undefined,
-        _meta: request.params?._meta,
-        authInfo: req.auth,
-        requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-        closeSSEStream: undefined,
-        responseHeaders,
-        sendNotification,
-        sendRequest: refuseServerRequests,
-      });
-      let answer: JSONRPCMessage;
-      try {
-        const result =
-          request.method === "initialize"
-            ? c.host.initializeResult(negotiateVersion(request.params?.protocolVersion))
-            : request.method === "ping"
-              ? {}
-              : await c.host.dispatch(c.session, request, extra);
-        answer = { jsonrpc: "2.0", id: request.id, result: result as Record<string, unknown> };
-      } catch (err) {
-        answer = { jsonrpc: "2.0", id: request.id, error: toJsonRpcError(err) };
-      }
-      await reply.send(answer);
-    }),
-  );
+  const one: OneRequest = { c, req, reply, abort, responseHeaders, sendNotification };
+  // one request (the common case): no array of promises to wait for
+  if (requests.length === 1) return answerOne(one, requests[0] as JSONRPCRequest);
+  await Promise.all(requests.map((request) => answerOne(one, request)));
+}
+
+/** What answering each request of one stateless POST shares. */
+interface OneRequest {
+  c: StatelessContext;
+  req: HttpRequest;
+  reply: Reply;
+  abort: LazyAbort;
+  responseHeaders: Record<string, string>;
+  sendNotification: (n: unknown) => Promise<void>;
+}
+
+async function answerOne(o: OneRequest, request: JSONRPCRequest): Promise<void> {
+  const { c, req } = o;
+  const extra: RequestExtra = new LazyExtra(o.abort, {
+    requestId: request.id,
+    sessionId: undefined,
+    _meta: request.params?._meta,
+    authInfo: req.auth,
+    requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+    closeSSEStream: undefined,
+    responseHeaders: o.responseHeaders,
+    sendNotification: o.sendNotification,
+    sendRequest: refuseServerRequests,
+  });
+  let answer: JSONRPCMessage;
+  try {
+    const result =
+      request.method === "initialize"
+        ? c.host.initializeResult(negotiateVersion(request.params?.protocolVersion))
+        : request.method === "ping"
+          ? {}
+          : await c.host.dispatch(c.session, request, extra);
+    answer = { jsonrpc: "2.0", id: request.id, result: result as Record<string, unknown> };
+  } catch (err) {
+    answer = { jsonrpc: "2.0", id: request.id, error: toJsonRpcError(err) };
+  }
+  await o.reply.send(answer);
 }

@@ -12,6 +12,7 @@ import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
 import { LazyAbort } from "../utils/lazy-abort.js";
 import { LazyExtra } from "./lazy-extra.js";
 import type {
+  DirectProtocol,
   IncomingExtra,
   OutgoingRequestOptions,
   ProtocolHost,
@@ -54,7 +55,7 @@ const DEFAULT_TIMEOUT = 60_000;
  * const protocol = new ProtocolSession(host, new StdioTransport());
  * await protocol.start();
  */
-export class ProtocolSession {
+export class ProtocolSession implements DirectProtocol {
   clientCapabilities: ClientCapabilities | undefined;
   clientInfo: Implementation | undefined;
   protocolVersion: string | undefined;
@@ -75,16 +76,16 @@ export class ProtocolSession {
   /** Wires the transport and starts it. */
   async start(): Promise<void> {
     const t = this.#transport;
-    const previousClose = t.onclose;
-    t.onclose = () => {
-      previousClose?.();
-      this.#onclose();
-    };
-    t.onmessage = (message, extra) => this.#onMessage(message, extra);
+    if (t.attachProtocol) {
+      t.attachProtocol(this);
+    } else {
+      wireCallbacks(t, this);
+    }
     await t.start();
   }
 
-  #onMessage(message: JSONRPCMessage, info?: MessageExtraInfo): void {
+  /** Handles one incoming message (called by the transport). */
+  receive(message: JSONRPCMessage, info?: MessageExtraInfo): void {
     if ("method" in message) {
       if ("id" in message) this.#onRequest(message as JSONRPCRequest, info as IncomingExtra);
       else this.#onNotification(message as Notification);
@@ -272,10 +273,11 @@ export class ProtocolSession {
   /** Closes the transport (in-flight handlers are aborted, pending requests rejected). */
   async close(): Promise<void> {
     await this.#transport.close();
-    this.#onclose();
+    this.transportClosed();
   }
 
-  #onclose(): void {
+  /** The transport closed: aborts in-flight handlers, rejects pending requests (once). */
+  transportClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#inflight) for (const c of this.#inflight.values()) c.abort();
@@ -288,8 +290,19 @@ export class ProtocolSession {
         p.reject(closedError());
       }
     }
+    this.#host.closed?.();
     this.onclose?.();
   }
+}
+
+/** Wires a transport that only has the SDK's callbacks (chaining an `onclose` set before). */
+function wireCallbacks(t: RequestAwareTransport, protocol: DirectProtocol): void {
+  const previousClose = t.onclose;
+  t.onclose = () => {
+    previousClose?.();
+    protocol.transportClosed();
+  };
+  t.onmessage = (message, extra) => protocol.receive(message, extra);
 }
 
 function closedError(): McpForgeError {

@@ -1,6 +1,7 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
+  JSONRPCMessage,
   JSONRPCRequest,
   MessageExtraInfo,
   Notification,
@@ -68,6 +69,8 @@ export interface ProtocolHost {
   notification(n: Notification): void;
   /** The initialize result for a negotiated protocol version. */
   initializeResult(version: string): Record<string, unknown>;
+  /** Called once when the connection closed (after in-flight handlers were aborted). */
+  closed?(): void;
 }
 
 /** Narrows the SDK's `MessageExtraInfo` to what MCP Forge's transports pass. */
@@ -79,4 +82,18 @@ export type TransportExtra = MessageExtraInfo & IncomingExtra;
  */
 export interface RequestAwareTransport extends Transport {
   requestCancelled?(id: RequestId): void;
+  /**
+   * A transport that calls its protocol layer directly: given the session at `start()`, it
+   * hands messages to `protocol.receive()` and reports its end with `protocol.transportClosed()`
+   * instead of the `onmessage`/`onclose` callbacks (no closures per connection).
+   */
+  attachProtocol?(protocol: DirectProtocol): void;
+}
+
+/** What a transport with {@link RequestAwareTransport.attachProtocol} calls. */
+export interface DirectProtocol {
+  /** An incoming message with what the transport knows about it. */
+  receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void;
+  /** The transport closed (called once, after its own cleanup). */
+  transportClosed(): void;
 }

@@ -453,7 +453,9 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
         return app.#authenticated;
       },
       httpHooks: this.#httpHooks,
-      routeFor: (method, path) => this.#routes.get(`${method} ${path}`),
+      // no key to build for the MCP endpoint's every request when the app has no routes
+      routeFor: (method, path) =>
+        this.#routes.size === 0 ? undefined : this.#routes.get(`${method} ${path}`),
       connect: (transport, options) => this.#connect(transport, options),
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       initializeResult: (version) => this.#initializeResult(version),
@@ -760,18 +762,18 @@ export class McpForgeApp<V extends Vars = EmptyVars> implements SetupApi {
       dispatch: (session, request, extra) => this.#dispatch(session, request, extra),
       notification: (session, n) => void this.#notification(session, n),
       initializeResult: (version) => this.#initializeResult(version),
+      closed: (session) => {
+        this.#sessions.delete(session.id);
+        session.dispose();
+        const ms = Date.now() - session.openedAt;
+        this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
+      },
     };
     const host = new SessionHost(this.#sessionFns);
     const protocol: ProtocolSession = new ProtocolSession(host, transport);
     const session: Session = new Session(id, protocol, options.transportName);
     host.session = session;
     this.#sessions.set(id, session);
-    protocol.onclose = () => {
-      this.#sessions.delete(id);
-      session.dispose();
-      const ms = Date.now() - session.openedAt;
-      this.#notifyWatchers(this.#sessionCloseWatchers, "session close", session, ms);
-    };
     await protocol.start();
     this.#notifyWatchers(this.#sessionOpenWatchers, "session open", session);
     return session;

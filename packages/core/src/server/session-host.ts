@@ -7,11 +7,13 @@ export interface SessionFns {
   dispatch(session: Session, request: JSONRPCRequest, extra: RequestExtra): Promise<unknown>;
   notification(session: Session, n: Notification): void;
   initializeResult(version: string): Record<string, unknown>;
+  /** The session's connection closed. */
+  closed(session: Session): void;
 }
 
 /**
  * The {@link ProtocolHost} of one session: a small object pointing at its session and at the
- * app's shared functions, instead of three closures per session (an idle session's memory is
+ * app's shared functions, instead of four closures per session (an idle session's memory is
  * what a server with thousands of them pays for).
  *
  * @example
@@ -20,6 +22,7 @@ export interface SessionFns {
  *   dispatch: async () => ({}),
  *   notification: () => {},
  *   initializeResult: (protocolVersion) => ({ protocolVersion }),
+ *   closed: (session) => console.error(`session ${session.id} closed`),
  * };
  * const host = new SessionHost(fns);
  * host.session = new Session("s1", undefined, "memory");
@@ -44,5 +47,9 @@ export class SessionHost implements ProtocolHost {
 
   initializeResult(version: string): Record<string, unknown> {
     return this.#fns.initializeResult(version);
+  }
+
+  closed(): void {
+    this.#fns.closed(this.session as Session);
   }
 }
