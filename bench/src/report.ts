@@ -601,7 +601,7 @@ export function render(r: Results): string {
     const { direct, proxy, plain, mounted } = r.composition;
     L.push("## 9. Composition: proxy and mount (stateless, 16 connections)", "");
     L.push(
-      "**Proxy**: `createProxy({ url })` from `@mcpforge/plugins` in its own process, served over Streamable HTTP (stateless), in front of an MCP Forge stateless server in another process (the same `echo` as figure 1). The proxy keeps one SDK client connection to the backend, reused by every call; the direct row is the same backend measured without the proxy. Both processes share the server core, so the proxied figure pays for two servers' work on one core. " +
+      "**Proxy**: `createProxy({ url })` from `@mcpforge/plugins` in its own process, served over Streamable HTTP (stateless), in front of an MCP Forge stateless server in another process (the same `echo` as figure 1). The proxy keeps one client connection to the backend (`HttpClientTransport` from `@mcpforge/core/client` under the SDK `Client`), reused by every call; the direct row is the same backend measured without the proxy. Both processes share the server core, so the proxied figure pays for two servers' work on one core. " +
         '**Mount**: one MCP Forge stateless process with `echo` registered on the app and `m_echo` from a child app mounted with `mount(app, child, { namespace: "m" })`: the plain and mounted rows hit the same process.',
       "",
     );
