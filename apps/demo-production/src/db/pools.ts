@@ -1,4 +1,5 @@
 import pg from "pg";
+import * as z from "zod";
 
 /** What the pools report their errors to (core's logger and the plugins' loggers fit). */
 export interface PoolLogger {
@@ -64,3 +65,19 @@ export function acquirePool(options: {
     },
   };
 }
+
+/**
+ * The options every PostgreSQL plugin of this app takes: the connection URL, the pool size and
+ * the schema its tables live in (a plain identifier).
+ *
+ * @example
+ * const options = z.object({ ...poolOptions, maxRows: z.number().default(500) });
+ */
+export const poolOptions = {
+  url: z.string().regex(/^postgres(ql)?:\/\//),
+  poolSize: z.coerce.number().int().min(1).max(100).default(10),
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default("demo_production"),
+};

@@ -1,7 +1,7 @@
 import { ToolError } from "@mcpforge/core";
 import { definePlugin } from "@mcpforge/plugins";
 import * as z from "zod";
-import { acquirePool } from "../db/pools.js";
+import { acquirePool, poolOptions } from "../db/pools.js";
 import { QueryError, readOnlyQuery } from "../db/read-only-query.js";
 
 const jsonParam = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -23,12 +23,7 @@ export const databasePlugin = definePlugin({
   name: "database",
   version: "1.0.0",
   options: z.object({
-    url: z.string().regex(/^postgres(ql)?:\/\//),
-    poolSize: z.coerce.number().int().min(1).max(100).default(10),
-    schema: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-      .default("demo_production"),
+    ...poolOptions,
     timeoutMs: z.coerce.number().int().min(10).max(60_000).default(5_000),
     maxRows: z.coerce.number().int().min(1).max(10_000).default(500),
   }),

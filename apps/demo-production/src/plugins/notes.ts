@@ -3,7 +3,7 @@ import { definePlugin } from "@mcpforge/plugins";
 import type pg from "pg";
 import * as z from "zod";
 import { quoteIdent } from "../db/migrate.js";
-import { acquirePool } from "../db/pools.js";
+import { acquirePool, poolOptions } from "../db/pools.js";
 
 const note = z.object({
   id: z.number(),
@@ -62,12 +62,7 @@ export const notesPlugin = definePlugin({
   name: "notes",
   version: "1.0.0",
   options: z.object({
-    url: z.string().regex(/^postgres(ql)?:\/\//),
-    poolSize: z.coerce.number().int().min(1).max(100).default(10),
-    schema: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-      .default("demo_production"),
+    ...poolOptions,
   }),
   setup(api, options) {
     const lease = acquirePool({ url: options.url, max: options.poolSize, logger: api.logger });

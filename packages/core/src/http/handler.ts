@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JSONRPCMessage, JSONRPCRequest, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCodes, McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
-import { isInitializeRequest, requestedVersion } from "../protocol/initialize.js";
+import { requestedVersion } from "../protocol/initialize.js";
 import { Session } from "../protocol/session.js";
 import type { IncomingExtra } from "../protocol/types.js";
 import { checkMessage } from "../protocol/validate.js";
@@ -12,7 +12,7 @@ import type { AttachedSessions } from "./backend.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { httpError, writeJson } from "./errors.js";
 import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
-import { accepts, header, postHeadersOk, protocolHeaderOk } from "./negotiation.js";
+import { accepts, header, postHeadersOk, protocolHeaderOk, sessionStep } from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } from "./security.js";
@@ -316,16 +316,10 @@ export class McpHttpHandler {
     message: JSONRPCMessage,
   ): Promise<void> {
     let entry: SessionEntry | undefined;
-    const initialize = isInitializeRequest(message);
-    if (initialize !== false && (await initialize)) {
-      if (header(req, "mcp-session-id")) {
-        return httpError(
-          res,
-          400,
-          "invalid_request",
-          "Invalid Request: initialize must not carry a session id",
-        );
-      }
+    const pending = sessionStep(req, res, message);
+    const step = pending === "lookup" ? pending : await pending;
+    if (step === "answered") return;
+    if (step === "open") {
       if (sessions.full) {
         return httpError(res, 503, "unavailable", "Too many sessions, retry later", {
           headers: { "retry-after": "30" },

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest } from "../protocol/initialize.js";
 import { isSupportedVersion } from "../protocol/version.js";
 import { httpError } from "./errors.js";
 
@@ -67,4 +69,39 @@ export function protocolHeaderOk(req: IncomingMessage, res: ServerResponse): boo
   if (v === undefined || isSupportedVersion(v)) return true;
   httpError(res, 400, "http_error", `Unsupported MCP-Protocol-Version: ${v.slice(0, 40)}`);
   return false;
+}
+
+/** What a POSTed message asks of the session layer (see {@link sessionStep}). */
+export type SessionStep = "open" | "lookup" | "answered";
+
+/**
+ * Whether a POSTed message opens a session (`"open"`: a valid `initialize`), belongs to an
+ * existing one (`"lookup"`), or has been refused here (`"answered"`: an `initialize` that
+ * carries a session id gets 400). Anything but an `initialize` is told apart synchronously; only
+ * an `initialize` waits for the SDK's schema. The one rule the in-memory and the Redis session
+ * backends share.
+ *
+ * @example
+ * const pending = sessionStep(req, res, message);
+ * const step = pending === "lookup" ? pending : await pending;
+ * if (step === "answered") return;
+ */
+export function sessionStep(
+  req: IncomingMessage,
+  res: ServerResponse,
+  message: JSONRPCMessage,
+): "lookup" | Promise<SessionStep> {
+  const initialize = isInitializeRequest(message);
+  if (initialize === false) return "lookup";
+  return initialize.then((valid) => {
+    if (!valid) return "lookup";
+    if (!header(req, "mcp-session-id")) return "open";
+    httpError(
+      res,
+      400,
+      "invalid_request",
+      "Invalid Request: initialize must not carry a session id",
+    );
+    return "answered";
+  });
 }

@@ -15,6 +15,41 @@ import { logging } from "./logging.js";
 
 testMiddleware("logging", () => logging({ destination: memoryDestination() }));
 
+/** The JSON lines of a log that record a `tools/call`. */
+function requestLines(text: string): Record<string, unknown>[] {
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.method === "tools/call");
+}
+
+/**
+ * A server whose `ping` calls are logged to a file in a fresh temporary directory (removed
+ * afterwards); `run` gets the client, the app and a reader of the logged request lines.
+ */
+async function withFileLog(
+  options: { sync?: boolean },
+  run: (t: {
+    client: Awaited<ReturnType<typeof createTestClient>>;
+    app: ReturnType<typeof createServer>;
+    lines: () => Promise<Record<string, unknown>[]>;
+  }) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+  try {
+    const file = join(dir, "mcp.log");
+    const app = createServer({ name: "t", version: "1" }).use(
+      logging({ destination: file, ...options }),
+    );
+    app.tool("ping", { description: "Ping" }, () => "pong");
+    const client = await createTestClient(app);
+    await run({ client, app, lines: async () => requestLines(await readFile(file, "utf8")) });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function loggedApp(options: Parameters<typeof logging>[0] = {}) {
@@ -245,12 +280,6 @@ describe("asynchronous destinations", () => {
   const fixture = fileURLToPath(new URL("../test-utils/logging-exit.ts", import.meta.url));
   const child = (...args: string[]) =>
     run(process.execPath, ["--conditions=@mcpforge/source", tsx, fixture, ...args]);
-  const requestLines = (text: string) =>
-    text
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => l.method === "tools/call");
 
   it("loses no line when the process exits at once (stderr, real child process)", async () => {
     const { stderr } = await child("-", "3000");
@@ -269,35 +298,21 @@ describe("asynchronous destinations", () => {
   });
 
   it("has written every line once the app is closed", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
-    try {
-      const file = join(dir, "mcp.log");
-      const app = createServer({ name: "t", version: "1" }).use(
-        logging({ destination: file, sync: false }),
-      );
-      app.tool("ping", { description: "Ping" }, () => "pong");
-      const client = await createTestClient(app);
+    await withFileLog({ sync: false }, async ({ client, app, lines }) => {
       await Promise.all(Array.from({ length: 2000 }, () => client.callTool("ping")));
       await client.close();
       await app.close();
-      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(2000);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      expect(await lines()).toHaveLength(2000);
+    });
   });
 
   it("stamps every line with its ISO time, as pino's isoTime does", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
-    try {
-      const file = join(dir, "mcp.log");
-      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
-      app.tool("ping", { description: "Ping" }, () => "pong");
-      const client = await createTestClient(app);
+    await withFileLog({}, async ({ client, lines }) => {
       const before = Date.now();
       for (let i = 0; i < 300; i++) await client.callTool("ping");
       const after = Date.now();
       await client.close();
-      const times = requestLines(await readFile(file, "utf8")).map((l) => l.time as string);
+      const times = (await lines()).map((l) => l.time as string);
       expect(times).toHaveLength(300);
       for (const time of times) {
         expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -305,25 +320,16 @@ describe("asynchronous destinations", () => {
         expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
         expect(Date.parse(time)).toBeLessThanOrEqual(after);
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("writes synchronously by default", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
-    try {
-      const file = join(dir, "mcp.log");
-      const app = createServer({ name: "t", version: "1" }).use(logging({ destination: file }));
-      app.tool("ping", { description: "Ping" }, () => "pong");
-      const client = await createTestClient(app);
+    await withFileLog({}, async ({ client, lines }) => {
       for (let i = 0; i < 50; i++) await client.callTool("ping");
       // no close, no flush: every line is in the file already
-      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(50);
+      expect(await lines()).toHaveLength(50);
       await client.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("logs headers as they are when none is secret, and redacts a copy otherwise", async () => {

@@ -17,12 +17,11 @@ import type {
 } from "../../http/backend.js";
 import { httpError } from "../../http/errors.js";
 import type { EventStore } from "../../http/event-store.js";
-import { header } from "../../http/negotiation.js";
+import { header, sessionStep } from "../../http/negotiation.js";
 import { Reply } from "../../http/reply.js";
 import { keepAlive, startSse } from "../../http/sse.js";
 import type { BroadcastNotification, HttpHost, HttpRequest } from "../../http/types.js";
 import type { ServerLogger } from "../../internal/logger.js";
-import { isInitializeRequest } from "../../protocol/initialize.js";
 import type { Session } from "../../protocol/session.js";
 import type { IncomingExtra } from "../../protocol/types.js";
 import { negotiateVersion } from "../../protocol/version.js";
@@ -192,16 +191,10 @@ export class ClusterSessions implements AttachedSessions {
   async post(req: HttpRequest, res: ServerResponse, message: JSONRPCMessage): Promise<void> {
     const principal = principalHash(req);
     let replica: Replica | undefined;
-    const initialize = isInitializeRequest(message);
-    if (initialize !== false && (await initialize)) {
-      if (header(req, "mcp-session-id")) {
-        return httpError(
-          res,
-          400,
-          "invalid_request",
-          "Invalid Request: initialize must not carry a session id",
-        );
-      }
+    const pending = sessionStep(req, res, message);
+    const step = pending === "lookup" ? pending : await pending;
+    if (step === "answered") return;
+    if (step === "open") {
       replica = await this.#open(res, principal, message as JSONRPCRequest);
     } else {
       replica = await this.#lookup(req, res, principal, (message as { id?: RequestId }).id);
