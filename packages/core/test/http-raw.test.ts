@@ -602,3 +602,21 @@ describe("request ids", () => {
     expect(h.handler.inflight).toBe(0);
   });
 });
+
+describe("which POST opens a session", () => {
+  it("refuses an initialize that carries a session id, and opens none for an invalid one", async () => {
+    const h = await start();
+    const id = await openSession(h.url);
+    const again = await rpc(h.url, INIT, { "mcp-session-id": id });
+    expect(again.status).toBe(400);
+    expect(again.body).toContain("initialize must not carry a session id");
+    expect(again.headers["mcp-session-id"]).toBeUndefined();
+    // no clientInfo: not a valid initialize, so it is a message for a session it does not name
+    const invalid = await rpc(h.url, { ...INIT, params: { protocolVersion: "2025-11-25" } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers["mcp-session-id"]).toBeUndefined();
+    const valid = await rpc(h.url, INIT);
+    expect(valid.status).toBe(200);
+    expect(typeof valid.headers["mcp-session-id"]).toBe("string");
+  });
+});

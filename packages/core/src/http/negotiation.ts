@@ -82,7 +82,8 @@ export type SessionStep = "open" | "lookup" | "answered";
  * backends share.
  *
  * @example
- * const pending = sessionStep(req, res, message);
+ * const message = { jsonrpc: "2.0" as const, id: 1, method: "tools/list" };
+ * const pending = sessionStep(req, res, message); // "lookup", synchronously
  * const step = pending === "lookup" ? pending : await pending;
  * if (step === "answered") return;
  */
