@@ -12,10 +12,12 @@ import { memoryStore } from "@mcpforge/cache/memory";
 import { responseCache } from "@mcpforge/cache/middleware";
 import { createServer } from "@mcpforge/core";
 import * as z from "zod";
-import { arg, report, serveParent } from "./child.js";
+import { arg, report } from "./child.js";
+import { modeArg, serveForge } from "./serve.js";
+import { forgeTools } from "./tools.js";
 import { SLOW_ECHO_MS, spin } from "./work.js";
 
-const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
+const mode = modeArg(0);
 const withCache = arg(1, "cache") === "cache";
 const maxEntries = Number(arg(2, "1000"));
 
@@ -29,12 +31,7 @@ const cache = withCache
   : undefined;
 if (cache) app.use(cache);
 
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
-app.tool(
-  "add",
-  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-  ({ a, b }) => String(a + b),
-);
+forgeTools(app);
 app.tool(
   "slow_echo",
   {
@@ -52,6 +49,4 @@ process.on("message", (m: { type?: string }) => {
   if (m.type === "stats") report({ type: "result", ...(cache?.stats() ?? {}) });
 });
 
-const http = await app.listen({ port: 0, mode });
-serveParent(() => http.close());
-report({ type: "ready", url: http.url });
+await serveForge(app, { mode });

@@ -5,15 +5,13 @@
  */
 import { createServer } from "@mcpforge/core";
 import { redisSessions } from "@mcpforge/core/redis";
-import { arg, report, serveParent } from "./child.js";
+import { arg } from "./child.js";
+import { serveForge } from "./serve.js";
 import { forgeTools } from "./tools.js";
 
 const prefix = arg(0, "mcpforge-bench:sessions:");
 const app = forgeTools(createServer({ name: "bench-forge", version: "1.0.0" }));
 
-const http = await app.listen({
-  port: 0,
+await serveForge(app, {
   sessions: redisSessions({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix }),
 });
-serveParent(() => http.close());
-report({ type: "ready", url: http.url });

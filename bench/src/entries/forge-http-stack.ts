@@ -25,10 +25,10 @@ import {
   validation,
 } from "@mcpforge/middleware";
 import { telemetry } from "@mcpforge/telemetry";
-import * as z from "zod";
-import { arg, report, serveParent } from "./child.js";
+import { arg } from "./child.js";
+import { modeArg, serveCounted } from "./serve.js";
 
-const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
+const mode = modeArg(0);
 const apiKey = arg(1, "");
 const observed = arg(2, "") === "observed";
 
@@ -61,24 +61,4 @@ app
   .use(timeout({ defaultMs: 30_000 }))
   .use(concurrency({ max: 1000 }));
 
-let calls = 0;
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
-  calls++;
-  return text;
-});
-app.tool(
-  "add",
-  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-  ({ a, b }) => String(a + b),
-);
-
-// `{ type: "stats" }` from the parent: the echo calls served and this process's CPU time (µs).
-process.on("message", (m: { type?: string }) => {
-  if (m.type !== "stats") return;
-  const cpu = process.cpuUsage();
-  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: -1 });
-});
-
-const http = await app.listen({ port: 0, mode });
-serveParent(() => http.close());
-report({ type: "ready", url: http.url });
+await serveCounted(app, mode);

@@ -32,10 +32,10 @@ import {
   NodeTracerProvider,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-node";
-import * as z from "zod";
-import { arg, report, serveParent } from "./child.js";
+import { arg } from "./child.js";
+import { modeArg, serveCounted } from "./serve.js";
 
-const mode = arg(0, "stateless") === "stateful" ? "stateful" : "stateless";
+const mode = modeArg(0);
 const variant = arg(1, "api");
 
 let exportedSpans = 0;
@@ -69,23 +69,4 @@ if (variant === "sdk") {
 
 const app = createServer({ name: "bench-forge-telemetry", version: "1.0.0" });
 if (variant !== "none") app.use(telemetry());
-let calls = 0;
-app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => {
-  calls++;
-  return text;
-});
-app.tool(
-  "add",
-  { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-  ({ a, b }) => String(a + b),
-);
-
-process.on("message", (m: { type?: string }) => {
-  if (m.type !== "stats") return;
-  const cpu = process.cpuUsage();
-  report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: exportedSpans });
-});
-
-const http = await app.listen({ port: 0, mode });
-serveParent(() => http.close());
-report({ type: "ready", url: http.url });
+await serveCounted(app, mode, () => exportedSpans);

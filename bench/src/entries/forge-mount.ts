@@ -6,23 +6,11 @@
  */
 import { createServer } from "@mcpforge/core";
 import { mount } from "@mcpforge/plugins";
-import * as z from "zod";
-import { report, serveParent } from "./child.js";
+import { serveForge } from "./serve.js";
+import { forgeTools } from "./tools.js";
 
-function withTools(name: string) {
-  const app = createServer({ name, version: "1.0.0" });
-  app.tool("echo", { description: "Echoes text", input: { text: z.string() } }, ({ text }) => text);
-  app.tool(
-    "add",
-    { description: "Adds two numbers", input: { a: z.number(), b: z.number() } },
-    ({ a, b }) => String(a + b),
-  );
-  return app;
-}
-
+const withTools = (name: string) => forgeTools(createServer({ name, version: "1.0.0" }));
 const app = withTools("bench-forge-mount");
 mount(app, withTools("bench-forge-child"), { namespace: "m" });
 
-const http = await app.listen({ port: 0, mode: "stateless" });
-serveParent(() => http.close());
-report({ type: "ready", url: http.url });
+await serveForge(app, { mode: "stateless" });
