@@ -16,6 +16,7 @@ import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
 import { deletePrefix } from "@mcpforge/testing/redis";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
 import { COLD_ENTRIES, coldHttp, coldStdio, prepareColdStart } from "./cold.js";
+import { CPU_PASSES, type CpuCell, cpuPerCallPasses, rotate, serverStats } from "./cpu-passes.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
 import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
 import { McpHttp, verifyServer } from "./mcp-http.js";
@@ -167,12 +168,6 @@ async function measure(
   return run;
 }
 
-/** Rotates the list so every side goes first in turn. */
-function rotate<T>(items: readonly T[], by: number): T[] {
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
 async function withChildren<T>(children: Child[], fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -282,39 +277,30 @@ async function httpCpuPerCall(s: {
   floor: Child;
   sessions: readonly string[];
 }): Promise<Record<string, number[]>> {
-  const cells = {
-    "stateless c=16": { child: s.stateless, c: 16, sessions: undefined },
-    "stateful c=16": { child: s.stateful, c: 16, sessions: s.sessions.slice(0, 16) },
-    "floor c=16": { child: s.floor, c: 16, sessions: undefined },
-    "stateless c=64": { child: s.stateless, c: 64, sessions: undefined },
-    "floor c=64": { child: s.floor, c: 64, sessions: undefined },
-  } as const;
-  type Cell = keyof typeof cells;
-  const names = Object.keys(cells) as Cell[];
-  const slice = async (name: Cell) => {
-    const { child, c, sessions } = cells[name];
-    const before = await serverStats(child);
-    await loadTest({
-      url: child.url,
-      connections: c,
-      seconds: 1,
-      rate: HTTP_CPU_RATE,
-      ...(sessions ? { sessions } : {}),
-    });
-    const after = await serverStats(child);
-    return (after.cpu - before.cpu) / (after.calls - before.calls);
-  };
-  for (const name of names) await slice(name); // warm-up at that rate
-  const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Cell, number[]>;
-  for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
-    for (const name of rotate(names, pass)) out[name].push(await slice(name));
-  }
+  const cell = (
+    label: string,
+    child: Child,
+    connections: number,
+    sessions?: readonly string[],
+  ) => ({
+    label,
+    child,
+    connections,
+    ...(sessions ? { sessions } : {}),
+  });
+  const out = await cpuPerCallPasses(
+    {
+      "stateless c=16": cell("stateless c=16", s.stateless, 16),
+      "stateful c=16": cell("stateful c=16", s.stateful, 16, s.sessions.slice(0, 16)),
+      "floor c=16": cell("floor c=16", s.floor, 16),
+      "stateless c=64": cell("stateless c=64", s.stateless, 64),
+      "floor c=64": cell("floor c=64", s.floor, 64),
+    },
+    HTTP_CPU_RATE,
+    log,
+  );
+  type Cell = keyof typeof out;
   const ratio = (a: Cell, b: Cell) => median(out[a].map((v, i) => (out[b][i] ?? Number.NaN) / v));
-  for (const name of names) {
-    log(
-      `  ${`${name} at ${HTTP_CPU_RATE}/s`.padEnd(30)} ${median(out[name]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
-    );
-  }
   log(
     `  by CPU: stateful/stateless c=16 ${ratio("stateful c=16", "stateless c=16").toFixed(2)}×, stateful/floor c=16 ${ratio("stateful c=16", "floor c=16").toFixed(2)}×, stateless/floor c=16 ${ratio("stateless c=16", "floor c=16").toFixed(2)}×, stateless/floor c=64 ${ratio("stateless c=64", "floor c=64").toFixed(2)}×`,
   );
@@ -502,30 +488,18 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
     // CPU time per call under the same fixed load, in paired passes (as figures 8 and 10):
     // what a quiet machine's throughput ratio would be
     const child = { none, five, stack, observed };
-    const slice = async (which: Which) => {
-      const before = await serverStats(child[which]);
-      await loadTest({
-        url: sides[which].url,
-        connections: 16,
-        seconds: 1,
-        rate: TELEMETRY_RATE,
-        ...(sides[which].headers ? { headers: sides[which].headers } : {}),
-      });
-      const after = await serverStats(child[which]);
-      return (after.cpu - before.cpu) / (after.calls - before.calls);
-    };
-    for (const which of which4) await slice(which);
-    const cpuPerCall: Record<Which, number[]> = { none: [], five: [], stack: [], observed: [] };
-    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
-      for (const which of rotate(which4, pass)) {
-        cpuPerCall[which].push(await slice(which));
-      }
-    }
-    for (const which of which4) {
-      log(
-        `  ${`${sides[which].label} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[which]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
-      );
-    }
+    const cells = Object.fromEntries(
+      which4.map((w) => [
+        w,
+        {
+          child: child[w],
+          connections: 16,
+          label: sides[w].label,
+          ...(sides[w].headers ? { headers: sides[w].headers } : {}),
+        },
+      ]),
+    ) as Record<Which, CpuCell>;
+    const cpuPerCall = await cpuPerCallPasses(cells, TELEMETRY_RATE, log);
     const sdk = results.http?.find((c) => c.mode === "stateless" && c.connections === 16)?.sdk;
     results.middleware = {
       none: { ...aggregate(runs.none), cpuPerCall: cpuPerCall.none },
@@ -642,18 +616,8 @@ async function cacheFigure(placement: Placement, results: Results): Promise<void
   });
 }
 
-/** A telemetry server's counters: `echo` calls served, CPU time (µs), spans exported. */
-async function serverStats(child: Child): Promise<{ calls: number; cpu: number; spans: number }> {
-  const reply = child.next("result");
-  child.proc.send({ type: "stats" });
-  const m = await reply;
-  return { calls: Number(m.calls), cpu: Number(m.cpuMicros), spans: Number(m.spans) };
-}
-
 /** The fixed request rate at which the telemetry figure compares servers' CPU time per call. */
 const TELEMETRY_RATE = 2500;
-/** Passes of short fixed-rate slices, each server in turn, for the paired CPU comparison. */
-const TELEMETRY_PASSES = 15;
 
 async function telemetryFigure(placement: Placement, results: Results): Promise<void> {
   log("\n[8] Telemetry overhead (MCP Forge stateless, c=16)");
@@ -682,22 +646,13 @@ async function telemetryFigure(placement: Placement, results: Results): Promise<
     // CPU time per call, every server under the same fixed load, in short slices taken in
     // turn: each pass compares the servers a second apart, so a busy spell of the machine
     // touches all of them alike
-    const slice = async (v: Variant, seconds: number) => {
-      const before = await serverStats(child(v));
-      await loadTest({ url: child(v).url, connections: 16, seconds, rate: TELEMETRY_RATE });
-      const after = await serverStats(child(v));
-      return (after.cpu - before.cpu) / (after.calls - before.calls);
-    };
-    for (const v of variants) await slice(v, 1); // warm-up at that rate
-    const cpuPerCall = { none: [], api: [], sdk: [], sdkBasic: [] } as Record<Variant, number[]>;
-    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
-      for (const v of rotate(variants, pass)) cpuPerCall[v].push(await slice(v, 1));
-    }
-    for (const v of variants) {
-      log(
-        `  ${`${labels[v]} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[v]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
-      );
-    }
+    const cpuPerCall = await cpuPerCallPasses(
+      Object.fromEntries(
+        variants.map((v) => [v, { child: child(v), connections: 16, label: labels[v] }]),
+      ) as Record<Variant, CpuCell>,
+      TELEMETRY_RATE,
+      log,
+    );
     // the SDK side really traced: its exporter got a span per call (give the batch a moment)
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const { calls, spans } = await serverStats(child("sdk"));
@@ -736,22 +691,13 @@ async function healthFigure(placement: Placement, results: Results): Promise<voi
         runs[which].push(await measure(labels[which], child(which).url, 16));
       }
     }
-    const slice = async (v: Variant, seconds: number) => {
-      const before = await serverStats(child(v));
-      await loadTest({ url: child(v).url, connections: 16, seconds, rate: TELEMETRY_RATE });
-      const after = await serverStats(child(v));
-      return (after.cpu - before.cpu) / (after.calls - before.calls);
-    };
-    for (const v of variants) await slice(v, 1);
-    const cpuPerCall = { none: [], health: [] } as Record<Variant, number[]>;
-    for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
-      for (const v of rotate(variants, pass)) cpuPerCall[v].push(await slice(v, 1));
-    }
-    for (const v of variants) {
-      log(
-        `  ${`${labels[v]} at ${TELEMETRY_RATE}/s`.padEnd(48)} ${median(cpuPerCall[v]).toFixed(1)} µs CPU per call (median of ${TELEMETRY_PASSES})`,
-      );
-    }
+    const cpuPerCall = await cpuPerCallPasses(
+      Object.fromEntries(
+        variants.map((v) => [v, { child: child(v), connections: 16, label: labels[v] }]),
+      ) as Record<Variant, CpuCell>,
+      TELEMETRY_RATE,
+      log,
+    );
     // the histogram really counted: its echo count equals the calls served
     const { calls, spans: observed } = await serverStats(child("health"));
     if (observed !== calls) {
@@ -849,7 +795,7 @@ async function proxyCpuPerCall(
     backend: [] as number[],
     proxy: [] as number[],
   };
-  for (let pass = 0; pass < TELEMETRY_PASSES; pass++) {
+  for (let pass = 0; pass < CPU_PASSES; pass++) {
     for (const via of rotate(["direct", "proxy"] as const, pass)) {
       const s = await slice(via);
       if (via === "direct") out.direct.push(s.backend);
@@ -861,7 +807,7 @@ async function proxyCpuPerCall(
   }
   const m = (v: number[]) => median(v).toFixed(1);
   log(
-    `  CPU µs per call at ${PROXY_RATE}/s (median of ${TELEMETRY_PASSES}): backend directly ${m(out.direct)}; through the proxy: proxy ${m(out.proxy)} + backend ${m(out.backend)}`,
+    `  CPU µs per call at ${PROXY_RATE}/s (median of ${CPU_PASSES}): backend directly ${m(out.direct)}; through the proxy: proxy ${m(out.proxy)} + backend ${m(out.backend)}`,
   );
   return out;
 }
