@@ -75,3 +75,14 @@ export async function cpuPerCallPasses<K extends string>(
   }
   return out;
 }
+
+/** Cells for `names`, each its own child under 16 connections. */
+export function cellsOf<K extends string>(
+  names: readonly K[],
+  child: (name: K) => Child,
+  label: (name: K) => string,
+): Record<K, CpuCell> {
+  return Object.fromEntries(
+    names.map((n) => [n, { child: child(n), connections: 16, label: label(n) }]),
+  ) as Record<K, CpuCell>;
+}

@@ -16,7 +16,14 @@ import { CACHE_META_KEY } from "@mcpforge/cache/middleware";
 import { deletePrefix } from "@mcpforge/testing/redis";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
 import { COLD_ENTRIES, coldHttp, coldStdio, prepareColdStart } from "./cold.js";
-import { CPU_PASSES, type CpuCell, cpuPerCallPasses, rotate, serverStats } from "./cpu-passes.js";
+import {
+  CPU_PASSES,
+  type CpuCell,
+  cellsOf,
+  cpuPerCallPasses,
+  rotate,
+  serverStats,
+} from "./cpu-passes.js";
 import { waitForQuiet, watchOthers } from "./cpu-watch.js";
 import { type LoadRun, loadTest, openSessions, sessionLoad, toolCallBodies } from "./load.js";
 import { McpHttp, verifyServer } from "./mcp-http.js";
@@ -646,13 +653,8 @@ async function telemetryFigure(placement: Placement, results: Results): Promise<
     // CPU time per call, every server under the same fixed load, in short slices taken in
     // turn: each pass compares the servers a second apart, so a busy spell of the machine
     // touches all of them alike
-    const cpuPerCall = await cpuPerCallPasses(
-      Object.fromEntries(
-        variants.map((v) => [v, { child: child(v), connections: 16, label: labels[v] }]),
-      ) as Record<Variant, CpuCell>,
-      TELEMETRY_RATE,
-      log,
-    );
+    const cells = cellsOf(variants, child, (v) => labels[v]);
+    const cpuPerCall = await cpuPerCallPasses(cells, TELEMETRY_RATE, log);
     // the SDK side really traced: its exporter got a span per call (give the batch a moment)
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const { calls, spans } = await serverStats(child("sdk"));
@@ -691,13 +693,8 @@ async function healthFigure(placement: Placement, results: Results): Promise<voi
         runs[which].push(await measure(labels[which], child(which).url, 16));
       }
     }
-    const cpuPerCall = await cpuPerCallPasses(
-      Object.fromEntries(
-        variants.map((v) => [v, { child: child(v), connections: 16, label: labels[v] }]),
-      ) as Record<Variant, CpuCell>,
-      TELEMETRY_RATE,
-      log,
-    );
+    const cells = cellsOf(variants, child, (v) => labels[v]);
+    const cpuPerCall = await cpuPerCallPasses(cells, TELEMETRY_RATE, log);
     // the histogram really counted: its echo count equals the calls served
     const { calls, spans: observed } = await serverStats(child("health"));
     if (observed !== calls) {
