@@ -209,6 +209,39 @@ function pass(ok: boolean | undefined): string {
   return ok ? "✅ pass" : "❌ miss";
 }
 
+/**
+ * A target row comparing two figures (`undefined` when the figure did not run): `a / b` must be
+ * at least `goal` (or at most, with `atMost`).
+ */
+function compared(
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  show: (v: number) => string,
+  goal: number,
+  opts: { atMost?: boolean; labels?: readonly [string, string] } = {},
+): Target {
+  const [la, lb] = opts.labels ?? ["", ""];
+  if (a === undefined || b === undefined) {
+    return {
+      figure,
+      forge: "—",
+      sdk: "—",
+      ratio: "—",
+      target: `${opts.atMost ? "≤" : "≥"} ${goal}×`,
+      pass: undefined,
+    };
+  }
+  return {
+    figure,
+    forge: `${show(a)}${la}`,
+    sdk: `${show(b)}${lb}`,
+    ratio: ratio(a, b),
+    target: `${opts.atMost ? "≤" : "≥"} ${goal}×`,
+    pass: opts.atMost ? a / b <= goal : a / b >= goal,
+  };
+}
+
 function targets(r: Results): Target[] {
   const cell = (mode: string, c: number) =>
     r.http?.find((x) => x.mode === mode && x.connections === c);
@@ -228,14 +261,8 @@ function targets(r: Results): Target[] {
     });
   }
   const s = r.sessions;
-  out.push({
-    figure: "Full sessions/s (stateful)",
-    forge: s ? n(median(s.forge)) : "—",
-    sdk: s ? n(median(s.sdk)) : "—",
-    ratio: s ? ratio(median(s.forge), median(s.sdk)) : "—",
-    target: "≥ 2×",
-    pass: s ? median(s.forge) / median(s.sdk) >= 2 : undefined,
-  });
+  const med = (v: readonly number[] | undefined) => (v ? median(v) : undefined);
+  out.push(compared("Full sessions/s (stateful)", med(s?.forge), med(s?.sdk), n, 2));
   const m = r.memory;
   out.push({
     figure: "Heap per idle session",
@@ -251,24 +278,11 @@ function targets(r: Results): Target[] {
     ["stdio", r.coldStart],
     ["HTTP stateless", r.coldStartHttp],
   ] as const) {
-    out.push({
-      figure: `Cold start over ${label}, spawn → first tools/call, built \`dist/\` (median ms)`,
-      forge: cs ? ms(median(cs.forge)) : "—",
-      sdk: cs ? ms(median(cs.sdk)) : "—",
-      ratio: cs ? ratio(median(cs.forge), median(cs.sdk)) : "—",
-      target: "≤ 0.7×",
-      pass: cs ? median(cs.forge) / median(cs.sdk) <= 0.7 : undefined,
-    });
+    const figure = `Cold start over ${label}, spawn → first tools/call, built \`dist/\` (median ms)`;
+    out.push(compared(figure, med(cs?.forge), med(cs?.sdk), ms, 0.7, { atMost: true }));
   }
   const ip = r.inProcess;
-  out.push({
-    figure: "In-process calls/s",
-    forge: ip ? n(median(ip.forge)) : "—",
-    sdk: ip ? n(median(ip.sdk)) : "—",
-    ratio: ip ? ratio(median(ip.forge), median(ip.sdk)) : "—",
-    target: "≥ 1.5×",
-    pass: ip ? median(ip.forge) / median(ip.sdk) >= 1.5 : undefined,
-  });
+  out.push(compared("In-process calls/s", med(ip?.forge), med(ip?.sdk), n, 1.5));
   const co = r.composition;
   const own = co?.cpu ? proxyRatios(co.cpu).ownCore : undefined;
   out.push({
@@ -281,30 +295,35 @@ function targets(r: Results): Target[] {
     pass: own === undefined ? undefined : own >= 0.5,
   });
   const cl = r.cluster;
-  out.push({
-    figure: "Stateful tools/call c=16, sessions in Redis vs in memory (req/s)",
-    forge: cl ? `${n(cl.redis.rps)} redis` : "—",
-    sdk: cl ? `${n(cl.memory.rps)} memory` : "—",
-    ratio: cl ? ratio(cl.redis.rps, cl.memory.rps) : "—",
-    target: "≥ 0.5×",
-    pass: cl ? cl.redis.rps / cl.memory.rps >= 0.5 : undefined,
-  });
-  out.push({
-    figure: "Session setup/s, Redis sessions vs the raw SDK in memory",
-    forge: cl ? n(median(cl.sessionsRedis)) : "—",
-    sdk: cl ? n(median(cl.sessionsSdk)) : "—",
-    ratio: cl ? ratio(median(cl.sessionsRedis), median(cl.sessionsSdk)) : "—",
-    target: "≥ 1×",
-    pass: cl ? median(cl.sessionsRedis) / median(cl.sessionsSdk) >= 1 : undefined,
-  });
-  out.push({
-    figure: "Mounted tool vs a plain tool, c=16 (req/s)",
-    forge: co ? `${n(co.mounted.rps)} mounted` : "—",
-    sdk: co ? `${n(co.plain.rps)} plain` : "—",
-    ratio: co ? ratio(co.mounted.rps, co.plain.rps) : "—",
-    target: "≥ 0.95×",
-    pass: co ? co.mounted.rps / co.plain.rps >= 0.95 : undefined,
-  });
+  out.push(
+    compared(
+      "Stateful tools/call c=16, sessions in Redis vs in memory (req/s)",
+      cl?.redis.rps,
+      cl?.memory.rps,
+      n,
+      0.5,
+      { labels: [" redis", " memory"] },
+    ),
+  );
+  out.push(
+    compared(
+      "Session setup/s, Redis sessions vs the raw SDK in memory",
+      med(cl?.sessionsRedis),
+      med(cl?.sessionsSdk),
+      n,
+      1,
+    ),
+  );
+  out.push(
+    compared(
+      "Mounted tool vs a plain tool, c=16 (req/s)",
+      co?.mounted.rps,
+      co?.plain.rps,
+      n,
+      0.95,
+      { labels: [" mounted", " plain"] },
+    ),
+  );
   const he = r.health;
   const heRatio = he
     ? median(he.health.cpuPerCall.map((v, i) => (he.none.cpuPerCall[i] ?? Number.NaN) / v))
