@@ -2,13 +2,13 @@
  * MCP Forge over Streamable HTTP with the recommended production middleware stack from
  * `@mcpforge/middleware`: `node forge-http-stack.js <stateless|stateful> <apiKey> [observed]`;
  * `observed` puts `telemetry()` (no OpenTelemetry SDK registered) and `health()` (prom-client
- * metrics) in front of the stack. Clients must
- * send the key in `x-api-key`. The limits are set high enough never to refuse the benchmark's
- * load, so every request pays for the checks and none is turned away. Logs go to `/dev/null`
- * as a file destination (every line written, synchronously: the default); a `logging()` built
- * from an older revision (`--ref`) that takes no path gets a stream writing each line
- * synchronously to `/dev/null` instead — the same work. Answers `{ type: "stats" }` with the
- * `echo` calls served and the process's CPU time so far (µs).
+ * metrics) in front of the stack. Clients must send the key in `x-api-key`. The limits are set
+ * high enough never to refuse the benchmark's load, so every request pays for the checks and
+ * none is turned away. Logs go to `/dev/null` as a file destination (every line written, in
+ * batches of an event-loop turn: the default); a `logging()` built from an older revision
+ * (`--ref`) that takes no path gets a stream writing each line synchronously to `/dev/null`
+ * instead. Answers `{ type: "stats" }` with the `echo` calls served and the process's CPU time
+ * so far (µs).
  */
 import { openSync, writeSync } from "node:fs";
 import { createServer } from "@mcpforge/core";

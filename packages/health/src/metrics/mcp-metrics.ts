@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Context, SessionInfo } from "@mcpforge/core";
 import { Gauge, Histogram, type Registry } from "prom-client";
 import { BoundedLabel } from "./bounded.js";
+import { labelSetRecorder } from "./fast-histogram.js";
 import {
   ACTIVE_SESSIONS,
   DURATION_BUCKETS,
@@ -54,7 +55,7 @@ export interface McpMetricsOptions {
 export class McpMetrics {
   readonly #operation: Histogram<OperationLabels>;
   readonly #session: Histogram<"network_transport" | "mcp_protocol_version">;
-  readonly #children = new Map<string, Histogram.Internal<OperationLabels>>();
+  readonly #series = new Map<string, (seconds: number) => void>();
   readonly #tools: BoundedLabel;
   readonly #prompts: BoundedLabel;
   readonly #methods = new BoundedLabel(20);
@@ -99,26 +100,36 @@ export class McpMetrics {
     });
   }
 
-  /** Runs `next()` and records its duration and outcome. */
-  async measure(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
+  /** Runs `next()` and records its duration and outcome (a promise chain: no async frame). */
+  measure(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
     const started = performance.now();
     this.#inflight++;
-    let errorType: string | undefined;
-    try {
-      const result = await next();
-      if (isErrorResult(result)) errorType = "tool_error";
-      return result;
-    } catch (err) {
-      errorType = errorTypeOf(ctx, err);
-      throw err;
-    } finally {
+    const done = (errorType: string | undefined) => {
       this.#inflight--;
-      this.#child(ctx, errorType).observe((performance.now() - started) / 1000);
+      this.#record(ctx, errorType)((performance.now() - started) / 1000);
       this.onOutcome?.(errorType);
+    };
+    let run: Promise<unknown>;
+    try {
+      run = next();
+    } catch (err) {
+      done(errorTypeOf(ctx, err));
+      return Promise.reject(err);
     }
+    return run.then(
+      (result) => {
+        done(isErrorResult(result) ? "tool_error" : undefined);
+        return result;
+      },
+      (err: unknown) => {
+        done(errorTypeOf(ctx, err));
+        throw err;
+      },
+    );
   }
 
-  #child(ctx: Context, errorType: string | undefined): Histogram.Internal<OperationLabels> {
+  /** The recorder of this request's label set in the operation histogram (one per set). */
+  #record(ctx: Context, errorType: string | undefined): (seconds: number) => void {
     const method = SPEC_METHODS.has(ctx.method) ? ctx.method : this.#methods.of(ctx.method);
     let tool = "";
     let prompt = "";
@@ -129,16 +140,16 @@ export class McpMetrics {
       prompt = component?.type === "prompt" ? this.#prompts.of(component.name) : OTHER;
     }
     const key = `${method}\u0000${tool}\u0000${prompt}\u0000${errorType ?? ""}`;
-    let child = this.#children.get(key);
-    if (!child) {
+    let record = this.#series.get(key);
+    if (!record) {
       const labels: Partial<Record<OperationLabels, string>> = { mcp_method_name: method };
       if (tool !== "") labels.gen_ai_tool_name = tool;
       if (prompt !== "") labels.gen_ai_prompt_name = prompt;
       if (errorType !== undefined) labels.error_type = errorType;
-      child = this.#operation.labels(labels);
-      this.#children.set(key, child);
+      record = labelSetRecorder(this.#operation, labels);
+      this.#series.set(key, record);
     }
-    return child;
+    return record;
   }
 
   /** Counts a session that opened. */

@@ -1,4 +1,5 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -24,6 +25,16 @@ function requestLines(text: string): Record<string, unknown>[] {
     .filter((l) => l.method === "tools/call");
 }
 
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A server whose `ping` calls are logged to a file in a fresh temporary directory (removed
  * afterwards); `run` gets the client, the app and a reader of the logged request lines.
@@ -34,20 +45,19 @@ async function withFileLog(
     client: Awaited<ReturnType<typeof createTestClient>>;
     app: ReturnType<typeof createServer>;
     lines: () => Promise<Record<string, unknown>[]>;
+    file: string;
   }) => Promise<void>,
 ): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
-  try {
+  await withTempDir(async (dir) => {
     const file = join(dir, "mcp.log");
     const app = createServer({ name: "t", version: "1" }).use(
       logging({ destination: file, ...options }),
     );
     app.tool("ping", { description: "Ping" }, () => "pong");
     const client = await createTestClient(app);
-    await run({ client, app, lines: async () => requestLines(await readFile(file, "utf8")) });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    const lines = async () => requestLines(await readFile(file, "utf8"));
+    await run({ client, app, lines, file });
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -275,11 +285,12 @@ describe("logging to stderr", () => {
   });
 });
 
-describe("asynchronous destinations", () => {
+describe("writing lines (batched by default)", () => {
   const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-  const fixture = fileURLToPath(new URL("../test-utils/logging-exit.ts", import.meta.url));
+  const fixture = (name: string) =>
+    fileURLToPath(new URL(`../test-utils/${name}.ts`, import.meta.url));
   const child = (...args: string[]) =>
-    run(process.execPath, ["--conditions=@mcpforge/source", tsx, fixture, ...args]);
+    run(process.execPath, ["--conditions=@mcpforge/source", tsx, fixture("logging-exit"), ...args]);
 
   it("loses no line when the process exits at once (stderr, real child process)", async () => {
     const { stderr } = await child("-", "3000");
@@ -287,22 +298,87 @@ describe("asynchronous destinations", () => {
   });
 
   it("loses no line when the process exits at once (a file, real child process)", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mcpforge-logging-"));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, "sub", "mcp.log");
       await child(file, "3000");
       expect(requestLines(await readFile(file, "utf8"))).toHaveLength(3000);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  it("has written every line once the app is closed", async () => {
-    await withFileLog({ sync: false }, async ({ client, app, lines }) => {
+  it("loses no line when the process dies of an uncaught exception (real child process)", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "mcp.log");
+      const { code, stderr } = await runToEnd(process.execPath, [
+        "--conditions=@mcpforge/source",
+        tsx,
+        fixture("logging-exit"),
+        file,
+        "3000",
+        "throw",
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("crash after logging");
+      expect(requestLines(await readFile(file, "utf8"))).toHaveLength(3000);
+    });
+  });
+
+  it("loses no line when SIGTERM shuts the server down with calls in flight (real child process)", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "mcp.log");
+      const proc = spawn(
+        process.execPath,
+        ["--conditions=@mcpforge/source", tsx, fixture("logging-shutdown"), file],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      try {
+        const exited = new Promise<number | null>((resolve) => proc.once("exit", resolve));
+        let out = "";
+        let seen: (() => void) | undefined;
+        proc.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          seen?.();
+        });
+        const until = (ok: () => boolean) =>
+          new Promise<void>((resolve) => {
+            seen = () => ok() && resolve();
+            seen();
+          });
+        await until(() => out.includes("\n"));
+        const url = out.split("\n")[0] as string;
+        const calls = Array.from({ length: 20 }, (_, i) => callTool(url, i + 1, "held"));
+        await until(() => out.split("\n").filter((l) => l === "in").length === 20);
+        proc.kill("SIGTERM");
+        const answers = await Promise.all(calls);
+        expect(answers.every((a) => a.status === 200 && a.body.includes("released"))).toBe(true);
+        expect(await exited).toBe(0);
+        expect(requestLines(await readFile(file, "utf8"))).toHaveLength(20);
+      } finally {
+        if (proc.exitCode === null) proc.kill("SIGKILL");
+      }
+    });
+  });
+
+  it("has written every line once the app is closed, in the turn that logged them", async () => {
+    await withFileLog({}, async ({ client, app, file }) => {
       await Promise.all(Array.from({ length: 2000 }, () => client.callTool("ping")));
+      let turnEnded = false;
+      setImmediate(() => {
+        turnEnded = true;
+      });
+      await app.close(); // closes the client's session too
+      // Read before the turn ends: the lines are there because close wrote them.
+      const logged = requestLines(readFileSync(file, "utf8"));
+      expect(turnEnded).toBe(false);
+      expect(logged).toHaveLength(2000);
+    });
+  });
+
+  it("writes the lines of a turn by the next one, with no close", async () => {
+    await withFileLog({}, async ({ client, lines }) => {
+      for (let i = 0; i < 50; i++) await client.callTool("ping");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await lines()).toHaveLength(50);
       await client.close();
-      await app.close();
-      expect(await lines()).toHaveLength(2000);
     });
   });
 
@@ -323,8 +399,8 @@ describe("asynchronous destinations", () => {
     });
   });
 
-  it("writes synchronously by default", async () => {
-    await withFileLog({}, async ({ client, lines }) => {
+  it("writes each line before the call returns with sync: true", async () => {
+    await withFileLog({ sync: true }, async ({ client, lines }) => {
       for (let i = 0; i < 50; i++) await client.callTool("ping");
       // no close, no flush: every line is in the file already
       expect(await lines()).toHaveLength(50);
@@ -380,4 +456,35 @@ function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: str
       else resolve({ stdout, stderr });
     });
   });
+}
+
+/** Runs a command to its end, whatever its exit code. */
+function runToEnd(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 15_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A `tools/call` over HTTP (stateless), answered as JSON. */
+async function callTool(
+  url: string,
+  id: number,
+  name: string,
+): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method: "tools/call",
+      params: { name, arguments: {} },
+    }),
+  });
+  return { status: res.status, body: await res.text() };
 }

@@ -6,6 +6,7 @@ import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "
 import type { DestinationStream, Level, LevelWithSilent, Logger } from "pino";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
+import { batchWriter } from "./internal/batch-writer.js";
 import { fdWriter } from "./internal/fd-writer.js";
 import { lineWriter } from "./internal/line.js";
 
@@ -37,12 +38,16 @@ export interface LoggingOptions {
    */
   destination?: DestinationStream | string | number;
   /**
-   * Whether the default logger writes each line synchronously to a path or descriptor
-   * `destination` (default `true`). `false` buffers lines and writes them in the background
-   * (pino's sonic-boom); every line is still written — the buffer is drained when the app
-   * closes and written synchronously when the process exits. Measure before choosing it: on
-   * a fast destination (a local file, `/dev/null`) synchronous writes cost less CPU per line.
-   * Ignored for a stream `destination` and a given `logger`.
+   * Whether the default logger writes each line to a path or descriptor `destination` before
+   * the request's middleware returns, one system call per line (default `false`). By default
+   * the lines of one event-loop turn are written together, with one system call, at the end of
+   * that turn (at once when they pass 64 Ki characters, so the buffer stays small and a slow
+   * destination slows the server as synchronous writes would); none is lost: they are written
+   * when the app closes, and synchronously when the process exits — `process.exit()`, an
+   * uncaught exception, a signal handled by `app.run()` or `listen({ handleSignals: true })`.
+   * Only a signal that ends the process unhandled (`SIGKILL`, or a `SIGTERM` nothing handles)
+   * can drop the lines of the turn it lands in; `sync: true` rules that out, at a few µs of CPU more per line. Ignored for a
+   * stream `destination` and a given `logger`.
    */
   sync?: boolean;
 }
@@ -70,20 +75,29 @@ const MESSAGE = "mcp request";
 
 /**
  * The default logger: pino writing JSON lines to `destination` (default: stderr). A path or
- * descriptor is written through pino's own destination (sonic-boom), which pino flushes
- * synchronously on process exit when it is asynchronous. pino is loaded here, so importing
- * the package or `logging({ logger })` never loads it; it is CommonJS, so a synchronous
- * require fits.
+ * descriptor is written by our own writers — each line at once ({@link fdWriter}) or the
+ * lines of an event-loop turn together ({@link batchWriter}, flushed on close and on exit) —
+ * which pino's own calls share, so every line keeps its order. pino is loaded here, so
+ * importing the package or `logging({ logger })` never loads it; it is CommonJS, so a
+ * synchronous require fits.
  */
 function defaultLogger(
   level: LevelWithSilent,
   destination: DestinationStream | string | number | undefined,
   sync: boolean,
-): { logger: Logger; stream: DestinationStream; write: LineWrite } {
+): { logger: Logger; flush: () => void; write: LineWrite } {
   const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
-  const fd = typeof destination === "object" ? undefined : openDestination(destination ?? 2);
-  const stream =
-    fd === undefined ? (destination as DestinationStream) : pino.destination({ dest: fd, sync });
+  let stream = destination as DestinationStream;
+  let flushLines = () => {};
+  if (typeof destination !== "object") {
+    const fd = openDestination(destination ?? 2);
+    if (sync) stream = { write: fdWriter(fd) };
+    else {
+      const batch = batchWriter(fd);
+      flushLines = batch.flush;
+      stream = { write: batch.write };
+    }
+  }
   const logger = pino(
     {
       name: "@mcpforge/middleware/logging",
@@ -94,10 +108,7 @@ function defaultLogger(
     },
     stream,
   );
-  // Synchronous lines to a descriptor are written directly (pino's destination stays for
-  // pino's own use, and flushing on close and exit); asynchronous ones go through it.
-  const direct = sync && fd !== undefined ? fdWriter(fd) : undefined;
-  return { logger, stream, write: lineWriter(pino, logger, MESSAGE, direct) };
+  return { logger, flush: flushLines, write: lineWriter(pino, logger, MESSAGE) };
 }
 
 /**
@@ -126,29 +137,6 @@ function openDestination(destination: string | number): number {
   if (typeof destination === "number") return destination;
   mkdirSync(dirname(destination), { recursive: true });
   return openSync(destination, "a");
-}
-
-/**
- * Resolves once an asynchronous pino destination (sonic-boom) has written every buffered
- * line: at once when it is idle, else on its next `drain` (or error/close; at most 5 s).
- */
-function drained(stream: DestinationStream): Promise<void> {
-  const boom = stream as DestinationStream & {
-    _writing?: unknown;
-    once?: (event: string, fn: () => void) => unknown;
-    off?: (event: string, fn: () => void) => unknown;
-  };
-  if (boom._writing !== true || typeof boom.once !== "function") return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      for (const event of ["drain", "error", "close"]) boom.off?.(event, done);
-      resolve();
-    };
-    const timer = setTimeout(done, 5000);
-    timer.unref();
-    for (const event of ["drain", "error", "close"]) boom.once?.(event, done);
-  });
 }
 
 /**
@@ -201,7 +189,7 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
   const own = opts.logger
     ? undefined
-    : defaultLogger(opts.level ?? "info", dest, opts.sync ?? true);
+    : defaultLogger(opts.level ?? "info", dest, opts.sync ?? false);
   const logger = opts.logger ?? (own as { logger: Logger }).logger;
   // The default logger's lines are written by a serializer for this line's fixed shape (the
   // same bytes pino writes); a given logger is called as it is.
@@ -210,9 +198,9 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   return {
     name: "logging",
     setup(app) {
-      // Lines still buffered are written before the app reports itself closed (pino also
-      // writes them synchronously if the process exits first).
-      app.onClose(() => (own ? drained(own.stream) : flush(logger)));
+      // Lines still buffered are written before the app reports itself closed (they are also
+      // written synchronously if the process exits first).
+      app.onClose(() => (own ? own.flush() : flush(logger)));
     },
     onRequest: (ctx, next) => {
       const correlationId = correlationIdOf(ctx);

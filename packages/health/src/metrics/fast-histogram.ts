@@ -1,0 +1,95 @@
+import type { Histogram } from "prom-client";
+
+/** prom-client 15's record of one label set's values in a histogram (`hashMap` entries). */
+interface ValueRecord {
+  labels: Record<string, string>;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/** The parts of a prom-client histogram that hold its values (not in its typings). */
+interface HistogramValues {
+  hashMap: Record<string, ValueRecord>;
+  upperBounds: number[];
+}
+
+/**
+ * Records observations of one label set of a prom-client histogram, adding them to the
+ * histogram's own record of that label set — what `child.observe(v)` does, without
+ * validating the labels and hashing them again on every call. The first observation (and the
+ * first after a `reset()`) goes through `observe()` itself, which creates the record; the
+ * recorder then finds it and checks on each call that it is still the histogram's (so a reset
+ * is noticed). If the histogram does not hold its values the way prom-client 15 does, every
+ * observation goes through `observe()`. The exposition is the same either way.
+ *
+ * @example
+ * import { Histogram } from "prom-client";
+ * const h = new Histogram({ name: "d", help: "d", labelNames: ["m"], buckets: [0.1, 1] });
+ * const record = labelSetRecorder(h, { m: "tools/call" });
+ * record(0.05);
+ */
+export function labelSetRecorder<T extends string>(
+  histogram: Histogram<T>,
+  labels: Partial<Record<T, string>>,
+): (value: number) => void {
+  const child = histogram.labels(labels);
+  const values = histogram as unknown as Partial<HistogramValues>;
+  let key: string | undefined;
+  let record: ValueRecord | undefined;
+  const find = () => {
+    key = undefined;
+    record = undefined;
+    const map = values.hashMap;
+    if (typeof map !== "object" || map === null || !Array.isArray(values.upperBounds)) return;
+    for (const k in map) {
+      const r = map[k];
+      if (r && sameLabels(r.labels, labels) && isRecord(r)) {
+        key = k;
+        record = r;
+        return;
+      }
+    }
+  };
+  return (value) => {
+    const map = values.hashMap;
+    if (record === undefined || map?.[key as string] !== record || !Number.isFinite(value)) {
+      child.observe(value);
+      find();
+      return;
+    }
+    const bounds = values.upperBounds as number[];
+    record.sum += value;
+    record.count += 1;
+    for (let i = 0; i < bounds.length; i++) {
+      const bound = bounds[i] as number;
+      if (value <= bound) {
+        const buckets = record.bucketValues;
+        if (Object.hasOwn(buckets, bound)) buckets[bound] = (buckets[bound] as number) + 1;
+        return;
+      }
+    }
+  };
+}
+
+function isRecord(r: ValueRecord): boolean {
+  return (
+    typeof r.sum === "number" &&
+    typeof r.count === "number" &&
+    typeof r.bucketValues === "object" &&
+    r.bucketValues !== null
+  );
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, unknown>): boolean {
+  if (typeof a !== "object" || a === null) return false;
+  let n = 0;
+  for (const k in b) {
+    if (b[k] === undefined) continue;
+    n++;
+    if (a[k] !== b[k]) return false;
+  }
+  let m = 0;
+  for (const k in a) if (a[k] !== undefined) m++;
+  return n === m;
+}
