@@ -1,6 +1,6 @@
 import { Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { labelSetRecorder } from "./fast-histogram.js";
+import { knownLayout, labelSetRecorder } from "./fast-histogram.js";
 import { DURATION_BUCKETS } from "./names.js";
 
 /** A registry with one histogram shaped like the operation histogram. */
@@ -20,6 +20,10 @@ function histogram() {
 const VALUES = [0, 0.001, 0.01, 0.010001, 0.05, 0.3, 1, 7, 120, 299.9, 300, 301, 5000];
 
 describe("labelSetRecorder", () => {
+  it("records directly with the installed prom-client (so these tests cover that path)", () => {
+    expect(knownLayout).toBe(true);
+  });
+
   it("exposes exactly what observe() on the label set's child would", async () => {
     const fast = histogram();
     const plain = histogram();

@@ -1,4 +1,15 @@
+import { createRequire } from "node:module";
 import type { Histogram } from "prom-client";
+
+/**
+ * Whether the installed prom-client is a release whose histogram layout the recorder was
+ * checked against (15.1.x); any other release gets plain `observe()`.
+ */
+export const knownLayout: boolean = /^15\.1\./.test(
+  String(
+    (createRequire(import.meta.url)("prom-client/package.json") as { version?: unknown }).version,
+  ),
+);
 
 /** prom-client 15's record of one label set's values in a histogram (`hashMap` entries). */
 interface ValueRecord {
@@ -20,8 +31,9 @@ interface HistogramValues {
  * validating the labels and hashing them again on every call. The first observation (and the
  * first after a `reset()`) goes through `observe()` itself, which creates the record; the
  * recorder then finds it and checks on each call that it is still the histogram's (so a reset
- * is noticed). If the histogram does not hold its values the way prom-client 15 does, every
- * observation goes through `observe()`. The exposition is the same either way.
+ * is noticed). With a prom-client release other than 15.1.x ({@link knownLayout}), or a
+ * histogram that does not hold its values the way it does, every observation goes through
+ * `observe()`. The exposition is the same either way.
  *
  * @example
  * import { Histogram } from "prom-client";
@@ -34,6 +46,7 @@ export function labelSetRecorder<T extends string>(
   labels: Partial<Record<T, string>>,
 ): (value: number) => void {
   const child = histogram.labels(labels);
+  if (!knownLayout) return (value) => child.observe(value);
   const values = histogram as unknown as Partial<HistogramValues>;
   let key: string | undefined;
   let record: ValueRecord | undefined;
