@@ -87,17 +87,46 @@ export async function statelessAnswer(
     answered: batch?.answered,
   });
   c.inflight.add(reply);
-  // The abort signal is made on first use: most handlers never look at it.
-  const abort = new LazyAbort();
-  res.once("close", () => {
-    if (!reply.done) abort.abort();
-  });
+  // The abort signal, and the watch for the client going away, are made on first use: most
+  // handlers never look at it.
+  const abort = new ClientGoneAbort(res, reply);
   const sendNotification = (n: unknown) =>
     reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
   const one: OneRequest = { c, req, reply, abort, responseHeaders, sendNotification };
   // one request (the common case): no array of promises to wait for
   if (requests.length === 1) return answerOne(one, requests[0] as JSONRPCRequest);
   await Promise.all(requests.map((request) => answerOne(one, request)));
+}
+
+/**
+ * A stateless request's abort: fires when the client goes away before its answer is done. It
+ * starts watching the response only when the signal is first asked for; a signal asked for
+ * later starts aborted when the client was already gone by then (or the answer found it gone).
+ */
+class ClientGoneAbort extends LazyAbort {
+  readonly #res: ServerResponse;
+  readonly #reply: Reply;
+  #watching = false;
+
+  constructor(res: ServerResponse, reply: Reply) {
+    super();
+    this.#res = res;
+    this.#reply = reply;
+  }
+
+  override get signal(): AbortSignal {
+    if (!this.#watching) {
+      this.#watching = true;
+      const reply = this.#reply;
+      if (reply.done ? reply.lostClient : this.#res.destroyed) this.abort();
+      else if (!reply.done) {
+        this.#res.once("close", () => {
+          if (!reply.done) this.abort();
+        });
+      }
+    }
+    return super.signal;
+  }
 }
 
 /** What answering each request of one stateless POST shares. */
