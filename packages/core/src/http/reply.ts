@@ -27,7 +27,10 @@ export interface ReplyOptions {
   prime: boolean;
   retryMs: number;
   keepAliveMs: number;
-  onDone: () => void;
+  /** Called once the answer is done (sent, cancelled or abandoned). */
+  onDone?: (() => void) | undefined;
+  /** The listener's answers in flight: this one is removed from it once done. */
+  inflight?: Set<Reply> | undefined;
   /** Batches: responses already known (errors of invalid elements), sent with the others. */
   answered?: readonly JSONRPCMessage[];
 }
@@ -212,7 +215,12 @@ export class Reply {
       res.writeHead(200, headers);
       res.end(body);
     }
-    this.#o.onDone();
+    this.#done();
+  }
+
+  #done(): void {
+    this.#o.inflight?.delete(this);
+    this.#o.onDone?.();
   }
 
   async #startSse(): Promise<void> {
@@ -240,7 +248,7 @@ export class Reply {
     const events = this.#o.events;
     // Events are kept for a client that may resume; one that got the final response will not.
     if (events) void events.store.streamDone?.(events.streamId, delivered);
-    this.#o.onDone();
+    this.#done();
   }
 
   /**
@@ -304,7 +312,7 @@ export class Reply {
       if (res && !res.headersSent) res.writeHead(202).end();
       else res?.end();
       this.#res = undefined;
-      this.#o.onDone();
+      this.#done();
     });
   }
 
@@ -317,6 +325,6 @@ export class Reply {
     if (res && !res.headersSent) res.writeHead(404).end();
     else res?.end();
     this.#res = undefined;
-    this.#o.onDone();
+    this.#done();
   }
 }

@@ -131,9 +131,8 @@ export class ProtocolSession implements DirectProtocol {
 
   #reply(message: JSONRPCMessage): void {
     if (this.#closed) return;
-    this.#transport.send(message).catch(() => {
-      // the connection is gone; nothing more can be sent
-    });
+    // the connection is gone when this fails; nothing more can be sent
+    this.#transport.send(message).catch(ignore);
   }
 
   #onRequest(request: JSONRPCRequest, info: IncomingExtra | undefined): void {
@@ -162,19 +161,30 @@ export class ProtocolSession implements DirectProtocol {
     const controller = new LazyAbort();
     this.#inflight ??= new Map();
     this.#inflight.set(id, controller);
-    const extra: RequestExtra = new SessionRequestExtra(this, request, controller, info);
-    this.#host.dispatch(request, extra).then(
-      (result) => {
-        this.#inflight?.delete(id);
-        if (controller.aborted) return;
-        this.#reply({ jsonrpc: "2.0", id, result: result as Record<string, unknown> });
-      },
-      (err: unknown) => {
-        this.#inflight?.delete(id);
-        if (controller.aborted) return;
-        this.#reply({ jsonrpc: "2.0", id, error: toJsonRpcError(err) });
-      },
+    void this.#answer(
+      request,
+      new SessionRequestExtra(this, request, controller, info),
+      controller,
     );
+  }
+
+  /** Dispatches one request and sends its response (none once it was cancelled). */
+  async #answer(
+    request: JSONRPCRequest,
+    extra: RequestExtra,
+    controller: LazyAbort,
+  ): Promise<void> {
+    const id = request.id;
+    let answer: JSONRPCMessage;
+    try {
+      const result = await this.#host.dispatch(request, extra);
+      answer = { jsonrpc: "2.0", id, result: result as Record<string, unknown> };
+    } catch (err) {
+      answer = { jsonrpc: "2.0", id, error: toJsonRpcError(err) };
+    }
+    this.#inflight?.delete(id);
+    if (controller.aborted) return;
+    this.#reply(answer);
   }
 
   /**
@@ -356,6 +366,8 @@ class SessionRequestExtra implements RequestExtra {
     return this.#request;
   }
 }
+
+function ignore(): void {}
 
 function closedError(): McpForgeError {
   return new McpForgeError("connection_closed", "Connection closed");
