@@ -452,6 +452,67 @@ describe("stateless mode", () => {
   });
 });
 
+describe("a stateless client that goes away mid-call", () => {
+  /** A tool that waits for the test, reading ctx.signal before it waits or only after. */
+  function gated() {
+    const a = createServer({ name: "gone", version: "1.0.0", logger: silent });
+    const started: (() => void)[] = [];
+    const gates: (() => void)[] = [];
+    const seen: string[] = [];
+    a.tool("gated", { input: { early: z.boolean() } }, async ({ early }, ctx) => {
+      const signal = early ? ctx.signal : undefined;
+      await new Promise<void>((release) => {
+        gates.push(release);
+        started.shift()?.();
+      });
+      seen.push(`${early ? "early" : "late"}:${(signal ?? ctx.signal).aborted}`);
+      return "done";
+    });
+    const whenStarted = () => new Promise<void>((r) => started.push(r));
+    return { a, gates, seen, whenStarted };
+  }
+
+  /** POSTs a call on a raw socket; resolves with the socket once the tool has started. */
+  async function postAndWait(url: string, body: object, whenStarted: () => Promise<void>) {
+    const u = new URL(url);
+    const text = JSON.stringify(body);
+    const socket = connect(Number(u.port), u.hostname);
+    socket.on("error", () => {});
+    const running = whenStarted();
+    socket.write(
+      `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\n` +
+        `Accept: ${ACCEPT}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+    await running;
+    return socket;
+  }
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it("aborts the handler's signal whether it was read before the client left or only after; the answer is dropped", async () => {
+    const { a, gates, seen, whenStarted } = gated();
+    const h = await start({ mode: "stateless" }, a);
+    for (const early of [true, false]) {
+      const socket = await postAndWait(h.url, call(1, "gated", { early }), whenStarted);
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 50)); // the server sees the connection close
+      gates.shift()?.();
+      await until(() => h.handler.inflight === 0);
+      expect(h.handler.inflight).toBe(0);
+    }
+    expect(seen).toEqual(["early:true", "late:true"]);
+    // a client that stays gets its answer, and the signal is not aborted
+    const answer = rpc(h.url, call(2, "gated", { early: false }));
+    await until(() => gates.length === 1);
+    gates.shift()?.();
+    const r = await answer;
+    expect(JSON.parse(r.body).result.content[0].text).toBe("done");
+    expect(seen[2]).toBe("late:false");
+  });
+});
+
 describe("routes", () => {
   it("serves app.route() handlers next to /mcp, behind the Host check", async () => {
     const a = app();

@@ -158,6 +158,50 @@ describe("becomesToolError", () => {
   });
 });
 
+describe("tool results that are not native promises", () => {
+  it("awaits a handler's thenable (its value, or its failure as an isError result); a plain value needs no await", async () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const app = createServer({ name: "t", version: "1", logger });
+    const seen: Record<string, boolean> = {};
+    app.use(async (ctx, next) => {
+      try {
+        return await next();
+      } catch (err) {
+        seen[String(ctx.params.name)] = becomesToolError(ctx, err);
+        throw err;
+      }
+    });
+    const thenable = (settle: (ok: (v: string) => void, fail: (e: Error) => void) => void) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point here
+      then(ok: (v: string) => void, fail: (e: Error) => void) {
+        settle(ok, fail);
+      },
+    });
+    app.tool(
+      "later",
+      {},
+      () => thenable((ok) => setTimeout(() => ok("from a thenable"), 5)) as never,
+    );
+    app.tool(
+      "fails",
+      {},
+      () => thenable((_ok, fail) => fail(new Error("thenable failed"))) as never,
+    );
+    app.tool("plain", {}, () => "at once");
+    const { client } = await connect(app);
+    const text = async (name: string) => {
+      const r = await client.callTool({ name, arguments: {} });
+      return { isError: r.isError === true, text: (r.content as { text: string }[])[0]?.text };
+    };
+    expect(await text("later")).toEqual({ isError: false, text: "from a thenable" });
+    expect((await text("fails")).isError).toBe(true);
+    expect(await text("plain")).toEqual({ isError: false, text: "at once" });
+    expect(seen).toEqual({ fails: true });
+    // anything that is not a request's context never counts as a started tool handler
+    expect(becomesToolError({ method: "tools/call" } as never, new Error("x"))).toBe(false);
+  });
+});
+
 describe("middleware with HTTP parts", () => {
   it("registers onHttpRequest hooks and runs setup() once from app.use()", async () => {
     let setups = 0;

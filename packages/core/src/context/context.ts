@@ -87,6 +87,11 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
   return controller.signal;
 }
 
+/** Marks that the tool handler of this request was invoked (set in {@link Context}'s static block). */
+let markHandlerStarted: (ctx: Context) => void;
+/** Whether {@link markHandlerStarted} was called for this context (false for anything else). */
+let handlerStarted: (ctx: object) => boolean;
+
 /**
  * The request context every middleware and handler receives.
  *
@@ -115,6 +120,15 @@ export class Context<V extends Vars = Vars> {
   #linked: (AbortSignal | (() => AbortSignal))[] | undefined;
   #combined: AbortSignal | undefined;
   #wrappers: OutgoingWrapper[] | undefined;
+  /** The tool handler was invoked: a field, not a WeakSet entry (those cost a GC barrier each). */
+  #handlerStarted = false;
+
+  static {
+    markHandlerStarted = (ctx) => {
+      ctx.#handlerStarted = true;
+    };
+    handlerStarted = (ctx) => #handlerStarted in ctx && (ctx as Context).#handlerStarted;
+  }
 
   constructor(host: ContextHost, session: Session, method: string, params: unknown, extra: Extra) {
     this.#host = host;
@@ -407,4 +421,27 @@ export class Context<V extends Vars = Vars> {
   readResource(uri: string): Promise<ReadResourceResult> {
     return this.#host.readResource(uri, this, this.#session);
   }
+}
+
+/**
+ * Records that the tool handler of this request was invoked (errors after that point become
+ * `isError` results). Internal to core: `handlers/tools.ts` calls it.
+ *
+ * @example
+ * markToolHandlerStarted(ctx);
+ * isToolHandlerStarted(ctx); // true
+ */
+export function markToolHandlerStarted(ctx: Context): void {
+  markHandlerStarted(ctx);
+}
+
+/**
+ * Whether {@link markToolHandlerStarted} was called for this context; false for any object that
+ * is not a {@link Context}.
+ *
+ * @example
+ * isToolHandlerStarted(ctx); // false until the tool's handler runs
+ */
+export function isToolHandlerStarted(ctx: object): boolean {
+  return handlerStarted(ctx);
 }

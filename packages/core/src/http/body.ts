@@ -45,12 +45,13 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("error", (err) => {
+    // `on`, not `once`: no wrapper per request, and a second error still has a listener
+    req.on("error", (err) => {
       if (!failed)
         reject(new BodyError(400, "parse_error", `Could not read the body: ${err.message}`));
       failed = true;
     });
-    req.once("end", () => {
+    req.on("end", () => {
       if (failed) return;
       let text: string;
       try {

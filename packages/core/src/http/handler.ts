@@ -169,7 +169,11 @@ export class McpHttpHandler {
       if (stop instanceof Promise) stop = await stop;
       if (stop === true || res.writableEnded || res.headersSent) return;
     }
-    if (req.method === "POST") return this.#post(req, res);
+    if (req.method === "POST") {
+      // awaited, not returned: an async function returning a promise costs two more microtasks
+      await this.#post(req, res);
+      return;
+    }
     if (this.#shared) {
       if (req.method === "GET" && this.#streamHeadersOk(req, res))
         return this.#shared.get(req, res);
@@ -218,10 +222,11 @@ export class McpHttpHandler {
         res.writeHead(202).end();
         return;
       }
-      return statelessAnswer(this.#stateless, req, res, [message as JSONRPCRequest]);
+      await statelessAnswer(this.#stateless, req, res, [message as JSONRPCRequest]);
+      return;
     }
     if (this.#shared) return this.#shared.post(req, res, checked.message);
-    if (this.#sessions) return this.#statefulPost(this.#sessions, req, res, checked.message);
+    if (this.#sessions) await this.#statefulPost(this.#sessions, req, res, checked.message);
   }
 
   /**
@@ -373,8 +378,8 @@ export class McpHttpHandler {
       prime: e.protocolVersion >= "2025-11-25",
       retryMs: this.#o.retryMs,
       keepAliveMs: this.#o.keepAliveMs,
+      inflight: this.#inflight,
       onDone: () => {
-        this.#inflight.delete(reply);
         e.transport.deleteStream(streamId);
         for (const r of requests) e.transport.deleteReply(r.id, reply);
         e.lastSeen = Date.now();

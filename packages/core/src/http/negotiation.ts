@@ -22,9 +22,22 @@ export function header(req: IncomingMessage, name: string): string | undefined {
  * accepts(req, "text/event-stream");
  */
 export function accepts(req: IncomingMessage, type: string): boolean {
-  const accept = (req.headers.accept ?? "").toLowerCase();
+  return acceptsIn((req.headers.accept ?? "").toLowerCase(), type);
+}
+
+/** {@link accepts} on an `Accept` value already lower-cased. */
+function acceptsIn(accept: string, type: string): boolean {
   if (accept.includes(type) || accept.includes("*/*")) return true;
   return accept.includes(`${type.split("/")[0]}/*`);
+}
+
+/** Whether a lower-cased `Content-Type` value is `application/json`, parameters allowed. */
+function isJsonType(type: string): boolean {
+  if (!type.startsWith("application/json")) return false;
+  // what /^application\/json\s*(;|$)/ accepts: optional whitespace, then `;` or the end
+  let i = 16;
+  while (i < type.length && /\s/.test(type.charAt(i))) i++;
+  return i === type.length || type.charCodeAt(i) === 59;
 }
 
 /**
@@ -35,7 +48,9 @@ export function accepts(req: IncomingMessage, type: string): boolean {
  * if (!postHeadersOk(req, res)) return;
  */
 export function postHeadersOk(req: IncomingMessage, res: ServerResponse): boolean {
-  if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
+  // the Accept value lower-cased once for both types
+  const accept = (req.headers.accept ?? "").toLowerCase();
+  if (!acceptsIn(accept, "application/json") || !acceptsIn(accept, "text/event-stream")) {
     httpError(
       res,
       406,
@@ -45,7 +60,7 @@ export function postHeadersOk(req: IncomingMessage, res: ServerResponse): boolea
     return false;
   }
   const type = (header(req, "content-type") ?? "").toLowerCase();
-  if (!/^application\/json\s*(;|$)/.test(type)) {
+  if (!isJsonType(type)) {
     httpError(
       res,
       415,

@@ -27,7 +27,10 @@ export interface ReplyOptions {
   prime: boolean;
   retryMs: number;
   keepAliveMs: number;
-  onDone: () => void;
+  /** Called once the answer is done (sent, cancelled or abandoned). */
+  onDone?: (() => void) | undefined;
+  /** The listener's answers in flight: this one is removed from it once done. */
+  inflight?: Set<Reply> | undefined;
   /** Batches: responses already known (errors of invalid elements), sent with the others. */
   answered?: readonly JSONRPCMessage[];
 }
@@ -50,42 +53,80 @@ export class Reply {
   #queued = 0;
   readonly #o: ReplyOptions;
   #stopKeepAlive: (() => void) | undefined;
-  /** Requests still waiting for their final response. */
-  readonly #waiting: Set<RequestId>;
+  /** A batch's requests still waiting for their final response (undefined for one request). */
+  readonly #waiting: Set<RequestId> | undefined;
+  /** Whether the one request (not a batch) still waits for its final response. */
+  #oneWaiting: boolean;
   /** A batch (protocol 2025-03-26) answers with an array. */
   readonly #batch: boolean;
   /** Final responses of a batch collected for its JSON array (errors of bad elements first). */
-  readonly #finals: JSONRPCMessage[];
+  #finals: JSONRPCMessage[] | undefined;
+  /** See {@link Reply.lostClient}. */
+  #lost = false;
 
   constructor(
     res: ServerResponse,
     requestIds: RequestId | readonly RequestId[],
     options: ReplyOptions,
   ) {
+    // No "close" listener: a response the client closed is `destroyed` (see #live()).
     this.#res = res;
-    this.#batch = Array.isArray(requestIds);
-    const ids: readonly RequestId[] = Array.isArray(requestIds) ? requestIds : [requestIds];
-    this.requestId = ids[0] as RequestId;
-    this.#waiting = new Set(ids);
-    this.#finals = [...(options.answered ?? [])];
     this.#o = options;
-    res.once("close", () => {
-      if (this.#res === res) this.#res = undefined;
-    });
+    if (Array.isArray(requestIds)) {
+      this.#batch = true;
+      this.requestId = requestIds[0] as RequestId;
+      this.#waiting = new Set(requestIds);
+      this.#oneWaiting = false;
+      this.#finals = options.answered ? [...options.answered] : undefined;
+    } else {
+      this.#batch = false;
+      this.requestId = requestIds as RequestId;
+      this.#waiting = undefined;
+      this.#oneWaiting = true;
+      this.#finals = undefined;
+    }
+  }
+
+  /** The response, while the client can still receive on it (not ended, not closed). */
+  #live(): ServerResponse | undefined {
+    const res = this.#res;
+    return res !== undefined && !res.writableEnded && !res.destroyed ? res : undefined;
+  }
+
+  #waits(id: RequestId): boolean {
+    return this.#waiting ? this.#waiting.has(id) : this.#oneWaiting && id === this.requestId;
+  }
+
+  /** Stops waiting for request `id`; returns whether it was waited for. */
+  #settle(id: RequestId): boolean {
+    if (this.#waiting) return this.#waiting.delete(id);
+    if (!this.#oneWaiting || id !== this.requestId) return false;
+    this.#oneWaiting = false;
+    return true;
+  }
+
+  /** Requests still waiting for their final response. */
+  get #pending(): number {
+    return this.#waiting ? this.#waiting.size : this.#oneWaiting ? 1 : 0;
   }
 
   #isFinal(message: JSONRPCMessage): boolean {
     if (!("result" in message || "error" in message)) return false;
-    return this.#waiting.has((message as { id: RequestId }).id);
+    return this.#waits((message as { id: RequestId }).id);
   }
 
   get done(): boolean {
     return this.#state === "done";
   }
 
+  /** Whether the answer ended after the client had gone away (it never got the final response). */
+  get lostClient(): boolean {
+    return this.#lost;
+  }
+
   /** Whether the client is still connected to this answer. */
   get connected(): boolean {
-    return this.#res !== undefined && !this.#res.writableEnded;
+    return this.#live() !== undefined;
   }
 
   #enqueue(fn: () => Promise<void> | void): Promise<void> {
@@ -109,7 +150,7 @@ export class Reply {
       this.#o.mode !== "sse" &&
       this.#isFinal(message)
     ) {
-      this.#waiting.delete((message as { id: RequestId }).id);
+      this.#settle((message as { id: RequestId }).id);
       try {
         this.#json(message);
       } catch (err) {
@@ -123,15 +164,16 @@ export class Reply {
   async #send(message: JSONRPCMessage): Promise<void> {
     if (this.#state === "done") return;
     const final = this.#isFinal(message);
-    if (final) this.#waiting.delete((message as { id: RequestId }).id);
+    if (final) this.#settle((message as { id: RequestId }).id);
     if (this.#state === "pending") {
       if (final && this.#o.mode !== "sse") {
         if (!this.#batch) {
           this.#json(message);
           return;
         }
+        this.#finals ??= [];
         this.#finals.push(message);
-        if (this.#waiting.size === 0) this.#json(this.#finals);
+        if (this.#pending === 0) this.#json(this.#finals);
         return;
       }
       if (this.#o.mode === "json") {
@@ -143,23 +185,26 @@ export class Reply {
         return; // notifications cannot be delivered on a JSON answer
       }
       await this.#startSse();
-      for (const earlier of this.#finals.splice(0)) await this.#event(earlier);
+      const earlier = this.#finals ?? [];
+      this.#finals = undefined;
+      for (const m of earlier) await this.#event(m);
     }
     await this.#event(message);
-    if (final && this.#waiting.size === 0) this.#finish();
+    if (final && this.#pending === 0) this.#finish();
   }
 
   async #event(message: JSONRPCMessage): Promise<void> {
     const events = this.#o.events;
     const id = events ? await events.store.storeEvent(events.streamId, message) : undefined;
-    const res = this.#res;
-    if (res && !res.writableEnded) writeEvent(res, id, message);
+    const res = this.#live();
+    if (res) writeEvent(res, id, message);
   }
 
   #json(message: JSONRPCMessage | JSONRPCMessage[]): void {
-    const res = this.#res;
+    const res = this.#live();
     this.#state = "done";
-    if (res && !res.writableEnded) {
+    this.#lost = this.#res?.destroyed === true;
+    if (res) {
       const body = JSON.stringify(message);
       // copied key by key: an object spread here cost as much as the JSON.stringify above
       const headers: Record<string, string | number> = {};
@@ -170,14 +215,19 @@ export class Reply {
       res.writeHead(200, headers);
       res.end(body);
     }
-    this.#o.onDone();
+    this.#done();
+  }
+
+  #done(): void {
+    this.#o.inflight?.delete(this);
+    this.#o.onDone?.();
   }
 
   async #startSse(): Promise<void> {
     this.#state = "sse";
     this.#o.events?.streams?.setStream(this.#o.events.streamId, this);
-    const res = this.#res;
-    if (!res || res.writableEnded) return;
+    const res = this.#live();
+    if (!res) return;
     startSse(res, this.#o.headers);
     this.#stopKeepAlive = keepAlive(res, this.#o.keepAliveMs);
     const events = this.#o.events;
@@ -190,13 +240,15 @@ export class Reply {
   #finish(): void {
     this.#state = "done";
     this.#stopKeepAlive?.();
-    const delivered = this.#res !== undefined && !this.#res.writableEnded;
-    this.#res?.end();
+    const res = this.#live();
+    const delivered = res !== undefined;
+    this.#lost = this.#res?.destroyed === true;
+    res?.end();
     this.#res = undefined;
     const events = this.#o.events;
     // Events are kept for a client that may resume; one that got the final response will not.
     if (events) void events.store.streamDone?.(events.streamId, delivered);
-    this.#o.onDone();
+    this.#done();
   }
 
   /**
@@ -211,7 +263,7 @@ export class Reply {
     void this.#enqueue(async () => {
       if (this.#state === "pending") await this.#startSse();
       this.#stopKeepAlive?.();
-      this.#res?.end();
+      this.#live()?.end();
       this.#res = undefined;
     });
     return true;
@@ -235,7 +287,8 @@ export class Reply {
   /** Answers every request still waiting with a JSON-RPC error (used at the shutdown deadline). */
   async fail(kind: ErrorKind, message: string): Promise<void> {
     const error = toJsonRpcError(new McpForgeError(kind, message));
-    for (const id of [...this.#waiting]) await this.send({ jsonrpc: "2.0", id, error });
+    const ids = this.#waiting ? [...this.#waiting] : this.#oneWaiting ? [this.requestId] : [];
+    for (const id of ids) await this.send({ jsonrpc: "2.0", id, error });
   }
 
   /**
@@ -245,21 +298,21 @@ export class Reply {
    */
   cancel(id: RequestId): Promise<void> {
     return this.#enqueue(() => {
-      if (this.#state === "done" || !this.#waiting.delete(id) || this.#waiting.size > 0) return;
+      if (this.#state === "done" || !this.#settle(id) || this.#pending > 0) return;
       if (this.#state === "sse") {
         this.#finish();
         return;
       }
-      if (this.#finals.length > 0) {
+      if (this.#finals && this.#finals.length > 0) {
         this.#json(this.#finals);
         return;
       }
       this.#state = "done";
-      const res = this.#res;
+      const res = this.#live();
       if (res && !res.headersSent) res.writeHead(202).end();
       else res?.end();
       this.#res = undefined;
-      this.#o.onDone();
+      this.#done();
     });
   }
 
@@ -268,9 +321,10 @@ export class Reply {
     if (this.#state === "done") return;
     this.#state = "done";
     this.#stopKeepAlive?.();
-    if (this.#res && !this.#res.headersSent) this.#res.writeHead(404).end();
-    else this.#res?.end();
+    const res = this.#live();
+    if (res && !res.headersSent) res.writeHead(404).end();
+    else res?.end();
     this.#res = undefined;
-    this.#o.onDone();
+    this.#done();
   }
 }

@@ -7,7 +7,6 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
-import { LazyExtra } from "../protocol/lazy-extra.js";
 import type { Session } from "../protocol/session.js";
 import type { RequestExtra } from "../protocol/types.js";
 import { negotiateVersion } from "../protocol/version.js";
@@ -83,46 +82,109 @@ export async function statelessAnswer(
     prime: false,
     retryMs: c.options.retryMs,
     keepAliveMs: c.options.keepAliveMs,
-    onDone: () => c.inflight.delete(reply),
+    inflight: c.inflight,
     answered: batch?.answered,
   });
   c.inflight.add(reply);
-  // The abort signal is made on first use: most handlers never look at it.
-  const abort = new LazyAbort();
-  res.once("close", () => {
-    if (!reply.done) abort.abort();
-  });
-  const sendNotification = (n: unknown) =>
-    reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
-  const one: OneRequest = { c, req, reply, abort, responseHeaders, sendNotification };
+  // The abort signal, and the watch for the client going away, are made on first use: most
+  // handlers never look at it.
+  const abort = new ClientGoneAbort(res, reply);
   // one request (the common case): no array of promises to wait for
-  if (requests.length === 1) return answerOne(one, requests[0] as JSONRPCRequest);
-  await Promise.all(requests.map((request) => answerOne(one, request)));
+  if (requests.length === 1) {
+    await answerOne(c, req, reply, abort, responseHeaders, requests[0] as JSONRPCRequest);
+    return;
+  }
+  await Promise.all(
+    requests.map((request) => answerOne(c, req, reply, abort, responseHeaders, request)),
+  );
 }
 
-/** What answering each request of one stateless POST shares. */
-interface OneRequest {
-  c: StatelessContext;
-  req: HttpRequest;
-  reply: Reply;
-  abort: LazyAbort;
-  responseHeaders: Record<string, string>;
-  sendNotification: (n: unknown) => Promise<void>;
+/**
+ * A stateless request's abort: fires when the client goes away before its answer is done. It
+ * starts watching the response only when the signal is first asked for; a signal asked for
+ * later starts aborted when the client was already gone by then (or the answer found it gone).
+ */
+class ClientGoneAbort extends LazyAbort {
+  readonly #res: ServerResponse;
+  readonly #reply: Reply;
+  #watching = false;
+
+  constructor(res: ServerResponse, reply: Reply) {
+    super();
+    this.#res = res;
+    this.#reply = reply;
+  }
+
+  override get signal(): AbortSignal {
+    if (!this.#watching) {
+      this.#watching = true;
+      const reply = this.#reply;
+      if (reply.done ? reply.lostClient : this.#res.destroyed) this.abort();
+      else if (!reply.done) {
+        this.#res.once("close", () => {
+          if (!reply.done) this.abort();
+        });
+      }
+    }
+    return super.signal;
+  }
 }
 
-async function answerOne(o: OneRequest, request: JSONRPCRequest): Promise<void> {
-  const { c, req } = o;
-  const extra: RequestExtra = new LazyExtra(o.abort, {
-    requestId: request.id,
-    sessionId: undefined,
-    _meta: request.params?._meta,
-    authInfo: req.auth,
-    requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-    closeSSEStream: undefined,
-    responseHeaders: o.responseHeaders,
-    sendNotification: o.sendNotification,
-    sendRequest: refuseServerRequests,
-  });
+/**
+ * The {@link RequestExtra} of one stateless request: no session, notifications go on the POST's
+ * answer, server-to-client requests are refused. Its signal and `sendNotification` are made on
+ * first read (most handlers use neither).
+ */
+class StatelessExtra implements RequestExtra {
+  readonly #abort: LazyAbort;
+  readonly #reply: Reply;
+  #notify: RequestExtra["sendNotification"] | undefined;
+  readonly requestId: RequestId;
+  readonly sessionId = undefined;
+  readonly _meta: Record<string, unknown> | undefined;
+  readonly authInfo: RequestExtra["authInfo"];
+  readonly requestInfo: RequestExtra["requestInfo"];
+  readonly closeSSEStream = undefined;
+  readonly responseHeaders: Record<string, string>;
+  readonly sendRequest: RequestExtra["sendRequest"] = refuseServerRequests;
+
+  constructor(
+    req: HttpRequest,
+    request: JSONRPCRequest,
+    reply: Reply,
+    abort: LazyAbort,
+    responseHeaders: Record<string, string>,
+  ) {
+    this.#abort = abort;
+    this.#reply = reply;
+    this.requestId = request.id;
+    this._meta = request.params?._meta;
+    this.authInfo = req.auth;
+    this.requestInfo = { headers: req.headers, remoteAddress: req.socket.remoteAddress };
+    this.responseHeaders = responseHeaders;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get sendNotification(): RequestExtra["sendNotification"] {
+    const reply = this.#reply;
+    this.#notify ??= (n) =>
+      reply.send({ jsonrpc: "2.0", ...(n as ServerNotification) } as JSONRPCMessage);
+    return this.#notify;
+  }
+}
+
+async function answerOne(
+  c: StatelessContext,
+  req: HttpRequest,
+  reply: Reply,
+  abort: LazyAbort,
+  responseHeaders: Record<string, string>,
+  request: JSONRPCRequest,
+): Promise<void> {
+  const extra: RequestExtra = new StatelessExtra(req, request, reply, abort, responseHeaders);
   let answer: JSONRPCMessage;
   try {
     const result =
@@ -135,5 +197,5 @@ async function answerOne(o: OneRequest, request: JSONRPCRequest): Promise<void> 
   } catch (err) {
     answer = { jsonrpc: "2.0", id: request.id, error: toJsonRpcError(err) };
   }
-  await o.reply.send(answer);
+  await reply.send(answer);
 }

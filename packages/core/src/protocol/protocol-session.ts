@@ -10,7 +10,6 @@ import type {
 import { McpForgeError } from "../errors/errors.js";
 import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
 import { LazyAbort } from "../utils/lazy-abort.js";
-import { LazyExtra } from "./lazy-extra.js";
 import type {
   DirectProtocol,
   IncomingExtra,
@@ -63,6 +62,11 @@ export class ProtocolSession implements DirectProtocol {
   onclose: (() => void) | undefined;
   readonly #host: ProtocolHost;
   readonly #transport: RequestAwareTransport;
+
+  /** The transport's session id (undefined for transports without sessions). */
+  get sessionId(): string | undefined {
+    return this.#transport.sessionId;
+  }
   #inflight: Map<RequestId, LazyAbort> | undefined;
   #pending: Map<RequestId, Pending> | undefined;
   #nextId = 0;
@@ -127,9 +131,8 @@ export class ProtocolSession implements DirectProtocol {
 
   #reply(message: JSONRPCMessage): void {
     if (this.#closed) return;
-    this.#transport.send(message).catch(() => {
-      // the connection is gone; nothing more can be sent
-    });
+    // the connection is gone when this fails; nothing more can be sent
+    this.#transport.send(message).catch(ignore);
   }
 
   #onRequest(request: JSONRPCRequest, info: IncomingExtra | undefined): void {
@@ -158,38 +161,30 @@ export class ProtocolSession implements DirectProtocol {
     const controller = new LazyAbort();
     this.#inflight ??= new Map();
     this.#inflight.set(id, controller);
-    const extra: RequestExtra = new LazyExtra(controller, {
-      requestId: id,
-      sessionId: this.#transport.sessionId,
-      _meta: (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta,
-      authInfo: info?.authInfo,
-      requestInfo: info?.requestInfo,
-      closeSSEStream: info?.closeSSEStream,
-      responseHeaders: info?.responseHeaders,
-      sendNotification: (n) => this.notify(n, id, controller),
-      sendRequest: <T>(
-        r: { method: string; params?: unknown },
-        schema: ResultSchema,
-        options?: OutgoingRequestOptions,
-      ) =>
-        this.request(r, schema, {
-          signal: controller.signal,
-          ...options,
-          relatedRequestId: id,
-        }) as Promise<T>,
-    });
-    this.#host.dispatch(request, extra).then(
-      (result) => {
-        this.#inflight?.delete(id);
-        if (controller.aborted) return;
-        this.#reply({ jsonrpc: "2.0", id, result: result as Record<string, unknown> });
-      },
-      (err: unknown) => {
-        this.#inflight?.delete(id);
-        if (controller.aborted) return;
-        this.#reply({ jsonrpc: "2.0", id, error: toJsonRpcError(err) });
-      },
+    void this.#answer(
+      request,
+      new SessionRequestExtra(this, request, controller, info),
+      controller,
     );
+  }
+
+  /** Dispatches one request and sends its response (none once it was cancelled). */
+  async #answer(
+    request: JSONRPCRequest,
+    extra: RequestExtra,
+    controller: LazyAbort,
+  ): Promise<void> {
+    const id = request.id;
+    let answer: JSONRPCMessage;
+    try {
+      const result = await this.#host.dispatch(request, extra);
+      answer = { jsonrpc: "2.0", id, result: result as Record<string, unknown> };
+    } catch (err) {
+      answer = { jsonrpc: "2.0", id, error: toJsonRpcError(err) };
+    }
+    this.#inflight?.delete(id);
+    if (controller.aborted) return;
+    this.#reply(answer);
   }
 
   /**
@@ -304,6 +299,75 @@ function wireCallbacks(t: RequestAwareTransport, protocol: DirectProtocol): void
   };
   t.onmessage = (message, extra) => protocol.receive(message, extra);
 }
+
+/**
+ * The {@link RequestExtra} of one request of a session. Its signal and its functions
+ * (`sendNotification`, `sendRequest`, `closeSSEStream`) are made on first read: most handlers use
+ * none of them, and a closure made per request costs more than reading a getter.
+ */
+class SessionRequestExtra implements RequestExtra {
+  readonly #protocol: ProtocolSession;
+  readonly #abort: LazyAbort;
+  readonly #info: IncomingExtra | undefined;
+  #notify: RequestExtra["sendNotification"] | undefined;
+  #request: RequestExtra["sendRequest"] | undefined;
+  readonly requestId: RequestId;
+  readonly sessionId: string | undefined;
+  readonly _meta: Record<string, unknown> | undefined;
+  readonly authInfo: RequestExtra["authInfo"];
+  readonly requestInfo: RequestExtra["requestInfo"];
+  readonly responseHeaders: RequestExtra["responseHeaders"];
+
+  constructor(
+    protocol: ProtocolSession,
+    request: JSONRPCRequest,
+    abort: LazyAbort,
+    info: IncomingExtra | undefined,
+  ) {
+    this.#protocol = protocol;
+    this.#abort = abort;
+    this.#info = info;
+    this.requestId = request.id;
+    this.sessionId = protocol.sessionId;
+    this._meta = (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+    this.authInfo = info?.authInfo;
+    this.requestInfo = info?.requestInfo;
+    this.responseHeaders = info?.responseHeaders;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get closeSSEStream(): RequestExtra["closeSSEStream"] {
+    return this.#info?.closeSSEStream;
+  }
+
+  get sendNotification(): RequestExtra["sendNotification"] {
+    const { requestId } = this;
+    const abort = this.#abort;
+    this.#notify ??= (n) => this.#protocol.notify(n, requestId, abort);
+    return this.#notify;
+  }
+
+  get sendRequest(): RequestExtra["sendRequest"] {
+    const { requestId } = this;
+    const abort = this.#abort;
+    this.#request ??= <T>(
+      r: { method: string; params?: unknown },
+      schema: ResultSchema,
+      options?: OutgoingRequestOptions,
+    ) =>
+      this.#protocol.request(r, schema, {
+        signal: abort.signal,
+        ...options,
+        relatedRequestId: requestId,
+      }) as Promise<T>;
+    return this.#request;
+  }
+}
+
+function ignore(): void {}
 
 function closedError(): McpForgeError {
   return new McpForgeError("connection_closed", "Connection closed");
