@@ -51,4 +51,9 @@ export class LazyExtra implements RequestExtra {
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
+
+  /** Listens for the abort without making the signal. */
+  onAbort(listener: (reason: unknown) => void): () => void {
+    return this.#abort.onAbort(listener);
+  }
 }

@@ -275,8 +275,17 @@ export class Backend {
       this.#progress.set(token, call);
     }
     if (Object.keys(meta).length > 0) out._meta = meta;
-    const signal = call.ctx.signal;
-    const options = { signal, timeoutMs: this.#s.timeoutMs };
+    // the caller's abort, listened to without making its AbortSignal
+    let cancelled = false;
+    const ctx = call.ctx;
+    const options = {
+      timeoutMs: this.#s.timeoutMs,
+      onAbort: (listener: (reason: unknown) => void) =>
+        ctx.onAbort((reason) => {
+          cancelled = true;
+          listener(reason);
+        }),
+    };
     this.#calls.add(call);
     try {
       // through the caller's outgoing wrappers (trace context, headers in `_meta`, …)
@@ -288,7 +297,7 @@ export class Backend {
         name: this.#s.name,
         method,
         timeoutMs: this.#s.timeoutMs,
-        cancelled: signal.aborted,
+        cancelled,
       });
       if (broken && client === this.#client) {
         this.#lastError = (err as Error)?.message ?? String(err);

@@ -15,17 +15,22 @@ interface Pending {
   readonly schema: ResultSchema;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  /** Stops listening for the caller's abort. */
+  stopListening: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Whether the request went out (a cancellation is only sent for one that did). */
+  sent: boolean;
 }
 
 /** Options of {@link CallChannel.request}. */
 export interface ChannelRequestOptions {
   /** Time allowed for the answer (ms); then `notifications/cancelled` and a timeout error. */
   readonly timeoutMs: number;
-  /** Aborting it sends `notifications/cancelled` and rejects with the signal's reason. */
-  readonly signal?: AbortSignal | undefined;
+  /**
+   * Listens for the caller's abort (as `ctx.onAbort()` does; returns the function that stops
+   * listening): it sends `notifications/cancelled` and rejects with the abort's reason.
+   */
+  readonly onAbort?: ((listener: (reason: unknown) => void) => () => void) | undefined;
 }
 
 type Answer = { id: string; result: unknown } | { id: string; error: JSONRPCErrorBody };
@@ -100,9 +105,7 @@ export class CallChannel {
     schema: ResultSchema,
     options: ChannelRequestOptions,
   ): Promise<unknown> {
-    const signal = options.signal;
     if (this.#closed) return Promise.reject(closedError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
     const id = `${ID_PREFIX}${++this.#next}`;
     return new Promise((resolve, reject) => {
       const pending: Pending = {
@@ -110,11 +113,14 @@ export class CallChannel {
         schema,
         resolve,
         reject,
-        signal,
-        onAbort: undefined,
+        stopListening: undefined,
         timer: undefined,
+        sent: false,
       };
       this.#pending.set(id, pending);
+      // an abort that came first rejects at once, and nothing is sent
+      pending.stopListening = options.onAbort?.((reason) => this.#cancel(pending, reason));
+      if (!this.#pending.has(id)) return;
       const timeout = options.timeoutMs;
       pending.timer = setTimeout(
         () =>
@@ -124,10 +130,7 @@ export class CallChannel {
           ),
         timeout,
       );
-      if (signal) {
-        pending.onAbort = () => this.#cancel(pending, signal.reason);
-        signal.addEventListener("abort", pending.onAbort, { once: true });
-      }
+      pending.sent = true;
       const message = { jsonrpc: "2.0", id, method, params } as Message;
       this.#transport.send(message).catch((err: unknown) => {
         if (this.#settle(pending)) reject(err);
@@ -139,7 +142,7 @@ export class CallChannel {
   #settle(pending: Pending): boolean {
     if (!this.#pending.delete(pending.id)) return false;
     clearTimeout(pending.timer);
-    if (pending.onAbort) pending.signal?.removeEventListener("abort", pending.onAbort);
+    pending.stopListening?.();
     return true;
   }
 
@@ -169,7 +172,7 @@ export class CallChannel {
       method: "notifications/cancelled",
       params: { requestId: pending.id, reason: String(reason) },
     } as Message;
-    if (!this.#closed) this.#transport.send(cancelled).catch(() => {});
+    if (pending.sent && !this.#closed) this.#transport.send(cancelled).catch(() => {});
     pending.reject(
       reason instanceof McpError ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)),
     );
