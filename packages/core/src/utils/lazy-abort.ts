@@ -51,7 +51,8 @@ export class LazyAbort {
       listener(this.#reason);
       return () => {};
     }
-    const listeners = (this.#listeners ??= []);
+    this.#listeners ??= [];
+    const listeners = this.#listeners;
     listeners.push(listener);
     return () => {
       const i = listeners.indexOf(listener);

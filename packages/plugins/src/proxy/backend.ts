@@ -253,7 +253,9 @@ export class Backend {
   /**
    * Sends one request for a calling client: its `_meta` goes along (its progress token is
    * replaced by one of ours, and progress is re-sent with the caller's token), its
-   * cancellation is forwarded, and the per-call timeout applies.
+   * cancellation is forwarded, and the per-call timeout applies. It goes on the lean request
+   * path ({@link CallChannel}) of the client's connection, not through the SDK client's
+   * `request()`; the client keeps serving lists, subscriptions and the backend's messages.
    */
   async request(
     call: ForwardedCall,
@@ -263,18 +265,22 @@ export class Backend {
   ): Promise<unknown> {
     const client = this.client();
     const channel = this.#channel as CallChannel;
-    const { _meta, ...rest } = params;
-    const { progressToken, ...meta } = (_meta ?? {}) as Record<string, unknown>;
-    const out: Record<string, unknown> = rest;
-    // Our own token, not the SDK's `onprogress`: the SDK drops a progress notification that
-    // arrives together with the response (it handles notifications a microtask later).
+    // params without `_meta` (most calls) go as they are; they are not changed
+    let out = params;
     let token: string | undefined;
-    if (progressToken !== undefined) {
-      token = `mcpforge-${++this.#nextToken}`;
-      meta.progressToken = token;
-      this.#progress.set(token, call);
+    if (params._meta !== undefined) {
+      const { _meta, ...rest } = params;
+      const { progressToken, ...meta } = (_meta ?? {}) as Record<string, unknown>;
+      out = rest;
+      // Our own token, not the SDK's `onprogress`: the SDK drops a progress notification that
+      // arrives together with the response (it handles notifications a microtask later).
+      if (progressToken !== undefined) {
+        token = `mcpforge-${++this.#nextToken}`;
+        meta.progressToken = token;
+        this.#progress.set(token, call);
+      }
+      if (Object.keys(meta).length > 0) out._meta = meta;
     }
-    if (Object.keys(meta).length > 0) out._meta = meta;
     // the caller's abort, listened to without making its AbortSignal
     let cancelled = false;
     const ctx = call.ctx;
