@@ -54,6 +54,7 @@ interface JSONRPCErrorBody {
  * still goes to the client. Install it after `client.connect(transport)`.
  *
  * @example
+ * const client = new Client({ name: "gateway", version: "1.0.0" });
  * const transport = createClientTransport({ url: "http://127.0.0.1:3001/mcp" });
  * await client.connect(transport);
  * const channel = new CallChannel(transport);
