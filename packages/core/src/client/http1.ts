@@ -424,8 +424,9 @@ export class Http1Pool {
       // reads land in one shared buffer, handed over at once: no chunk allocated per read
       const onread = {
         buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array) => {
+        callback: (n: number, buf: Uint8Array): boolean => {
           c.data((buf as Buffer).subarray(0, n));
+          return true; // keep reading
         },
       };
       c = new Connection(netConnect({ host: hostname, port, onread }), release, true);
