@@ -222,6 +222,54 @@ describe("context", () => {
     expect(aborted).toBe(true);
   });
 
+  it("onAbort: runs once with the client's reason when it cancels; stop() removes a listener", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    const seen: unknown[] = [];
+    let started = false;
+    app.tool("wait", {}, (_a, ctx) => {
+      started = true;
+      const stop = ctx.onAbort(() => seen.push("stopped, never seen"));
+      stop();
+      return new Promise((resolve) => {
+        ctx.onAbort((reason) => {
+          seen.push(reason);
+          resolve("cancelled");
+        });
+      });
+    });
+    const { client } = await connect(app);
+    const controller = new AbortController();
+    const call = client.callTool({ name: "wait", arguments: {} }, undefined, {
+      signal: controller.signal,
+    });
+    await until(() => started);
+    controller.abort("user cancelled");
+    await expect(call).rejects.toThrow();
+    await until(() => seen.length > 0);
+    expect(seen).toEqual(["user cancelled"]);
+  });
+
+  it("onAbort: also fires for a linked signal, and at once when the request already aborted", async () => {
+    const app = createServer({ name: "t", version: "1" });
+    const linked = new AbortController();
+    app.use({
+      onCallTool: (ctx, next) => {
+        ctx.linkSignal(linked.signal);
+        return next();
+      },
+    });
+    app.tool("watch", {}, (_a, ctx) => {
+      const reasons: unknown[] = [];
+      ctx.onAbort((reason) => reasons.push(reason));
+      linked.abort("time is up");
+      ctx.onAbort((reason) => reasons.push(`late: ${String(reason)}`));
+      return { reasons };
+    });
+    const { client } = await connect(app);
+    const r = await client.callTool({ name: "watch", arguments: {} });
+    expect(r.structuredContent).toEqual({ reasons: ["time is up", "late: time is up"] });
+  });
+
   it("linkSignal: ctx.signal also aborts with a linked signal, created only when read", async () => {
     const app = createServer({ name: "t", version: "1" });
     let made = 0;

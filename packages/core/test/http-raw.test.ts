@@ -511,6 +511,30 @@ describe("a stateless client that goes away mid-call", () => {
     expect(JSON.parse(r.body).result.content[0].text).toBe("done");
     expect(seen[2]).toBe("late:false");
   });
+
+  it("calls a ctx.onAbort() listener when the client leaves (no signal read)", async () => {
+    const a = createServer({ name: "gone", version: "1.0.0", logger: silent });
+    const reasons: string[] = [];
+    let release: (() => void) | undefined;
+    const started: (() => void)[] = [];
+    a.tool("listening", {}, async (_args, ctx) => {
+      ctx.onAbort((reason) => reasons.push((reason as Error).name));
+      await new Promise<void>((r) => {
+        release = r;
+        started.shift()?.();
+      });
+      return "done";
+    });
+    const h = await start({ mode: "stateless" }, a);
+    const whenStarted = () => new Promise<void>((r) => started.push(r));
+    const socket = await postAndWait(h.url, call(1, "listening", {}), whenStarted);
+    socket.destroy();
+    await until(() => reasons.length > 0);
+    expect(reasons).toEqual(["AbortError"]);
+    release?.();
+    await until(() => h.handler.inflight === 0);
+    expect(h.handler.inflight).toBe(0);
+  });
 });
 
 describe("routes", () => {

@@ -89,6 +89,53 @@ describe("Http1Pool (the HTTP/1.1 client under HttpClientTransport)", () => {
     pool.close();
   });
 
+  it("keeps the bytes that wait (a partial head, a body not read yet) while other connections read", async () => {
+    // two connections answer in interleaved pieces: each read of one lands in the read buffer
+    // the other's waiting bytes came from
+    const sockets: Socket[] = [];
+    let arrived = 0;
+    let bothArrived: () => void = () => {};
+    const both = new Promise<void>((r) => {
+      bothArrived = r;
+    });
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => {
+        if (++arrived === 2) bothArrived();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const pool = new Http1Pool({ https: false, hostname: "127.0.0.1", port });
+    const pause = () => new Promise((r) => setTimeout(r, 20));
+    const a = pool.request("GET", get("/a"));
+    const b = pool.request("GET", get("/b"));
+    await both;
+    const [sa, sb] = sockets as [Socket, Socket];
+    sa.write("HTTP/1.1 200 OK\r\nContent-Len");
+    await pause();
+    sb.write("HTTP/1.1 201 Created\r\nContent-Length: 6\r\nX-B: bbbb\r\n\r\nbody-b");
+    await pause();
+    sa.write("gth: 11\r\nX-A: aaaa\r\n\r\nbody-");
+    const answerA = await a;
+    sb.write("HTTP/1.1 200 OK\r\nX-Overwrite: zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\r\n\r\n");
+    await pause();
+    sa.write("a-done");
+    const answerB = await b;
+    expect([answerA.status, answerA.headers["x-a"], await answerA.text()]).toEqual([
+      200,
+      "aaaa",
+      "body-a-done",
+    ]);
+    expect([answerB.status, answerB.headers["x-b"], await answerB.text()]).toEqual([
+      201,
+      "bbbb",
+      "body-b",
+    ]);
+    pool.close();
+  });
+
   it("refuses header names and values that could smuggle another header", () => {
     expect(() => checkHeader("authorization", "Bearer x")).not.toThrow();
     expect(() => checkHeader("x", "a\r\nb: c")).toThrow(/invalid value/);

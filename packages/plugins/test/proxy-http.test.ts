@@ -163,3 +163,79 @@ describe("createProxy(): an HTTP backend with sampling and cancellation", () => 
     await eventually(async () => expect((await count()).cancelled).toBe(before + 1));
   });
 });
+
+describe("createProxy(): forwarded calls on the lean request path, an HTTP backend", () => {
+  it("a call over the per-call timeout fails with `timeout`, and the backend is told to cancel", async () => {
+    const c = await chain(FIXTURE_BACKEND, {
+      name: "slow-http",
+      timeoutMs: 400,
+      logger: memoryLogger(),
+    });
+    try {
+      const count = async () =>
+        (
+          (await c.client.callTool({ name: "cancelled_count", arguments: {} }))
+            .structuredContent as { cancelled: number }
+        ).cancelled;
+      const before = await count();
+      const err = (await c.client
+        .callTool({ name: "wait_for_cancel", arguments: {} })
+        .catch((e) => e)) as { code: number; message: string };
+      expect(err.code).toBe(-32008);
+      expect(err.message).toContain('Backend "slow-http" did not answer tools/call within 400 ms');
+      await eventually(async () => expect(await count()).toBe(before + 1));
+      expect(c.proxy.backend.status()).toMatchObject({ state: "connected", inFlight: 0 });
+    } finally {
+      await stop(c);
+    }
+  });
+
+  it("forwarded calls and the client's own list requests share the connection: no answer goes astray", async () => {
+    const c = await chain(DEMO_MAIN, { name: "busy-http", logger: memoryLogger() });
+    try {
+      const calls = Array.from({ length: 30 }, (_, i) =>
+        c.client.callTool({ name: "greet", arguments: { name: `n${i}` } }),
+      );
+      // list requests through the SDK client, on the same connection, while the calls run
+      const refreshes = Array.from({ length: 5 }, () => c.proxy.backend.refresh());
+      const [results] = await Promise.all([Promise.all(calls), Promise.all(refreshes)]);
+      expect(results.map(text).every((t, i) => t.includes(`n${i}`) && !t.includes(`n${i}0`))).toBe(
+        true,
+      );
+      const { tools } = await c.client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["greet", "calculate"]));
+      expect(c.proxy.backend.status()).toMatchObject({ state: "connected", inFlight: 0 });
+    } finally {
+      await stop(c);
+    }
+  });
+
+  it("the backend dying during a call: a clear `unavailable` error at once, then a reconnect", async () => {
+    const c = await chain(FIXTURE_BACKEND, {
+      name: "dying-http",
+      timeoutMs: 20_000,
+      logger: memoryLogger(),
+      reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
+    });
+    try {
+      const port = c.backend.port;
+      const call = c.client
+        .callTool({ name: "sleep", arguments: { ms: 10_000 } })
+        .catch((e) => e) as Promise<{ code: number; message: string }>;
+      await eventually(() => expect(c.proxy.backend.status().inFlight).toBe(1));
+      await c.backend.kill();
+      const err = await call;
+      expect(err.code).toBe(-32010); // not the timeout: the connection failed
+      expect(err.message).toMatch(
+        /Backend "dying-http" is unavailable: the connection failed during tools\/call/,
+      );
+      await eventually(() => expect(c.proxy.backend.status().state).not.toBe("connected"));
+      c.backend = await startHttpChild(tsNode(FIXTURE_BACKEND), port);
+      await eventually(() => expect(c.proxy.backend.status().state).toBe("connected"), 15_000);
+      const ok = await c.client.callTool({ name: "echo", arguments: { text: "back" } });
+      expect(text(ok)).toBe("back");
+    } finally {
+      await stop(c);
+    }
+  });
+});

@@ -10,6 +10,11 @@ import { connect as tlsConnect } from "node:tls";
 
 /** How long a pooled connection may sit idle before it is not reused (servers close them). */
 const IDLE_MS = 4000;
+/**
+ * Where plain TCP connections' reads land (`onread`): one buffer for all of them, since each
+ * read is parsed before the next one can arrive; what must wait is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const CRLF2 = Buffer.from("\r\n\r\n");
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -24,6 +29,24 @@ const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 export function checkHeader(name: string, value: string): void {
   if (!TOKEN.test(name)) throw new Error(`invalid HTTP header name ${JSON.stringify(name)}`);
   if (!VALUE.test(value)) throw new Error(`invalid value for HTTP header ${name}`);
+}
+
+/**
+ * The status code of an answer's status line `HTTP/1.0|1 NNN[ reason]` (`head` up to `eol`),
+ * or -1 when it is not one.
+ */
+function statusOf(head: string, eol: number): number {
+  if (eol < 12 || !head.startsWith("HTTP/1.") || head.charCodeAt(8) !== 32) return -1;
+  const minor = head.charCodeAt(7);
+  if (minor !== 48 && minor !== 49) return -1;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = head.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    status = status * 10 + d;
+  }
+  if (eol > 12 && head.charCodeAt(12) !== 32) return -1;
+  return status;
 }
 
 /**
@@ -61,10 +84,13 @@ export class Http1Answer {
     this.#close = close;
   }
 
-  /** @internal a body chunk from the connection */
+  /**
+   * @internal a body chunk from the connection: a view of its read buffer, valid during the
+   * call only (kept chunks are copied)
+   */
   data(chunk: Buffer): void {
     if (this.#onData) this.#onData(chunk);
-    else this.#chunks.push(chunk);
+    else this.#chunks.push(Buffer.from(chunk));
   }
 
   /** @internal the body ended (with an error if the connection failed first) */
@@ -75,7 +101,11 @@ export class Http1Answer {
     this.#onEnd?.(err);
   }
 
-  /** Streams the body: chunks as they come, then `onEnd` (with an error if it was cut off). */
+  /**
+   * Streams the body: chunks as they come, then `onEnd` (with an error if it was cut off). A
+   * chunk is valid during the `onData` call only (its bytes are reused for the next read):
+   * copy what is kept.
+   */
   read(onData: (chunk: Buffer) => void, onEnd: (err?: Error) => void): void {
     for (const c of this.#chunks) onData(c);
     this.#chunks = [];
@@ -87,9 +117,10 @@ export class Http1Answer {
   /** The whole body as UTF-8 text. */
   text(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
+      const chunks = this.#chunks;
+      this.#chunks = [];
       this.read(
-        (c) => chunks.push(c),
+        (c) => chunks.push(Buffer.from(c)),
         (err) => {
           if (err) reject(err);
           else
@@ -137,11 +168,12 @@ class Connection {
   #reject: ((err: Error) => void) | undefined;
   readonly #done: (c: Connection) => void;
 
-  constructor(socket: Socket, done: (c: Connection) => void) {
+  /** `readsHere`: the socket's reads are handed to {@link Connection.data} by its `onread`. */
+  constructor(socket: Socket, done: (c: Connection) => void, readsHere: boolean) {
     this.socket = socket;
     this.#done = done;
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.#data(chunk));
+    if (!readsHere) socket.on("data", (chunk: Buffer) => this.data(chunk));
     socket.on("error", (err) => this.#fail(err));
     socket.on("close", () => this.#fail(new Error("socket hang up")));
   }
@@ -177,7 +209,8 @@ class Connection {
     this.#done(this);
   }
 
-  #data(chunk: Buffer): void {
+  /** Bytes from the socket: a view of a read buffer that is reused after this call. */
+  data(chunk: Buffer): void {
     let buf = this.#buf ? Buffer.concat([this.#buf, chunk]) : chunk;
     this.#buf = undefined;
     while (buf.length > 0) {
@@ -198,32 +231,41 @@ class Connection {
         return;
       }
     }
-    if (buf.length > 0 && this.#state !== "idle") this.#buf = buf;
+    // what waits for more is copied: the read buffer is reused
+    if (buf.length > 0 && this.#state !== "idle") this.#buf = Buffer.from(buf);
   }
 
   /** Parses a head; false for a 1xx answer (another head follows). */
   #head(head: string): boolean {
-    const lines = head.split("\r\n");
-    const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
-    if (!m) {
+    // the status line, "HTTP/1.x NNN reason", read by hand (no split, no regular expression)
+    let eol = head.indexOf("\r\n");
+    if (eol < 0) eol = head.length;
+    const status = statusOf(head, eol);
+    if (status < 0) {
       this.#fail(
-        new Error(`not an HTTP/1.1 answer: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`),
+        new Error(`not an HTTP/1.1 answer: ${JSON.stringify(head.slice(0, Math.min(eol, 80)))}`),
       );
       return false;
     }
-    const status = Number(m[2]);
     if (status >= 100 && status < 200) return false;
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const colon = line.indexOf(":");
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    for (let at = eol + 2; at < head.length; ) {
+      let next = head.indexOf("\r\n", at);
+      if (next < 0) next = head.length;
+      const colon = head.indexOf(":", at);
+      if (colon > at && colon < next) {
+        const name = head.slice(at, colon).trim().toLowerCase();
+        const value = head.slice(colon + 1, next).trim();
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+      }
+      at = next + 2;
     }
     const connection = (headers.connection ?? "").toLowerCase();
-    if (m[1] === "0" ? !connection.includes("keep-alive") : connection.includes("close")) {
+    if (
+      head.charCodeAt(7) === 48 /* HTTP/1.0 */
+        ? !connection.includes("keep-alive")
+        : connection.includes("close")
+    ) {
       this.reusable = false;
     }
     const te = (headers["transfer-encoding"] ?? "").toLowerCase();
@@ -243,7 +285,7 @@ class Connection {
       this.reusable = false;
     }
     this.#atSize = true;
-    const answer = new Http1Answer(status, m[3] ?? "", headers, () => {
+    const answer = new Http1Answer(status, eol > 13 ? head.slice(13, eol) : "", headers, () => {
       this.reusable = false;
       this.socket.destroy();
     });
@@ -368,10 +410,27 @@ export class Http1Pool {
       this.#all.delete(c);
     }
     const { https, hostname, port } = this.#target;
-    const socket = https
-      ? tlsConnect({ host: hostname, port, servername: hostname, ALPNProtocols: ["http/1.1"] })
-      : netConnect({ host: hostname, port });
-    const c = new Connection(socket, (done) => this.#release(done));
+    const release = (done: Connection) => this.#release(done);
+    let c: Connection;
+    if (https) {
+      const socket = tlsConnect({
+        host: hostname,
+        port,
+        servername: hostname,
+        ALPNProtocols: ["http/1.1"],
+      });
+      c = new Connection(socket, release, false);
+    } else {
+      // reads land in one shared buffer, handed over at once: no chunk allocated per read
+      const onread = {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          c.data((buf as Buffer).subarray(0, n));
+          return true; // keep reading
+        },
+      };
+      c = new Connection(netConnect({ host: hostname, port, onread }), release, true);
+    }
     this.#all.add(c);
     return c;
   }

@@ -116,17 +116,25 @@ class ClientGoneAbort extends LazyAbort {
   }
 
   override get signal(): AbortSignal {
-    if (!this.#watching) {
-      this.#watching = true;
-      const reply = this.#reply;
-      if (reply.done ? reply.lostClient : this.#res.destroyed) this.abort();
-      else if (!reply.done) {
-        this.#res.once("close", () => {
-          if (!reply.done) this.abort();
-        });
-      }
-    }
+    this.#watch();
     return super.signal;
+  }
+
+  override onAbort(listener: (reason: unknown) => void): () => void {
+    this.#watch();
+    return super.onAbort(listener);
+  }
+
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    const reply = this.#reply;
+    if (reply.done ? reply.lostClient : this.#res.destroyed) this.abort();
+    else if (!reply.done) {
+      this.#res.once("close", () => {
+        if (!reply.done) this.abort();
+      });
+    }
   }
 }
 
@@ -166,6 +174,11 @@ class StatelessExtra implements RequestExtra {
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /** Listens for the abort without making the signal. */
+  onAbort(listener: (reason: unknown) => void): () => void {
+    return this.#abort.onAbort(listener);
   }
 
   get sendNotification(): RequestExtra["sendNotification"] {

@@ -339,6 +339,11 @@ class SessionRequestExtra implements RequestExtra {
     return this.#abort.signal;
   }
 
+  /** Listens for the abort without making the signal. */
+  onAbort(listener: (reason: unknown) => void): () => void {
+    return this.#abort.onAbort(listener);
+  }
+
   get closeSSEStream(): RequestExtra["closeSSEStream"] {
     return this.#info?.closeSSEStream;
   }

@@ -59,6 +59,12 @@ export interface RequestExtra {
     schema: ResultSchema,
     options?: OutgoingRequestOptions,
   ): Promise<T>;
+  /**
+   * Calls `listener` with the reason when `signal` aborts (at once if it has), without making
+   * the signal when it is made lazily; returns the function that stops listening. Optional:
+   * without it, listen on `signal`.
+   */
+  onAbort?(listener: (reason: unknown) => void): () => void;
 }
 
 /** What the protocol layer needs from the app. */

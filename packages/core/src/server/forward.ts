@@ -90,6 +90,10 @@ class ForwardedExtra implements RequestExtra {
   get signal(): AbortSignal {
     return this.#ctx.signal;
   }
+
+  onAbort(listener: (reason: unknown) => void): () => void {
+    return this.#ctx.onAbort(listener);
+  }
 }
 
 /**

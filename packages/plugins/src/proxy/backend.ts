@@ -14,13 +14,13 @@ import {
   LoggingMessageNotificationSchema,
   ProgressNotificationSchema,
   PromptListChangedNotificationSchema,
-  type RequestOptions,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
   type ServerCapabilities,
   StdioClientTransport,
   ToolListChangedNotificationSchema,
 } from "@mcpforge/core/client";
+import { CallChannel } from "./call-channel.js";
 import { classifyFailure } from "./errors.js";
 
 /** Where the backend connection is. */
@@ -99,6 +99,8 @@ type CallerCapability = "sampling" | "elicitation" | "roots";
 export class Backend {
   readonly #s: BackendSettings;
   #client: Client | undefined;
+  /** The lean request path for forwarded calls, on the client's connection. */
+  #channel: CallChannel | undefined;
   #state: BackendState = "idle";
   #attempts = 0;
   #lastError: string | undefined;
@@ -161,15 +163,18 @@ export class Backend {
     try {
       await client.connect(transport, { timeout: this.#s.connectTimeoutMs });
       if (this.#state === "closed") throw new Error("the proxy was closed while connecting");
+      const channel = new CallChannel(transport);
       this.#pid =
         transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
       if (client.getServerCapabilities()?.logging) {
         await client.setLoggingLevel("debug").catch(() => {});
       }
       this.#client = client;
+      this.#channel = channel;
       await this.#s.onConnected(client);
     } catch (err) {
       this.#client = undefined;
+      this.#channel = undefined;
       client.onclose = undefined;
       await client.close().catch(() => {});
       throw err;
@@ -183,6 +188,7 @@ export class Backend {
   #dropped(client: Client): void {
     if (client !== this.#client) return;
     this.#client = undefined;
+    this.#channel = undefined;
     if (this.#state === "closed") return;
     this.#lastError ??= "the connection closed";
     this.#s.logger.warn(`backend "${this.#s.name}" disconnected; reconnecting`, {
@@ -226,6 +232,10 @@ export class Backend {
   /** The connected client, or an `unavailable` error for the caller. */
   client(): Client {
     if (this.#client && this.#state === "connected") return this.#client;
+    throw this.#unavailable();
+  }
+
+  #unavailable(): McpForgeError {
     const why =
       this.#state === "closed"
         ? "the proxy is closed"
@@ -234,7 +244,7 @@ export class Backend {
           : this.#state === "reconnecting"
             ? `reconnecting (attempt ${this.#attempts + 1})`
             : "not connected yet";
-    throw new McpForgeError(
+    return new McpForgeError(
       "unavailable",
       `Backend "${this.#s.name}" is unavailable: ${why}; retry later`,
     );
@@ -243,7 +253,9 @@ export class Backend {
   /**
    * Sends one request for a calling client: its `_meta` goes along (its progress token is
    * replaced by one of ours, and progress is re-sent with the caller's token), its
-   * cancellation is forwarded, and the per-call timeout applies.
+   * cancellation is forwarded, and the per-call timeout applies. It goes on the lean request
+   * path ({@link CallChannel}) of the client's connection, not through the SDK client's
+   * `request()`; the client keeps serving lists, subscriptions and the backend's messages.
    */
   async request(
     call: ForwardedCall,
@@ -252,32 +264,46 @@ export class Backend {
     schema: ResultSchema,
   ): Promise<unknown> {
     const client = this.client();
-    const { _meta, ...rest } = params;
-    const { progressToken, ...meta } = (_meta ?? {}) as Record<string, unknown>;
-    const out: Record<string, unknown> = rest;
-    // Our own token, not the SDK's `onprogress`: the SDK drops a progress notification that
-    // arrives together with the response (it handles notifications a microtask later).
+    const channel = this.#channel as CallChannel;
+    // params without `_meta` (most calls) go as they are; they are not changed
+    let out = params;
     let token: string | undefined;
-    if (progressToken !== undefined) {
-      token = `mcpforge-${++this.#nextToken}`;
-      meta.progressToken = token;
-      this.#progress.set(token, call);
+    if (params._meta !== undefined) {
+      const { _meta, ...rest } = params;
+      const { progressToken, ...meta } = (_meta ?? {}) as Record<string, unknown>;
+      out = rest;
+      // Our own token, not the SDK's `onprogress`: the SDK drops a progress notification that
+      // arrives together with the response (it handles notifications a microtask later).
+      if (progressToken !== undefined) {
+        token = `mcpforge-${++this.#nextToken}`;
+        meta.progressToken = token;
+        this.#progress.set(token, call);
+      }
+      if (Object.keys(meta).length > 0) out._meta = meta;
     }
-    if (Object.keys(meta).length > 0) out._meta = meta;
-    const signal = call.ctx.signal;
-    const options: RequestOptions = { signal, timeout: this.#s.timeoutMs };
+    // the caller's abort, listened to without making its AbortSignal
+    let cancelled = false;
+    const ctx = call.ctx;
+    const options = {
+      timeoutMs: this.#s.timeoutMs,
+      onAbort: (listener: (reason: unknown) => void) =>
+        ctx.onAbort((reason) => {
+          cancelled = true;
+          listener(reason);
+        }),
+    };
     this.#calls.add(call);
     try {
       // through the caller's outgoing wrappers (trace context, headers in `_meta`, …)
       return await call.ctx.outgoing({ method, params: out }, (r) =>
-        client.request(r as never, schema as never, options),
+        channel.request(r.method, r.params, schema, options),
       );
     } catch (err) {
       const { error, broken } = classifyFailure(err, {
         name: this.#s.name,
         method,
         timeoutMs: this.#s.timeoutMs,
-        cancelled: signal.aborted,
+        cancelled,
       });
       if (broken && client === this.#client) {
         this.#lastError = (err as Error)?.message ?? String(err);
@@ -296,6 +322,7 @@ export class Backend {
     if (this.#timer) clearTimeout(this.#timer);
     const client = this.#client;
     this.#client = undefined;
+    this.#channel = undefined;
     await client?.close().catch(() => {});
   }
 
