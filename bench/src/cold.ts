@@ -84,6 +84,7 @@ export async function prepareColdStart(ref: string | undefined): Promise<ColdSet
     ...Object.values(COLD_ENTRIES.stdio),
     ...Object.values(COLD_ENTRIES.http),
     "tools",
+    "floor-answer",
   ];
   for (const side of compiled) {
     const file = join(BENCH_DIR, "src", "entries", `${side}.ts`);

@@ -10,10 +10,23 @@ import {
   type Context,
   createServer,
   isMcpForgeError,
+  type McpForgeApp,
   McpForgeError,
   type OutgoingWrapper,
 } from "../src/index.js";
 import { connect, until } from "./helpers.js";
+
+/** Calls the `wait` tool, then cancels the call from the client once `started()` is true. */
+async function cancelOnceStarted(app: McpForgeApp, started: () => boolean): Promise<void> {
+  const { client } = await connect(app);
+  const controller = new AbortController();
+  const call = client.callTool({ name: "wait", arguments: {} }, undefined, {
+    signal: controller.signal,
+  });
+  await until(started);
+  controller.abort("user cancelled");
+  await expect(call).rejects.toThrow();
+}
 
 describe("context", () => {
   it("sends log and progress notifications in order, echoing the progress token", async () => {
@@ -210,14 +223,7 @@ describe("context", () => {
         });
       });
     });
-    const { client } = await connect(app);
-    const controller = new AbortController();
-    const call = client.callTool({ name: "wait", arguments: {} }, undefined, {
-      signal: controller.signal,
-    });
-    await until(() => started);
-    controller.abort("user cancelled");
-    await expect(call).rejects.toThrow();
+    await cancelOnceStarted(app, () => started);
     await until(() => aborted);
     expect(aborted).toBe(true);
   });
@@ -237,14 +243,7 @@ describe("context", () => {
         });
       });
     });
-    const { client } = await connect(app);
-    const controller = new AbortController();
-    const call = client.callTool({ name: "wait", arguments: {} }, undefined, {
-      signal: controller.signal,
-    });
-    await until(() => started);
-    controller.abort("user cancelled");
-    await expect(call).rejects.toThrow();
+    await cancelOnceStarted(app, () => started);
     await until(() => seen.length > 0);
     expect(seen).toEqual(["user cancelled"]);
   });

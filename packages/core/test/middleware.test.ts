@@ -120,19 +120,24 @@ function silent() {
   return { debug: noop, info: noop, warn: noop, error: noop };
 }
 
+/** A quiet app whose outermost middleware records `becomesToolError` of every failure, by tool. */
+function recordingToolErrors() {
+  const app = createServer({ name: "t", version: "1", logger: silent() });
+  const seen: Record<string, boolean> = {};
+  app.use(async (ctx, next) => {
+    try {
+      return await next();
+    } catch (err) {
+      seen[String(ctx.params.name ?? ctx.method)] = becomesToolError(ctx, err);
+      throw err;
+    }
+  });
+  return { app, seen };
+}
+
 describe("becomesToolError", () => {
   it("tells middleware which thrown failures reach the client as isError results", async () => {
-    const logger = { debug() {}, info() {}, warn() {}, error() {} };
-    const app = createServer({ name: "t", version: "1", logger });
-    const seen: Record<string, boolean> = {};
-    app.use(async (ctx, next) => {
-      try {
-        return await next();
-      } catch (err) {
-        seen[String(ctx.params.name ?? ctx.method)] = becomesToolError(ctx, err);
-        throw err;
-      }
-    });
+    const { app, seen } = recordingToolErrors();
     app.use({
       onCallTool: (ctx, next) => {
         if (ctx.params.name === "guarded") throw new McpForgeError("forbidden", "no");
@@ -160,17 +165,7 @@ describe("becomesToolError", () => {
 
 describe("tool results that are not native promises", () => {
   it("awaits a handler's thenable (its value, or its failure as an isError result); a plain value needs no await", async () => {
-    const logger = { debug() {}, info() {}, warn() {}, error() {} };
-    const app = createServer({ name: "t", version: "1", logger });
-    const seen: Record<string, boolean> = {};
-    app.use(async (ctx, next) => {
-      try {
-        return await next();
-      } catch (err) {
-        seen[String(ctx.params.name)] = becomesToolError(ctx, err);
-        throw err;
-      }
-    });
+    const { app, seen } = recordingToolErrors();
     const thenable = (settle: (ok: (v: string) => void, fail: (e: Error) => void) => void) => ({
       // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point here
       then(ok: (v: string) => void, fail: (e: Error) => void) {

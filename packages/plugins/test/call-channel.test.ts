@@ -29,6 +29,19 @@ async function connectChannel(target: ClientTarget) {
   return { client, transport, channel, sent, errors };
 }
 
+/** Runs `fn` with a connected channel, then closes the client. */
+async function withChannel(
+  target: ClientTarget,
+  fn: (c: Awaited<ReturnType<typeof connectChannel>>) => Promise<void>,
+): Promise<void> {
+  const c = await connectChannel(target);
+  try {
+    await fn(c);
+  } finally {
+    await c.client.close();
+  }
+}
+
 const text = (r: unknown) =>
   ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
 const echo = (channel: CallChannel, value: string, timeoutMs = 10_000) =>
@@ -50,8 +63,7 @@ describe("CallChannel: forwarded requests beside an SDK client on one connection
   afterAll(() => backend?.kill());
 
   it("its ids never meet the client's: interleaved requests each get their own answer", async () => {
-    const c = await connectChannel({ url: backend.url });
-    try {
+    await withChannel({ url: backend.url }, async (c) => {
       const work: Promise<unknown>[] = [];
       for (let i = 0; i < 20; i++) {
         work.push(echo(c.channel, `call ${i}`), c.client.listTools());
@@ -72,14 +84,11 @@ describe("CallChannel: forwarded requests beside an SDK client on one connection
       expect(theirs.every((id) => typeof id === "number")).toBe(true);
       expect(c.errors).toEqual([]); // no answer reached the client that it did not ask for
       expect(c.channel.size).toBe(0);
-    } finally {
-      await c.client.close();
-    }
+    });
   });
 
   it("a JSON-RPC error answer rejects with the SDK's McpError; a result failing the schema rejects", async () => {
-    const c = await connectChannel({ url: backend.url });
-    try {
+    await withChannel({ url: backend.url }, async (c) => {
       const missing = await c.channel
         .request("prompts/get", { name: "nope" }, CallToolResultSchema, { timeoutMs: 10_000 })
         .catch((e) => e);
@@ -90,14 +99,11 @@ describe("CallChannel: forwarded requests beside an SDK client on one connection
         .catch((e) => e);
       expect(wrongShape).toBeInstanceOf(Error);
       expect(c.channel.size).toBe(0);
-    } finally {
-      await c.client.close();
-    }
+    });
   });
 
   it("the timeout and an abort send notifications/cancelled and reject", async () => {
-    const c = await connectChannel({ url: backend.url });
-    try {
+    await withChannel({ url: backend.url }, async (c) => {
       const timedOut = await c.channel
         .request("tools/call", { name: "wait_for_cancel", arguments: {} }, CallToolResultSchema, {
           timeoutMs: 200,
@@ -154,9 +160,7 @@ describe("CallChannel: forwarded requests beside an SDK client on one connection
       expect(
         (count as { structuredContent: { cancelled: number } }).structuredContent.cancelled,
       ).toBeGreaterThanOrEqual(2);
-    } finally {
-      await c.client.close();
-    }
+    });
   });
 
   it("the connection closing rejects what is pending with ConnectionClosed, and what comes after", async () => {
