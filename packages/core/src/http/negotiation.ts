@@ -31,14 +31,8 @@ function acceptsIn(accept: string, type: string): boolean {
   return accept.includes(`${type.split("/")[0]}/*`);
 }
 
-/** Whether a lower-cased `Content-Type` value is `application/json`, parameters allowed. */
-function isJsonType(type: string): boolean {
-  if (!type.startsWith("application/json")) return false;
-  // what /^application\/json\s*(;|$)/ accepts: optional whitespace, then `;` or the end
-  let i = 16;
-  while (i < type.length && /\s/.test(type.charAt(i))) i++;
-  return i === type.length || type.charCodeAt(i) === 59;
-}
+/** A lower-cased `Content-Type` of JSON, parameters allowed. */
+const JSON_TYPE = /^application\/json\s*(;|$)/;
 
 /**
  * Checks what a POST must carry: `Accept` listing JSON and SSE (406), a JSON body (415) and
@@ -60,7 +54,7 @@ export function postHeadersOk(req: IncomingMessage, res: ServerResponse): boolea
     return false;
   }
   const type = (header(req, "content-type") ?? "").toLowerCase();
-  if (!isJsonType(type)) {
+  if (!JSON_TYPE.test(type)) {
     httpError(
       res,
       415,

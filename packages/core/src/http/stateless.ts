@@ -7,6 +7,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
+import { AbortableExtra } from "../protocol/abortable-extra.js";
 import type { Session } from "../protocol/session.js";
 import type { RequestExtra } from "../protocol/types.js";
 import { negotiateVersion } from "../protocol/version.js";
@@ -143,8 +144,7 @@ class ClientGoneAbort extends LazyAbort {
  * answer, server-to-client requests are refused. Its signal and `sendNotification` are made on
  * first read (most handlers use neither).
  */
-class StatelessExtra implements RequestExtra {
-  readonly #abort: LazyAbort;
+class StatelessExtra extends AbortableExtra implements RequestExtra {
   readonly #reply: Reply;
   #notify: RequestExtra["sendNotification"] | undefined;
   readonly requestId: RequestId;
@@ -163,22 +163,13 @@ class StatelessExtra implements RequestExtra {
     abort: LazyAbort,
     responseHeaders: Record<string, string>,
   ) {
-    this.#abort = abort;
+    super(abort);
     this.#reply = reply;
     this.requestId = request.id;
     this._meta = request.params?._meta;
     this.authInfo = req.auth;
     this.requestInfo = { headers: req.headers, remoteAddress: req.socket.remoteAddress };
     this.responseHeaders = responseHeaders;
-  }
-
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  /** Listens for the abort without making the signal. */
-  onAbort(listener: (reason: unknown) => void): () => void {
-    return this.#abort.onAbort(listener);
   }
 
   get sendNotification(): RequestExtra["sendNotification"] {

@@ -10,6 +10,7 @@ import type {
 import { McpForgeError } from "../errors/errors.js";
 import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
 import { LazyAbort } from "../utils/lazy-abort.js";
+import { AbortableExtra } from "./abortable-extra.js";
 import type {
   DirectProtocol,
   IncomingExtra,
@@ -62,11 +63,6 @@ export class ProtocolSession implements DirectProtocol {
   onclose: (() => void) | undefined;
   readonly #host: ProtocolHost;
   readonly #transport: RequestAwareTransport;
-
-  /** The transport's session id (undefined for transports without sessions). */
-  get sessionId(): string | undefined {
-    return this.#transport.sessionId;
-  }
   #inflight: Map<RequestId, LazyAbort> | undefined;
   #pending: Map<RequestId, Pending> | undefined;
   #nextId = 0;
@@ -127,6 +123,11 @@ export class ProtocolSession implements DirectProtocol {
       }
     }
     this.#host.notification(n);
+  }
+
+  /** The transport's session id (undefined for transports without sessions). */
+  get sessionId(): string | undefined {
+    return this.#transport.sessionId;
   }
 
   #reply(message: JSONRPCMessage): void {
@@ -305,9 +306,8 @@ function wireCallbacks(t: RequestAwareTransport, protocol: DirectProtocol): void
  * (`sendNotification`, `sendRequest`, `closeSSEStream`) are made on first read: most handlers use
  * none of them, and a closure made per request costs more than reading a getter.
  */
-class SessionRequestExtra implements RequestExtra {
+class SessionRequestExtra extends AbortableExtra implements RequestExtra {
   readonly #protocol: ProtocolSession;
-  readonly #abort: LazyAbort;
   readonly #info: IncomingExtra | undefined;
   #notify: RequestExtra["sendNotification"] | undefined;
   #request: RequestExtra["sendRequest"] | undefined;
@@ -324,8 +324,8 @@ class SessionRequestExtra implements RequestExtra {
     abort: LazyAbort,
     info: IncomingExtra | undefined,
   ) {
+    super(abort);
     this.#protocol = protocol;
-    this.#abort = abort;
     this.#info = info;
     this.requestId = request.id;
     this.sessionId = protocol.sessionId;
@@ -335,29 +335,20 @@ class SessionRequestExtra implements RequestExtra {
     this.responseHeaders = info?.responseHeaders;
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  /** Listens for the abort without making the signal. */
-  onAbort(listener: (reason: unknown) => void): () => void {
-    return this.#abort.onAbort(listener);
-  }
-
   get closeSSEStream(): RequestExtra["closeSSEStream"] {
     return this.#info?.closeSSEStream;
   }
 
   get sendNotification(): RequestExtra["sendNotification"] {
     const { requestId } = this;
-    const abort = this.#abort;
+    const abort = this.lazyAbort;
     this.#notify ??= (n) => this.#protocol.notify(n, requestId, abort);
     return this.#notify;
   }
 
   get sendRequest(): RequestExtra["sendRequest"] {
     const { requestId } = this;
-    const abort = this.#abort;
+    const abort = this.lazyAbort;
     this.#request ??= <T>(
       r: { method: string; params?: unknown },
       schema: ResultSchema,

@@ -46,8 +46,8 @@ export interface LoggingOptions {
    * when the app closes, and synchronously when the process exits — `process.exit()`, an
    * uncaught exception, a signal handled by `app.run()` or `listen({ handleSignals: true })`.
    * Only a signal that ends the process unhandled (`SIGKILL`, or a `SIGTERM` nothing handles)
-   * can drop the lines of the turn it lands in; `sync: true` rules that out, at a few µs of CPU more per line. Ignored for a
-   * stream `destination` and a given `logger`.
+   * can drop the lines of the turn it lands in; `sync: true` rules that out, at a few µs of
+   * CPU more per line. Ignored for a stream `destination` and a given `logger`.
    */
   sync?: boolean;
 }

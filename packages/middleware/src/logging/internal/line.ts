@@ -43,8 +43,6 @@ export function lineWriter(
   pino: { readonly symbols: unknown },
   logger: Logger,
   msg: string,
-  /** Writes a finished line instead of the logger's stream (default: the stream's `write`). */
-  output?: (line: string) => void,
 ): (level: Level, fields: Record<string, unknown>) => void {
   const sym = pino.symbols as PinoSymbols;
   const raw = logger as unknown as Record<symbol, unknown>;
@@ -79,7 +77,6 @@ export function lineWriter(
     // `{"a":1,"b":2}` → `,"a":1,"b":2` (an empty object adds nothing)
     const body = json.length > 2 ? `,${json.slice(1, -1)}` : "";
     const line = `${prefix}${time()}${chindings}${body}${msgPart}${end}`;
-    if (output) output(line);
-    else stream.write(line);
+    stream.write(line);
   };
 }
