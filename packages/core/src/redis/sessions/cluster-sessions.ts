@@ -130,7 +130,7 @@ export class ClusterSessions implements AttachedSessions {
       return;
     }
     const request = message as JSONRPCRequest;
-    if (replica.transport.replies.has(request.id)) {
+    if (replica.transport.hasReply(request.id)) {
       return httpError(
         res,
         400,
@@ -158,12 +158,12 @@ export class ClusterSessions implements AttachedSessions {
       inflight: this.#inflight,
       onDone: () => {
         this.#streams.release(streamId);
-        if (r.transport.replies.get(request.id) === reply) r.transport.replies.delete(request.id);
+        r.transport.deleteReply(request.id, reply);
         r.lastSeen = Date.now();
       },
     });
     this.#inflight.add(reply);
-    r.transport.replies.set(request.id, reply);
+    r.transport.setReply(request.id, reply);
     r.transport.deliver(request, {
       ...extra,
       responseHeaders: headers,

@@ -16,7 +16,7 @@ import { parseField, type RecordFields, type SessionRecords } from "./records.js
  *
  * @example
  * declare const replica: Replica;
- * const running = replica.transport.replies.size; // requests of the session running here
+ * const running = replica.transport.replyCount; // requests of the session running here
  */
 export interface Replica {
   readonly id: string;
@@ -179,7 +179,7 @@ export class Replicas {
   reap(now: number, idleMs: number): number {
     let freed = 0;
     for (const r of [...this.#replicas.values()]) {
-      if (r.transport.replies.size > 0 || now - r.lastSeen < idleMs) continue;
+      if (r.transport.replyCount > 0 || now - r.lastSeen < idleMs) continue;
       freed++;
       void r.transport.close();
     }

@@ -175,7 +175,7 @@ export class ClusterRouter {
         const transport = this.#local.transportOf(fields.s);
         const n = JSON.parse(fields.m) as { params?: { requestId?: RequestId } };
         const rid = n.params?.requestId;
-        if (transport && rid !== undefined && transport.replies.has(rid)) {
+        if (transport && rid !== undefined && transport.hasReply(rid)) {
           transport.deliver(n as JSONRPCMessage, {});
         }
       } else if (fields.t === "n" && fields.m) {
