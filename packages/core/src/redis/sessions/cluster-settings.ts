@@ -8,7 +8,11 @@ import type { SessionStore } from "./store.js";
  * import { redisConnection } from "@mcpforge/core/redis";
  * import { StreamReader } from "./reader.js";
  * import { SessionStore } from "./store.js";
- * const conn = redisConnection({ url: "redis://127.0.0.1:6379", owner: "example" });
+ * const conn = redisConnection({
+ *   url: "redis://127.0.0.1:6379",
+ *   owner: "example",
+ *   connectTimeoutMs: 2000,
+ * });
  * const settings: ClusterSettings = {
  *   store: new SessionStore(conn, "mcpforge:sessions:", 1000),
  *   reader: new StreamReader(conn, 1000, console.error),

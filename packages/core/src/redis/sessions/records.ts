@@ -56,7 +56,11 @@ const END =
  * @example
  * import { redisConnection } from "@mcpforge/core/redis";
  * import { SessionStore } from "./store.js";
- * const conn = redisConnection({ url: "redis://127.0.0.1:6379", owner: "example" });
+ * const conn = redisConnection({
+ *   url: "redis://127.0.0.1:6379",
+ *   owner: "example",
+ *   connectTimeoutMs: 2000,
+ * });
  * const records = new SessionRecords(new SessionStore(conn, "mcpforge:sessions:", 1000));
  * const fields = { p: "hash", v: "2025-11-25", r: "1", ll: "", sub: "[]", st: "[]" };
  * if (await records.open("session-id", fields, 300_000, 1000)) {

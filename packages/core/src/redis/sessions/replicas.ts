@@ -37,11 +37,13 @@ export interface Replica {
  * What {@link Replicas} are built from.
  *
  * @example
+ * import type { HttpHost } from "../../http/types.js";
  * import type { EventStreams } from "./event-streams.js";
  * import type { SessionRecords } from "./records.js";
+ * declare const host: HttpHost;
  * declare const records: SessionRecords;
  * declare const streams: EventStreams;
- * const parts: ReplicaParts = { host: app, records, streams, instance: "a1", logger };
+ * const parts: ReplicaParts = { host, records, streams, instance: "a1", logger };
  */
 export interface ReplicaParts {
   /** Connects a session's transport (builds its protocol layer and `Session`). */
