@@ -8,7 +8,16 @@ import type { Reply } from "../../http/reply.js";
 import type { IncomingExtra, RequestAwareTransport } from "../../protocol/types.js";
 import { LazyMap } from "../../utils/lazy-map.js";
 
-/** What a {@link ClusterTransport} needs from the instance that serves it. */
+/**
+ * What a {@link ClusterTransport} needs from the instance that serves it.
+ *
+ * @example
+ * const link: ClusterLink = {
+ *   instance: "a1",
+ *   save: async (sessionId) => console.error(`save ${sessionId}`),
+ *   toStandalone: async (sessionId, message) => console.error(sessionId, message),
+ * };
+ */
 export interface ClusterLink {
   /** This instance's id: prefixes the ids of server-to-client requests so answers find their way back. */
   readonly instance: string;
