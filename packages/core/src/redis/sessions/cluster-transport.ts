@@ -69,11 +69,6 @@ export class ClusterTransport implements RequestAwareTransport {
     return this.#replies.size;
   }
 
-  /** The open answer of request `id`. */
-  reply(id: RequestId): Reply | undefined {
-    return this.#replies.get(id);
-  }
-
   /** Whether request `id` is in flight here. */
   hasReply(id: RequestId): boolean {
     return this.#replies.has(id);
@@ -120,7 +115,7 @@ export class ClusterTransport implements RequestAwareTransport {
     }
     const related = options?.relatedRequestId;
     if (related !== undefined) {
-      const reply = this.reply(related);
+      const reply = this.#replies.get(related);
       if (reply) {
         await reply.send(out);
         return;
