@@ -11,6 +11,7 @@ import {
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import type { HttpServerHandle } from "../../src/index.js";
+import { INIT } from "../http-helpers.js";
 import { startCluster, type Trace } from "./cluster-app.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -235,16 +236,7 @@ export function postRpc(
 
 /** Opens a session on `url` with a raw `initialize` (2025-11-25); returns its id. */
 export async function openRawSession(url: string): Promise<string> {
-  const init = await postRpc(url, {
-    jsonrpc: "2.0",
-    id: 0,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-11-25",
-      capabilities: {},
-      clientInfo: { name: "raw", version: "1" },
-    },
-  });
+  const init = await postRpc(url, INIT);
   const session = init.headers.get("mcp-session-id") as string;
   await init.text();
   return session;
