@@ -1,5 +1,10 @@
 import * as z from "zod";
-import { createServer, type HttpServerHandle, type McpForgeApp } from "../../src/index.js";
+import {
+  createServer,
+  type HttpServerHandle,
+  type ListenOptions,
+  type McpForgeApp,
+} from "../../src/index.js";
 import { redisSessions } from "../../src/redis/index.js";
 
 /** Events the instances of one test process record (handlers aborted, where calls ran). */
@@ -67,17 +72,19 @@ export function clusterApp(name: string, trace: Trace): McpForgeApp {
   return app;
 }
 
-/** Starts `count` instances sharing the sessions under `prefix`. */
+/** Starts one instance per name, sharing the sessions under `prefix` (lease 1.5 s). */
 export async function startCluster(
-  count: number,
+  names: readonly string[],
   prefix: string,
   trace: Trace,
   url: string,
+  listen: Pick<ListenOptions, "shutdownTimeoutMs"> = {},
 ): Promise<HttpServerHandle[]> {
   const handles: HttpServerHandle[] = [];
-  for (let i = 0; i < count; i++) {
+  for (const name of names) {
     handles.push(
-      await clusterApp(`i${i}`, trace).listen({
+      await clusterApp(name, trace).listen({
+        ...listen,
         port: 0,
         sessions: redisSessions({ url, prefix, leaseMs: 1500 }),
       }),

@@ -1,42 +1,26 @@
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { HttpServerHandle } from "../../src/index.js";
-import { redisSessions } from "../../src/redis/index.js";
-import { clusterApp, startCluster, type Trace } from "./cluster-app.js";
 import {
-  deletePrefix,
-  REDIS_URL,
-  type RoundRobin,
-  randomPrefix,
+  openRawSession,
+  postRpc,
   readSse,
-  requireRedis,
-  roundRobin,
+  resumeStream,
   sdkClient,
+  slowCall,
   until,
+  useCluster,
 } from "./harness.js";
 
 const text = (r: unknown) =>
   ((r as { content: { text: string }[] }).content[0] as { text: string }).text;
 
 describe("redisSessions(): one session served by three instances (round-robin, no stickiness)", () => {
-  const prefix = randomPrefix("cluster");
-  const trace: Trace = { aborted: [], ranOn: [] };
-  let handles: HttpServerHandle[];
-  let lb: RoundRobin;
-
-  beforeAll(async () => {
-    await requireRedis();
-    handles = await startCluster(3, prefix, trace, REDIS_URL);
-    lb = await roundRobin(handles.map((h) => h.url));
-  });
-  afterAll(async () => {
-    await lb?.close();
-    await Promise.all((handles ?? []).map((h) => h.close()));
-    await deletePrefix(prefix);
-  });
+  const cluster = useCluster("cluster", ["i0", "i1", "i2"]);
+  const { trace } = cluster;
 
   it("spreads one session's requests over every instance", async () => {
-    const { client } = await sdkClient(lb.url);
+    const { client } = await sdkClient(cluster.lb.url);
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) seen.add(text(await client.callTool({ name: "where" })));
     expect(seen).toEqual(new Set(["i0", "i1", "i2"]));
@@ -44,7 +28,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("samples and elicits: the client's answer, POSTed to another instance, resolves the call", async () => {
-    const { client } = await sdkClient(lb.url);
+    const { client } = await sdkClient(cluster.lb.url);
     for (let i = 0; i < 3; i++) {
       expect(text(await client.callTool({ name: "ask" }))).toBe(
         'sampled: echo {"type":"text","text":"hi"}',
@@ -55,7 +39,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("streams progress and logs, honouring a log level set on another instance", async () => {
-    const { client } = await sdkClient(lb.url);
+    const { client } = await sdkClient(cluster.lb.url);
     const progress: string[] = [];
     const logs: unknown[] = [];
     client.setNotificationHandler(
@@ -75,7 +59,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("keeps ctx.session.state across instances", async () => {
-    const { client } = await sdkClient(lb.url);
+    const { client } = await sdkClient(cluster.lb.url);
     await client.callTool({ name: "remember", arguments: { value: "blue" } });
     for (let i = 0; i < 3; i++)
       expect(text(await client.callTool({ name: "recall" }))).toBe("blue");
@@ -83,10 +67,10 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("delivers resources/updated and list_changed from any instance on the standalone stream", async () => {
-    const { client, notes } = await sdkClient(lb.url);
+    const { client, notes } = await sdkClient(cluster.lb.url);
     await client.subscribeResource({ uri: "test://watched" });
     // The SDK opened its GET stream right after initialize; wait until an instance holds it.
-    await until(() => lb.log.some((l) => l.method === "GET"));
+    await until(() => cluster.lb.log.some((l) => l.method === "GET"));
     await new Promise((r) => setTimeout(r, 200));
     for (let i = 0; i < 3; i++) await client.callTool({ name: "touch" });
     await until(
@@ -106,7 +90,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("cancels a call running on another instance (notifications/cancelled)", async () => {
-    const { client } = await sdkClient(lb.url);
+    const { client } = await sdkClient(cluster.lb.url);
     const controller = new AbortController();
     const started = new Promise<void>((resolve) => {
       void client
@@ -125,7 +109,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("DELETE on one instance ends the session everywhere and aborts its handlers", async () => {
-    const { client, transport } = await sdkClient(lb.url);
+    const { client, transport } = await sdkClient(cluster.lb.url);
     const before = trace.aborted.length;
     const started = new Promise<void>((resolve) => {
       void client
@@ -135,7 +119,7 @@ describe("redisSessions(): one session served by three instances (round-robin, n
     await started;
     const sessionId = transport.sessionId as string;
     const ran = trace.ranOn[trace.ranOn.length - 1] as string;
-    const other = handles[(Number(ran.slice(1)) + 1) % 3] as HttpServerHandle;
+    const other = cluster.handles[(Number(ran.slice(1)) + 1) % 3] as HttpServerHandle;
     const del = await fetch(other.url, {
       method: "DELETE",
       headers: { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" },
@@ -143,38 +127,24 @@ describe("redisSessions(): one session served by three instances (round-robin, n
     expect(del.status).toBe(200);
     await until(() => trace.aborted.length > before);
     expect(trace.aborted[trace.aborted.length - 1]).toBe(ran);
-    for (const h of handles) {
-      const r = await fetch(h.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "mcp-session-id": sessionId,
-          "mcp-protocol-version": "2025-11-25",
-        },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
-      });
+    for (const h of cluster.handles) {
+      const r = await postRpc(h.url, { jsonrpc: "2.0", id: 9, method: "ping" }, sessionId);
       expect(r.status).toBe(404);
     }
     await client.close().catch(() => {});
   });
 
   it("binds a session to its principal on every instance", async () => {
-    const { client, transport } = await sdkClient(lb.url, { "x-user": "alice" });
+    const { client, transport } = await sdkClient(cluster.lb.url, { "x-user": "alice" });
     expect(text(await client.callTool({ name: "where" }))).toMatch(/^i\d$/);
-    for (const h of handles) {
+    for (const h of cluster.handles) {
       for (const user of ["mallory", undefined]) {
-        const r = await fetch(h.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            accept: "application/json, text/event-stream",
-            "mcp-session-id": transport.sessionId as string,
-            "mcp-protocol-version": "2025-11-25",
-            ...(user ? { "x-user": user } : {}),
-          },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-        });
+        const r = await postRpc(
+          h.url,
+          { jsonrpc: "2.0", id: 1, method: "tools/list" },
+          transport.sessionId as string,
+          user ? { "x-user": user } : {},
+        );
         expect(r.status).toBe(404);
       }
     }
@@ -183,41 +153,10 @@ describe("redisSessions(): one session served by three instances (round-robin, n
   });
 
   it("ends a request's stream resumed on another instance when the call is cancelled there", async () => {
-    const post = (url: string, body: unknown, session?: string) =>
-      fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "mcp-protocol-version": "2025-11-25",
-          ...(session ? { "mcp-session-id": session } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-    const [a, b, c] = handles as [HttpServerHandle, HttpServerHandle, HttpServerHandle];
-    const init = await post(a.url, {
-      jsonrpc: "2.0",
-      id: 0,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: {},
-        clientInfo: { name: "raw", version: "1" },
-      },
-    });
-    const session = init.headers.get("mcp-session-id") as string;
-    await init.text();
+    const [a, b, c] = cluster.handles as [HttpServerHandle, HttpServerHandle, HttpServerHandle];
+    const session = await openRawSession(a.url);
     const before = trace.aborted.length;
-    const call = await post(
-      a.url,
-      {
-        jsonrpc: "2.0",
-        id: 7,
-        method: "tools/call",
-        params: { name: "slow", _meta: { progressToken: 1 } },
-      },
-      session,
-    );
+    const call = await postRpc(a.url, slowCall(7), session);
     // Read up to the first progress notification, then drop the connection.
     const first = await readSse(call.body as ReadableStream<Uint8Array>, (e) =>
       e.data.includes("started"),
@@ -225,17 +164,10 @@ describe("redisSessions(): one session served by three instances (round-robin, n
     const lastId = first[first.length - 1]?.id as string;
     expect(lastId).toMatch(/_\d+-\d+$/);
     // Resume on b; cancel through c: the handler on a stops and b's stream ends (no response).
-    const resumed = await fetch(b.url, {
-      headers: {
-        accept: "text/event-stream",
-        "mcp-session-id": session,
-        "mcp-protocol-version": "2025-11-25",
-        "last-event-id": lastId,
-      },
-    });
+    const resumed = await resumeStream(b.url, session, lastId);
     expect(resumed.status).toBe(200);
     const rest = readSse(resumed.body as ReadableStream<Uint8Array>, () => false);
-    const cancel = await post(
+    const cancel = await postRpc(
       c.url,
       { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7 } },
       session,
@@ -247,67 +179,16 @@ describe("redisSessions(): one session served by three instances (round-robin, n
 });
 
 describe("redisSessions(): resumption after the stream's instance went away", () => {
-  const prefix = randomPrefix("cluster-resume");
-  const trace: Trace = { aborted: [], ranOn: [] };
-  let handles: HttpServerHandle[] = [];
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(handles.map((h) => h.close().catch(() => {})));
-    await deletePrefix(prefix);
-  });
+  const cluster = useCluster("cluster-resume", ["a", "b"], { shutdownTimeoutMs: 300 });
 
   it("replays missed events on another instance; the call's answer follows there", async () => {
-    const a = await clusterApp("a", trace).listen({
-      port: 0,
-      shutdownTimeoutMs: 300,
-      sessions: redisSessions({ url: REDIS_URL, prefix, leaseMs: 1500 }),
-    });
-    const b = await clusterApp("b", trace).listen({
-      port: 0,
-      sessions: redisSessions({ url: REDIS_URL, prefix, leaseMs: 1500 }),
-    });
-    handles = [a, b];
-    const headers = (session?: string) => ({
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2025-11-25",
-      ...(session ? { "mcp-session-id": session } : {}),
-    });
-    const init = await fetch(a.url, {
-      method: "POST",
-      headers: headers(),
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 0,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-11-25",
-          capabilities: {},
-          clientInfo: { name: "raw", version: "1" },
-        },
-      }),
-    });
-    const session = init.headers.get("mcp-session-id") as string;
-    await init.text();
-    const call = await fetch(a.url, {
-      method: "POST",
-      headers: headers(session),
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 7,
-        method: "tools/call",
-        params: { name: "slow", _meta: { progressToken: 1 } },
-      }),
-    });
+    const [a, b] = cluster.handles as [HttpServerHandle, HttpServerHandle];
+    const session = await openRawSession(a.url);
+    const call = await postRpc(a.url, slowCall(7), session);
     const first = await readSse(call.body as ReadableStream<Uint8Array>, (e) => e.id !== undefined);
     const primingId = first[0]?.id as string;
     // Resume from the priming event on b: the progress notification sent meanwhile is replayed.
-    const resumed = await fetch(b.url, {
-      headers: { ...headers(session), accept: "text/event-stream", "last-event-id": primingId },
-    });
+    const resumed = await resumeStream(b.url, session, primingId);
     expect(resumed.status).toBe(200);
     const reading = readSse(resumed.body as ReadableStream<Uint8Array>, (e) =>
       e.data.includes('"id":7'),
@@ -323,11 +204,7 @@ describe("redisSessions(): resumption after the stream's instance went away", ()
       error: { message: expect.stringMatching(/shutting down/) },
     });
     // The session goes on through b.
-    const ping = await fetch(b.url, {
-      method: "POST",
-      headers: headers(session),
-      body: JSON.stringify({ jsonrpc: "2.0", id: 8, method: "ping" }),
-    });
+    const ping = await postRpc(b.url, { jsonrpc: "2.0", id: 8, method: "ping" }, session);
     expect(await ping.json()).toEqual({ jsonrpc: "2.0", id: 8, result: {} });
   });
 });

@@ -9,6 +9,10 @@ import {
   type Notification,
 } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
+import type { HttpServerHandle } from "../../src/index.js";
+import { INIT } from "../http-helpers.js";
+import { startCluster, type Trace } from "./cluster-app.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -161,4 +165,101 @@ export async function readSse(
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/** A test cluster: instances sharing the sessions under `prefix`, behind a round-robin proxy. */
+export interface Cluster {
+  readonly prefix: string;
+  /** What the instances' handlers recorded. */
+  readonly trace: Trace;
+  /** The instances, in the order of their names (started in `beforeAll`). */
+  handles: HttpServerHandle[];
+  /** The round-robin proxy in front of them (started in `beforeAll`). */
+  lb: RoundRobin;
+}
+
+/**
+ * Starts a cluster for the enclosing `describe` (one instance per name, Redis required, keys
+ * under a fresh prefix) and stops it afterwards, deleting its keys.
+ */
+export function useCluster(
+  label: string,
+  names: readonly string[],
+  listen: { shutdownTimeoutMs?: number } = {},
+): Cluster {
+  const cluster = {
+    prefix: randomPrefix(label),
+    trace: { aborted: [], ranOn: [] },
+    handles: [],
+    lb: undefined,
+  } as unknown as Cluster;
+  beforeAll(async () => {
+    await requireRedis();
+    cluster.handles = await startCluster(names, cluster.prefix, cluster.trace, REDIS_URL, listen);
+    cluster.lb = await roundRobin(cluster.handles.map((h) => h.url));
+  });
+  afterAll(async () => {
+    await cluster.lb?.close();
+    await Promise.all(cluster.handles.map((h) => h.close()));
+    await deletePrefix(cluster.prefix);
+  });
+  return cluster;
+}
+
+/** The headers of a raw MCP POST (protocol 2025-11-25), with the session's id when given. */
+export function mcpHeaders(
+  session?: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-11-25",
+    ...(session ? { "mcp-session-id": session } : {}),
+    ...extra,
+  };
+}
+
+/** POSTs one raw JSON-RPC message to `url`. */
+export function postRpc(
+  url: string,
+  body: unknown,
+  session?: string,
+  extra?: Record<string, string>,
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: mcpHeaders(session, extra),
+    body: JSON.stringify(body),
+  });
+}
+
+/** Opens a session on `url` with a raw `initialize` (2025-11-25); returns its id. */
+export async function openRawSession(url: string): Promise<string> {
+  const init = await postRpc(url, INIT);
+  const session = init.headers.get("mcp-session-id") as string;
+  await init.text();
+  return session;
+}
+
+/** A `tools/call` of the `slow` tool (it reports progress with token 1, then waits to be cancelled). */
+export function slowCall(id: number) {
+  return {
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "slow", _meta: { progressToken: 1 } },
+  };
+}
+
+/** Resumes a session's stream on `url` after `lastEventId` (GET with `Last-Event-ID`). */
+export function resumeStream(url: string, session: string, lastEventId: string): Promise<Response> {
+  return fetch(url, {
+    headers: {
+      accept: "text/event-stream",
+      "mcp-session-id": session,
+      "mcp-protocol-version": "2025-11-25",
+      "last-event-id": lastEventId,
+    },
+  });
 }

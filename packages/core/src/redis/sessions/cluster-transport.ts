@@ -8,7 +8,16 @@ import type { Reply } from "../../http/reply.js";
 import type { IncomingExtra, RequestAwareTransport } from "../../protocol/types.js";
 import { LazyMap } from "../../utils/lazy-map.js";
 
-/** What a {@link ClusterTransport} needs from the instance that serves it. */
+/**
+ * What a {@link ClusterTransport} needs from the instance that serves it.
+ *
+ * @example
+ * const link: ClusterLink = {
+ *   instance: "a1",
+ *   save: async (sessionId) => console.error(`save ${sessionId}`),
+ *   toStandalone: async (sessionId, message) => console.error(sessionId, message),
+ * };
+ */
 export interface ClusterLink {
   /** This instance's id: prefixes the ids of server-to-client requests so answers find their way back. */
   readonly instance: string;
@@ -42,7 +51,7 @@ export class ClusterTransport implements RequestAwareTransport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   /** Open POST answers on this instance by request id. */
-  readonly replies = new LazyMap<RequestId, Reply>();
+  readonly #replies = new LazyMap<RequestId, Reply>();
   readonly #link: ClusterLink;
   #closed = false;
 
@@ -53,12 +62,40 @@ export class ClusterTransport implements RequestAwareTransport {
 
   async start(): Promise<void> {}
 
+  // The open answers by request id: the names and meaning of `HttpSessionTransport`'s.
+
+  /** Answers in flight on this instance. */
+  get replyCount(): number {
+    return this.#replies.size;
+  }
+
+  /** Whether request `id` is in flight here. */
+  hasReply(id: RequestId): boolean {
+    return this.#replies.has(id);
+  }
+
+  /** Routes request `id`'s messages to `reply`. */
+  setReply(id: RequestId, reply: Reply): void {
+    this.#replies.set(id, reply);
+  }
+
+  /** Stops routing request `id` (only to `reply` when given). */
+  deleteReply(id: RequestId, reply?: Reply): void {
+    if (reply === undefined || this.#replies.get(id) === reply) this.#replies.delete(id);
+  }
+
+  /** The open answer of request `id`, no longer routed to (its last message is on the way). */
+  #takeReply(id: RequestId): Reply | undefined {
+    const reply = this.#replies.get(id);
+    if (reply) this.#replies.delete(id);
+    return reply;
+  }
+
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.#closed) return;
     if ("id" in message && ("result" in message || "error" in message)) {
-      const reply = this.replies.get(message.id as RequestId);
+      const reply = this.#takeReply(message.id as RequestId);
       if (!reply) return;
-      this.replies.delete(message.id as RequestId);
       // The state goes to Redis before the answer: the client's next request may land elsewhere.
       await this.#link.save(this.sessionId);
       await reply.send(message);
@@ -78,7 +115,7 @@ export class ClusterTransport implements RequestAwareTransport {
     }
     const related = options?.relatedRequestId;
     if (related !== undefined) {
-      const reply = this.replies.get(related);
+      const reply = this.#replies.get(related);
       if (reply) {
         await reply.send(out);
         return;
@@ -89,10 +126,7 @@ export class ClusterTransport implements RequestAwareTransport {
 
   /** The client cancelled a request: end its answer (no response will follow). */
   requestCancelled(id: RequestId): void {
-    const reply = this.replies.get(id);
-    if (!reply) return;
-    this.replies.delete(id);
-    void reply.cancel(id);
+    void this.#takeReply(id)?.cancel(id);
   }
 
   /** Hands an incoming message to the session's protocol layer. */
@@ -103,8 +137,8 @@ export class ClusterTransport implements RequestAwareTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const reply of this.replies.values()) reply.abandon();
-    this.replies.clear();
+    for (const reply of this.#replies.values()) reply.abandon();
+    this.#replies.clear();
     this.onclose?.();
   }
 }

@@ -1,7 +1,15 @@
 import type { RedisConnection } from "../connection.js";
 import { fieldsOf, type StreamEntry } from "./store.js";
 
-/** A stream followed by a {@link StreamReader}: entries after `lastId` go to `onEntries`. */
+/**
+ * A stream followed by a {@link StreamReader}: entries after `lastId` go to `onEntries`.
+ *
+ * @example
+ * const tail: Tail = {
+ *   lastId: "0-0",
+ *   onEntries: (entries) => console.error(entries.map((e) => e.fields)),
+ * };
+ */
 export interface Tail {
   lastId: string;
   onEntries(entries: readonly StreamEntry[]): void;
@@ -23,6 +31,17 @@ function pairs(reply: NonNullable<XReadReply>): [string, Entries][] {
  * Follows many Redis Streams with one blocking connection (`XREAD BLOCK` over every followed
  * key). A reader that loses Redis retries from the ids it had: nothing appended meanwhile is
  * lost (unlike pub/sub, where a disconnected subscriber misses what was published).
+ *
+ * @example
+ * import { redisConnection } from "@mcpforge/core/redis";
+ * const conn = redisConnection({
+ *   url: "redis://127.0.0.1:6379",
+ *   owner: "example",
+ *   connectTimeoutMs: 2000,
+ * });
+ * const reader = new StreamReader(conn, 1000, console.error);
+ * reader.add("mcpforge:sessions:bus", { lastId: "$", onEntries: (e) => console.error(e) });
+ * await reader.close();
  */
 export class StreamReader {
   readonly #conn: RedisConnection;

@@ -12,7 +12,13 @@ import { ClusterSessions } from "./cluster-sessions.js";
 import { StreamReader } from "./reader.js";
 import { SessionStore } from "./store.js";
 
-/** Options of {@link redisSessions}. */
+/**
+ * Options of {@link redisSessions}.
+ *
+ * @example
+ * const options: RedisSessionsOptions = { url: "redis://127.0.0.1:6379", leaseMs: 3000 };
+ * await app.listen({ port: 3000, sessions: redisSessions(options) });
+ */
 export interface RedisSessionsOptions {
   /** A `redis://` or `rediss://` URL (the backend opens two connections and closes them). */
   url?: string;

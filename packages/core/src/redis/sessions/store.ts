@@ -1,12 +1,30 @@
 import type { RedisConnection } from "../connection.js";
 
-/** One entry of a Redis Stream: its id and its field/value pairs as an object. */
+/**
+ * One entry of a Redis Stream: its id and its field/value pairs as an object.
+ *
+ * @example
+ * const entry: StreamEntry = { id: "1700000000000-0", fields: { m: '{"jsonrpc":"2.0"}' } };
+ */
 export interface StreamEntry {
   readonly id: string;
   readonly fields: Record<string, string>;
 }
 
-/** The Redis operations of the session backend: keys under one prefix, each command bounded. */
+/**
+ * The Redis operations of the session backend: keys under one prefix, each command bounded.
+ *
+ * @example
+ * import { redisConnection } from "@mcpforge/core/redis";
+ * const conn = redisConnection({
+ *   url: "redis://127.0.0.1:6379",
+ *   owner: "example",
+ *   connectTimeoutMs: 2000,
+ * });
+ * const store = new SessionStore(conn, "mcpforge:sessions:", 1000);
+ * await store.append(store.key("ev", "s1.get"), { m: "{}" }, 1000, 300_000);
+ * await store.lastId(store.key("ev", "s1.get")); // the id of that entry
+ */
 export class SessionStore {
   readonly prefix: string;
   readonly #conn: RedisConnection;
@@ -70,7 +88,12 @@ export class SessionStore {
   }
 }
 
-/** Turns a stream entry's `[field, value, …]` list into an object. */
+/**
+ * Turns a stream entry's `[field, value, …]` list into an object.
+ *
+ * @example
+ * fieldsOf(["t", "del", "s", "session-id"]); // { t: "del", s: "session-id" }
+ */
 export function fieldsOf(list: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < list.length; i += 2) fields[list[i] as string] = list[i + 1] as string;
