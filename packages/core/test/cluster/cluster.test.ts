@@ -2,6 +2,7 @@ import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/type
 import { describe, expect, it } from "vitest";
 import type { HttpServerHandle } from "../../src/index.js";
 import {
+  mcpHeaders,
   openRawSession,
   postRpc,
   readSse,
@@ -150,6 +151,21 @@ describe("redisSessions(): one session served by three instances (round-robin, n
     }
     expect(text(await client.callTool({ name: "where" }))).toMatch(/^i\d$/);
     await client.close();
+  });
+
+  it("answers 409 to a second standalone stream of a session, on the same instance or another", async () => {
+    const [a, b] = cluster.handles as [HttpServerHandle, HttpServerHandle, HttpServerHandle];
+    const session = await openRawSession(a.url);
+    const get = (url: string) =>
+      fetch(url, { headers: mcpHeaders(session, { accept: "text/event-stream" }) });
+    const first = await get(a.url);
+    expect(first.status).toBe(200);
+    for (const url of [a.url, b.url]) {
+      const again = await get(url);
+      expect(again.status).toBe(409);
+      await again.text();
+    }
+    await first.body?.cancel();
   });
 
   it("ends a request's stream resumed on another instance when the call is cancelled there", async () => {

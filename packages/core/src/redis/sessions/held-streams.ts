@@ -18,6 +18,11 @@ function writeRaw(res: ServerResponse, id: string, data: string): void {
   if (!res.writableEnded) res.write(`event: message\nid: ${id}\ndata: ${data}\n\n`);
 }
 
+/** The 409 for a second standalone stream of a session (one per session, cluster-wide). */
+function alreadyOpen(res: ServerResponse): void {
+  httpError(res, 409, "http_error", "Conflict: a standalone SSE stream is already open");
+}
+
 /**
  * The client streams (GET) this instance holds: each is fed the entries of its Redis Stream by
  * the instance's {@link StreamReader}, whichever instance appended them. A session's standalone
@@ -71,7 +76,8 @@ export class HeldStreams {
     const store = this.#s.store;
     const headers = { "mcp-session-id": sessionId };
     if (last === undefined) {
-      if (this.#gets.has(sessionId) || !(await this.#lock(sessionId, res, false))) return;
+      if (this.#gets.has(sessionId)) return alreadyOpen(res);
+      if (!(await this.#lock(sessionId, res, false))) return;
       let start: string;
       try {
         start = await store.lastId(store.key("ev", `${sessionId}.get`));
@@ -116,7 +122,7 @@ export class HeldStreams {
       else {
         const got = await store.eval(LOCK, [key], [this.#s.instance, this.#s.leaseMs * 3]);
         if (got !== 1) {
-          httpError(res, 409, "http_error", "Conflict: a standalone SSE stream is already open");
+          alreadyOpen(res);
           return false;
         }
       }
