@@ -1,4 +1,17 @@
+import { createHash } from "node:crypto";
 import type { RedisConnection } from "../connection.js";
+
+/** The SHA-1 of each script run so far (Redis's script cache key). */
+const shas = new Map<string, string>();
+
+function shaOf(script: string): string {
+  let sha = shas.get(script);
+  if (sha === undefined) {
+    sha = createHash("sha1").update(script).digest("hex");
+    shas.set(script, sha);
+  }
+  return sha;
+}
 
 /**
  * One entry of a Redis Stream: its id and its field/value pairs as an object.
@@ -48,16 +61,24 @@ export class SessionStore {
     return `${this.prefix}bus`;
   }
 
-  /** Runs a Lua script (EVAL) through the connection's circuit breaker and timeout. */
+  /**
+   * Runs a Lua script through the connection's circuit breaker and timeout: by its SHA-1
+   * (`EVALSHA`), sending the script itself (`EVAL`, which caches it) only when Redis does not
+   * have it yet — after a restart or `SCRIPT FLUSH`.
+   */
   eval(
     script: string,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    return this.#conn.run(
-      (c) => c.call("EVAL", script, keys.length, ...keys, ...args),
-      this.#timeoutMs,
-    );
+    return this.#conn.run(async (c) => {
+      try {
+        return await c.call("EVALSHA", shaOf(script), keys.length, ...keys, ...args);
+      } catch (err) {
+        if (!String((err as Error)?.message).startsWith("NOSCRIPT")) throw err;
+        return c.call("EVAL", script, keys.length, ...keys, ...args);
+      }
+    }, this.#timeoutMs);
   }
 
   /** Runs one command through the connection's circuit breaker and timeout. */

@@ -1,0 +1,16 @@
+import { spawn } from "node:child_process";
+import { openSessions } from "./load.js";
+import { POST_HEADERS } from "./mcp-http.js";
+import { startChild } from "./proc.js";
+const child = await startChild({ pinned: false } as never, "forge-http-redis", ["bench-mon:"]);
+const [sid] = await openSessions(child.url, 1, 1);
+const call = (id: number) => fetch(child.url, { method: "POST", headers: { ...POST_HEADERS, "mcp-session-id": sid! }, body: `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}` }).then((r) => r.text());
+for (let i = 0; i < 50; i++) await call(i);
+const mon = spawn("redis-cli", ["monitor"], { stdio: ["ignore", "pipe", "inherit"] });
+let out = ""; mon.stdout.on("data", (d) => (out += d));
+await new Promise((r) => setTimeout(r, 300));
+for (let i = 100; i < 110; i++) console.log((await call(i)).slice(0, 80));
+await new Promise((r) => setTimeout(r, 300));
+mon.kill();
+console.log(out.split("\n").filter(l => l.includes("bench-mon")).slice(0, 60).map(l => l.slice(0, 200)).join("\n"));
+await child.stop();
