@@ -4,7 +4,6 @@ import { ErrorCodes, McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
 import { requestedVersion } from "../protocol/initialize.js";
 import { Session } from "../protocol/session.js";
-import type { IncomingExtra } from "../protocol/types.js";
 import { checkMessage } from "../protocol/validate.js";
 import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
@@ -16,6 +15,7 @@ import { accepts, header, postHeadersOk, protocolHeaderOk, sessionStep } from ".
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } from "./security.js";
+import { SessionPost, type SessionPostSettings } from "./session-post.js";
 import { type SessionEntry, SessionTable } from "./session-table.js";
 import { startSse, writeEvent } from "./sse.js";
 import { type StatelessContext, statelessAnswer } from "./stateless.js";
@@ -72,12 +72,20 @@ export class McpHttpHandler {
   readonly #shared: AttachedSessions | undefined;
   readonly #stateless: StatelessContext | undefined;
   readonly #inflight = new Set<Reply>();
+  /** What every stateful POST's answer shares. */
+  readonly #postSettings: SessionPostSettings;
   #draining = false;
 
   constructor(host: HttpHost, options: ResolvedListenOptions) {
     checkCors(options.cors);
     this.#host = host;
     this.#o = options;
+    this.#postSettings = {
+      responseMode: options.responseMode,
+      retryMs: options.retryMs,
+      keepAliveMs: options.keepAliveMs,
+      inflight: this.#inflight,
+    };
     this.#policy = {
       allowedHosts: options.allowedHosts,
       allowedOrigins: [...options.allowedOrigins, ...(options.cors?.origins ?? [])].filter(
@@ -368,33 +376,20 @@ export class McpHttpHandler {
     requests: readonly JSONRPCRequest[],
     answered?: readonly JSONRPCMessage[],
   ): void {
-    const streamId = `${e.id}.${++e.streams}`;
-    const responseHeaders: Record<string, string> = { "mcp-session-id": e.id };
-    const ids = answered ? requests.map((r) => r.id) : (requests[0] as JSONRPCRequest).id;
-    const reply: Reply = new Reply(res, ids, {
-      mode: this.#o.responseMode,
-      headers: responseHeaders,
-      events: { store: sessions.events(e), streamId, streams: e.transport },
-      prime: e.protocolVersion >= "2025-11-25",
-      retryMs: this.#o.retryMs,
-      keepAliveMs: this.#o.keepAliveMs,
-      inflight: this.#inflight,
-      onDone: () => {
-        e.transport.deleteStream(streamId);
-        for (const r of requests) e.transport.deleteReply(r.id, reply);
-        e.lastSeen = Date.now();
-      },
+    const post = new SessionPost(
+      this.#postSettings,
+      e,
+      req,
+      requests,
       answered,
-    });
+      sessions.events(e),
+    );
+    const ids = answered ? requests.map((r) => r.id) : (requests[0] as JSONRPCRequest).id;
+    const reply = new Reply(res, ids, post);
+    post.reply = reply;
     this.#inflight.add(reply);
     for (const r of requests) e.transport.setReply(r.id, reply);
-    const extra: IncomingExtra = {
-      authInfo: req.auth,
-      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-      responseHeaders,
-      closeSSEStream: () => reply.closeStream(),
-    };
-    for (const r of requests) e.transport.deliver(r, extra);
+    for (const r of requests) e.transport.deliver(r, post);
   }
 
   /** A GET must accept SSE and carry a supported protocol version; answers 406/400 otherwise. */
