@@ -11,7 +11,14 @@ import type { AttachedSessions } from "./backend.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { httpError, writeJson } from "./errors.js";
 import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
-import { accepts, header, postHeadersOk, protocolHeaderOk, sessionStep } from "./negotiation.js";
+import {
+  accepts,
+  header,
+  postHeadersOk,
+  protocolHeaderOk,
+  type SessionStep,
+  sessionStep,
+} from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } from "./security.js";
@@ -234,7 +241,11 @@ export class McpHttpHandler {
       return;
     }
     if (this.#shared) return this.#shared.post(req, res, checked.message);
-    if (this.#sessions) await this.#statefulPost(this.#sessions, req, res, checked.message);
+    if (this.#sessions) {
+      // a promise only for an initialize: the usual request is answered without one
+      const opening = this.#statefulPost(this.#sessions, req, res, checked.message);
+      if (opening) await opening;
+    }
   }
 
   /**
@@ -322,15 +333,32 @@ export class McpHttpHandler {
     }
   }
 
-  async #statefulPost(
+  /**
+   * A message POSTed to a stateful session. Synchronous (no promise made) unless it is an
+   * `initialize`, which waits for its schema check and may open a session.
+   */
+  #statefulPost(
     sessions: SessionTable,
     req: HttpRequest,
     res: ServerResponse,
     message: JSONRPCMessage,
+  ): Promise<void> | undefined {
+    const pending = sessionStep(req, res, message);
+    if (pending !== "lookup") return this.#statefulInitialize(sessions, req, res, message, pending);
+    const entry = sessions.lookup(req, res);
+    if (entry) this.#statefulDeliver(sessions, entry, req, res, message);
+    return undefined;
+  }
+
+  async #statefulInitialize(
+    sessions: SessionTable,
+    req: HttpRequest,
+    res: ServerResponse,
+    message: JSONRPCMessage,
+    pending: Promise<SessionStep>,
   ): Promise<void> {
     let entry: SessionEntry | undefined;
-    const pending = sessionStep(req, res, message);
-    const step = pending === "lookup" ? pending : await pending;
+    const step = await pending;
     if (step === "answered") return;
     if (step === "open") {
       if (sessions.full) {
@@ -344,6 +372,17 @@ export class McpHttpHandler {
       entry = sessions.lookup(req, res);
       if (!entry) return;
     }
+    this.#statefulDeliver(sessions, entry, req, res, message);
+  }
+
+  /** Hands a message to its session: a notification or response gets 202, a request its answer. */
+  #statefulDeliver(
+    sessions: SessionTable,
+    entry: SessionEntry,
+    req: HttpRequest,
+    res: ServerResponse,
+    message: JSONRPCMessage,
+  ): void {
     if (!("method" in message) || !("id" in message)) {
       entry.transport.deliver(message, {
         requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
@@ -354,15 +393,10 @@ export class McpHttpHandler {
     }
     const request = message as JSONRPCRequest;
     if (entry.transport.hasReply(request.id)) {
-      return httpError(
-        res,
-        400,
-        "invalid_request",
-        "Invalid Request: this id is already in flight",
-        {
-          id: request.id,
-        },
-      );
+      httpError(res, 400, "invalid_request", "Invalid Request: this id is already in flight", {
+        id: request.id,
+      });
+      return;
     }
     this.#openReply(sessions, entry, req, res, [request]);
   }
