@@ -22,11 +22,39 @@ export interface SessionPostSettings {
  * object's methods are on its prototype instead of closures made per request.
  *
  * @example
- * // in the handler, once the session `entry` is found
- * const post = new SessionPost(settings, entry, req, [request], undefined, store);
- * post.reply = new Reply(res, request.id, post);
- * entry.transport.setReply(request.id, post.reply);
- * entry.transport.deliver(request, post);
+ * import { createServer } from "node:http";
+ * import { memoryEventStore } from "./event-store.js";
+ * import { Reply } from "./reply.js";
+ * import { HttpSessionTransport } from "./session-transport.js";
+ * const store = memoryEventStore();
+ * const transport = new HttpSessionTransport("s1", {
+ *   store,
+ *   keepAliveMs: 15_000,
+ *   transportClosed: () => {},
+ * });
+ * const entry = {
+ *   id: "s1",
+ *   transport,
+ *   session: undefined,
+ *   lastSeen: 0,
+ *   protocolVersion: "2025-11-25",
+ *   streams: 0,
+ *   principal: undefined,
+ * };
+ * const settings = {
+ *   responseMode: "auto" as const,
+ *   retryMs: 1000,
+ *   keepAliveMs: 15_000,
+ *   inflight: new Set<Reply>(),
+ * };
+ * createServer((req, res) => {
+ *   const request = { jsonrpc: "2.0" as const, id: 1, method: "tools/call" };
+ *   const post = new SessionPost(settings, entry, req, [request], undefined, store);
+ *   post.reply = new Reply(res, request.id, post);
+ *   transport.setReply(request.id, post.reply);
+ *   // answered in JSON: the stream id "s1.1" is never made
+ *   void transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+ * }).listen(3000, "127.0.0.1");
  */
 export class SessionPost implements ReplyOptions, IncomingExtra {
   readonly mode: ResponseMode;
