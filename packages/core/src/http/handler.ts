@@ -4,7 +4,6 @@ import { ErrorCodes, McpForgeError } from "../errors/errors.js";
 import { toJsonRpcError } from "../errors/json-rpc.js";
 import { requestedVersion } from "../protocol/initialize.js";
 import { Session } from "../protocol/session.js";
-import type { IncomingExtra } from "../protocol/types.js";
 import { checkMessage } from "../protocol/validate.js";
 import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
@@ -12,10 +11,18 @@ import type { AttachedSessions } from "./backend.js";
 import { BodyError, readJsonBody } from "./body.js";
 import { httpError, writeJson } from "./errors.js";
 import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
-import { accepts, header, postHeadersOk, protocolHeaderOk, sessionStep } from "./negotiation.js";
+import {
+  accepts,
+  header,
+  postHeadersOk,
+  protocolHeaderOk,
+  type SessionStep,
+  sessionStep,
+} from "./negotiation.js";
 import type { ResolvedListenOptions } from "./options.js";
 import { Reply } from "./reply.js";
 import { applyCors, checkCors, type HostPolicy, hostAllowed, originAllowed } from "./security.js";
+import { SessionPost, type SessionPostSettings } from "./session-post.js";
 import { type SessionEntry, SessionTable } from "./session-table.js";
 import { startSse, writeEvent } from "./sse.js";
 import { type StatelessContext, statelessAnswer } from "./stateless.js";
@@ -72,12 +79,20 @@ export class McpHttpHandler {
   readonly #shared: AttachedSessions | undefined;
   readonly #stateless: StatelessContext | undefined;
   readonly #inflight = new Set<Reply>();
+  /** What every stateful POST's answer shares. */
+  readonly #postSettings: SessionPostSettings;
   #draining = false;
 
   constructor(host: HttpHost, options: ResolvedListenOptions) {
     checkCors(options.cors);
     this.#host = host;
     this.#o = options;
+    this.#postSettings = {
+      responseMode: options.responseMode,
+      retryMs: options.retryMs,
+      keepAliveMs: options.keepAliveMs,
+      inflight: this.#inflight,
+    };
     this.#policy = {
       allowedHosts: options.allowedHosts,
       allowedOrigins: [...options.allowedOrigins, ...(options.cors?.origins ?? [])].filter(
@@ -226,7 +241,11 @@ export class McpHttpHandler {
       return;
     }
     if (this.#shared) return this.#shared.post(req, res, checked.message);
-    if (this.#sessions) await this.#statefulPost(this.#sessions, req, res, checked.message);
+    if (this.#sessions) {
+      // a promise only for an initialize: the usual request is answered without one
+      const opening = this.#statefulPost(this.#sessions, req, res, checked.message);
+      if (opening) await opening;
+    }
   }
 
   /**
@@ -314,15 +333,32 @@ export class McpHttpHandler {
     }
   }
 
-  async #statefulPost(
+  /**
+   * A message POSTed to a stateful session. Synchronous (no promise made) unless it is an
+   * `initialize`, which waits for its schema check and may open a session.
+   */
+  #statefulPost(
     sessions: SessionTable,
     req: HttpRequest,
     res: ServerResponse,
     message: JSONRPCMessage,
+  ): Promise<void> | undefined {
+    const pending = sessionStep(req, res, message);
+    if (pending !== "lookup") return this.#statefulInitialize(sessions, req, res, message, pending);
+    const entry = sessions.lookup(req, res);
+    if (entry) this.#statefulDeliver(sessions, entry, req, res, message);
+    return undefined;
+  }
+
+  async #statefulInitialize(
+    sessions: SessionTable,
+    req: HttpRequest,
+    res: ServerResponse,
+    message: JSONRPCMessage,
+    pending: Promise<SessionStep>,
   ): Promise<void> {
     let entry: SessionEntry | undefined;
-    const pending = sessionStep(req, res, message);
-    const step = pending === "lookup" ? pending : await pending;
+    const step = await pending;
     if (step === "answered") return;
     if (step === "open") {
       if (sessions.full) {
@@ -336,6 +372,17 @@ export class McpHttpHandler {
       entry = sessions.lookup(req, res);
       if (!entry) return;
     }
+    this.#statefulDeliver(sessions, entry, req, res, message);
+  }
+
+  /** Hands a message to its session: a notification or response gets 202, a request its answer. */
+  #statefulDeliver(
+    sessions: SessionTable,
+    entry: SessionEntry,
+    req: HttpRequest,
+    res: ServerResponse,
+    message: JSONRPCMessage,
+  ): void {
     if (!("method" in message) || !("id" in message)) {
       entry.transport.deliver(message, {
         requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
@@ -346,15 +393,10 @@ export class McpHttpHandler {
     }
     const request = message as JSONRPCRequest;
     if (entry.transport.hasReply(request.id)) {
-      return httpError(
-        res,
-        400,
-        "invalid_request",
-        "Invalid Request: this id is already in flight",
-        {
-          id: request.id,
-        },
-      );
+      httpError(res, 400, "invalid_request", "Invalid Request: this id is already in flight", {
+        id: request.id,
+      });
+      return;
     }
     this.#openReply(sessions, entry, req, res, [request]);
   }
@@ -368,33 +410,20 @@ export class McpHttpHandler {
     requests: readonly JSONRPCRequest[],
     answered?: readonly JSONRPCMessage[],
   ): void {
-    const streamId = `${e.id}.${++e.streams}`;
-    const responseHeaders: Record<string, string> = { "mcp-session-id": e.id };
-    const ids = answered ? requests.map((r) => r.id) : (requests[0] as JSONRPCRequest).id;
-    const reply: Reply = new Reply(res, ids, {
-      mode: this.#o.responseMode,
-      headers: responseHeaders,
-      events: { store: sessions.events(e), streamId, streams: e.transport },
-      prime: e.protocolVersion >= "2025-11-25",
-      retryMs: this.#o.retryMs,
-      keepAliveMs: this.#o.keepAliveMs,
-      inflight: this.#inflight,
-      onDone: () => {
-        e.transport.deleteStream(streamId);
-        for (const r of requests) e.transport.deleteReply(r.id, reply);
-        e.lastSeen = Date.now();
-      },
+    const post = new SessionPost(
+      this.#postSettings,
+      e,
+      req,
+      requests,
       answered,
-    });
+      sessions.events(e),
+    );
+    const ids = answered ? requests.map((r) => r.id) : (requests[0] as JSONRPCRequest).id;
+    const reply = new Reply(res, ids, post);
+    post.reply = reply;
     this.#inflight.add(reply);
     for (const r of requests) e.transport.setReply(r.id, reply);
-    const extra: IncomingExtra = {
-      authInfo: req.auth,
-      requestInfo: { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-      responseHeaders,
-      closeSSEStream: () => reply.closeStream(),
-    };
-    for (const r of requests) e.transport.deliver(r, extra);
+    for (const r of requests) e.transport.deliver(r, post);
   }
 
   /** A GET must accept SSE and carry a supported protocol version; answers 406/400 otherwise. */

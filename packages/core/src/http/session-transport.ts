@@ -9,6 +9,7 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { DirectProtocol, IncomingExtra } from "../protocol/types.js";
+import { LazyMap } from "../utils/lazy-map.js";
 import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
@@ -29,7 +30,7 @@ export interface SessionOwner {
  * The SDK transport of one stateful HTTP session: routes each outgoing message to the POST
  * stream of the request it belongs to, or to the standalone GET stream. It points at its
  * listener ({@link SessionOwner}) and its protocol layer instead of holding closures, and
- * keeps its open answers in maps made on first use: an idle session is a few fields.
+ * keeps its open answers in maps made when needed: an idle session is a few fields.
  *
  * @example
  * import { memoryEventStore } from "./event-store.js";
@@ -46,11 +47,8 @@ export class HttpSessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** The open POST answer of one request (the usual one at a time: no map to make and drop). */
-  #replyId: RequestId | undefined;
-  #replyOne: Reply | undefined;
-  /** The other open POST answers by request id (made on first use, dropped when empty). */
-  #replies: Map<RequestId, Reply> | undefined;
+  /** The open POST answers by request id (one at a time, usually: kept without a hash table). */
+  readonly #replies = new LazyMap<RequestId, Reply>();
   /** Resumable POST streams by stream id (kept until the session ends or they finish). */
   #streams: Map<string, Reply> | undefined;
   #get: ServerResponse | undefined;
@@ -88,49 +86,28 @@ export class HttpSessionTransport implements Transport {
 
   /** Answers in flight. */
   get replyCount(): number {
-    return (this.#replyOne === undefined ? 0 : 1) + (this.#replies?.size ?? 0);
+    return this.#replies.size;
   }
 
   /** The open answer of request `id`. */
   reply(id: RequestId): Reply | undefined {
-    if (this.#replyOne !== undefined && this.#replyId === id) return this.#replyOne;
-    return this.#replies?.get(id);
+    return this.#replies.get(id);
   }
 
   /** Whether request `id` is in flight. */
   hasReply(id: RequestId): boolean {
-    return this.reply(id) !== undefined;
+    return this.#replies.has(id);
   }
 
   /** Routes request `id`'s messages to `reply`. */
   setReply(id: RequestId, reply: Reply): void {
-    if (this.#replyOne === undefined || this.#replyId === id) {
-      this.#replyId = id;
-      this.#replyOne = reply;
-      this.#dropFromMap(id);
-      return;
-    }
-    this.#replies ??= new Map();
     this.#replies.set(id, reply);
   }
 
   /** Stops routing request `id` (only to `reply` when given). */
   deleteReply(id: RequestId, reply?: Reply): void {
-    if (this.#replyOne !== undefined && this.#replyId === id) {
-      if (reply !== undefined && this.#replyOne !== reply) return;
-      this.#replyId = undefined;
-      this.#replyOne = undefined;
-      return;
-    }
-    const map = this.#replies;
-    if (!map || (reply !== undefined && map.get(id) !== reply)) return;
-    this.#dropFromMap(id);
-  }
-
-  #dropFromMap(id: RequestId): void {
-    const map = this.#replies;
-    if (!map?.delete(id)) return;
-    if (map.size === 0) this.#replies = undefined;
+    if (reply !== undefined && this.#replies.get(id) !== reply) return;
+    this.#replies.delete(id);
   }
 
   // --- resumable POST streams by stream id ---
@@ -220,14 +197,10 @@ export class HttpSessionTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const one = this.#replyOne;
-    const replies = this.#replies;
-    this.#replyId = undefined;
-    this.#replyOne = undefined;
-    this.#replies = undefined;
+    const replies = this.#replies.values();
+    this.#replies.clear();
     this.#streams = undefined;
-    one?.abandon();
-    if (replies) for (const reply of [...replies.values()]) reply.abandon();
+    for (const reply of replies) reply.abandon();
     this.closeGetStream();
     this.#protocol?.transportClosed();
     this.onclose?.();

@@ -10,6 +10,7 @@ import type {
 import { McpForgeError } from "../errors/errors.js";
 import { fromJsonRpcError, toJsonRpcError } from "../errors/json-rpc.js";
 import { LazyAbort } from "../utils/lazy-abort.js";
+import { LazyMap } from "../utils/lazy-map.js";
 import { AbortableExtra } from "./abortable-extra.js";
 import type {
   DirectProtocol,
@@ -63,7 +64,8 @@ export class ProtocolSession implements DirectProtocol {
   onclose: (() => void) | undefined;
   readonly #host: ProtocolHost;
   readonly #transport: RequestAwareTransport;
-  #inflight: Map<RequestId, LazyAbort> | undefined;
+  /** The requests being answered (one at a time, usually: no hash table to fill and empty). */
+  #inflight: LazyMap<RequestId, LazyAbort> | undefined;
   #pending: Map<RequestId, Pending> | undefined;
   #nextId = 0;
   #closed = false;
@@ -160,7 +162,7 @@ export class ProtocolSession implements DirectProtocol {
     }
     // the request's abort signal is made only if someone reads it (most handlers do not)
     const controller = new LazyAbort();
-    this.#inflight ??= new Map();
+    this.#inflight ??= new LazyMap();
     this.#inflight.set(id, controller);
     void this.#answer(
       request,
