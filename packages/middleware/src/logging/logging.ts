@@ -10,7 +10,6 @@ import { batchWriter } from "./internal/batch-writer.js";
 import { fdWriter } from "./internal/fd-writer.js";
 import { type HeaderLogging, headerLogging, REDACTED } from "./internal/headers-json.js";
 import { type LineTail, lineWriter } from "./internal/line.js";
-import { LineMembers } from "./internal/members.js";
 
 /** The `ctx.var` fields {@link logging} adds. */
 export type LoggingVars = {
@@ -209,13 +208,10 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
       const write = (outcome: Outcome, failure: unknown) => {
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         try {
-          // Every member is in `line`, as text and as values: the fields object stays empty
-          // unless a logger that serializes itself gets them.
-          const line = new LineMembers();
-          lineFields(line, ctx, { correlationId, durationMs, outcome });
-          addPayload(line, ctx, failure, isSecret, headers, maxPayloadBytes);
+          const fields = lineFields(ctx, { correlationId, durationMs, outcome });
+          const tail = payloadOf(ctx, failure, isSecret, headers, maxPayloadBytes);
           const level = outcome === "ok" ? "info" : outcome === "tool_error" ? "warn" : "error";
-          writeLine(level, {}, line);
+          writeLine(level, fields, tail);
         } catch {
           // Logging must never change the answer.
         }
@@ -250,19 +246,21 @@ function isToolErrorResult(ctx: Context, result: unknown): boolean {
 }
 
 function lineFields(
-  line: LineMembers,
   ctx: Context,
   base: { correlationId: string; durationMs: number; outcome: Outcome },
-): void {
-  line.value("method", ctx.method);
-  line.value("component", ctx.component?.name ?? componentFromParams(ctx));
-  line.value("outcome", base.outcome);
-  line.value("durationMs", base.durationMs);
-  line.value("correlationId", base.correlationId);
-  line.value("requestId", ctx.requestId);
-  line.value("sessionId", ctx.session.id);
-  line.value("transport", ctx.transport);
-  line.value("principal", ctx.auth?.clientId);
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    method: ctx.method,
+    component: ctx.component?.name ?? componentFromParams(ctx),
+    outcome: base.outcome,
+    durationMs: base.durationMs,
+    correlationId: base.correlationId,
+    requestId: ctx.requestId,
+    sessionId: ctx.session.id,
+    transport: ctx.transport,
+    principal: ctx.auth?.clientId,
+  };
+  return fields;
 }
 
 function componentFromParams(ctx: Context): string | undefined {
@@ -272,49 +270,77 @@ function componentFromParams(ctx: Context): string | undefined {
 
 /**
  * The members of a line after its fixed fields — the arguments (truncated, with secrets
- * redacted), the resource URI, the headers (redacted), the error. The arguments, serialized
- * once to measure them, and the headers are written to the line as that text.
+ * redacted), the resource URI, the headers (redacted), the error — as JSON text and as values.
+ * The text is what `JSON.stringify` writes for those values, so the arguments, serialized once
+ * to measure them, and the headers are not serialized again for the line.
  */
-function addPayload(
-  line: LineMembers,
+function payloadOf(
   ctx: Context,
   failure: unknown,
   isSecret: (key: string) => boolean,
   headerLog: HeaderLogging,
   maxBytes: number,
-): void {
+): LineTail {
+  let json = "";
+  const values: [string, unknown][] = [];
+  const member = (key: string, value: unknown, text: string) => {
+    json += `,"${key}":${text}`;
+    values.push([key, value]);
+  };
   const args = ctx.params.arguments;
   if (args !== undefined) {
     // Only arguments holding a secret key need the (slower) replacer pass.
     const secret = hasSecretKey(args, isSecret, 0);
     let redacted = false;
-    const json = secret
+    const text = secret
       ? JSON.stringify(args, (key, value) => {
           if (key === "" || !isSecret(key)) return value;
           redacted = true;
           return REDACTED;
         })
       : JSON.stringify(args);
-    if (json !== undefined) {
+    if (text !== undefined) {
       // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
-      const bytes = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json);
+      const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
       if (bytes <= maxBytes) {
-        // Arguments came in as JSON, so without secrets the object itself logs the same text
-        // (a toJSON() somewhere counts as a secret: serialized again, as the line's member).
-        if (redacted) line.text("arguments", json, () => JSON.parse(json));
-        else if (!secret) line.text("arguments", json, () => args);
-        else line.value("arguments", args);
+        if (redacted) member("arguments", JSON.parse(text), text);
+        else if (!secret) {
+          // Arguments came in as JSON, so without secrets the object itself logs the same text.
+          member("arguments", args, text);
+        } else {
+          // A toJSON() somewhere: serialized as the line's member (its key is "arguments").
+          const line = JSON.stringify({ arguments: args });
+          member("arguments", args, line.slice('{"arguments":'.length, -1));
+        }
       } else {
-        line.value("arguments", `${truncateUtf8(json, maxBytes)}…`);
-        line.value("argumentsTruncated", true);
-        line.value("argumentsBytes", bytes);
+        const cut = `${truncateUtf8(text, maxBytes)}…`;
+        member("arguments", cut, JSON.stringify(cut));
+        member("argumentsTruncated", true, "true");
+        member("argumentsBytes", bytes, String(bytes));
       }
     }
   }
-  if (typeof ctx.params.uri === "string") line.value("uri", truncateUtf8(ctx.params.uri, maxBytes));
+  if (typeof ctx.params.uri === "string") {
+    const uri = truncateUtf8(ctx.params.uri, maxBytes);
+    member("uri", uri, JSON.stringify(uri));
+  }
   const headers = ctx.http?.headers;
-  if (headers) line.text("headers", headerLog.json(headers), () => headerLog.logged(headers));
-  if (failure !== undefined) line.value("error", errorFields(failure));
+  if (headers) {
+    json += `,"headers":${headerLog.json(headers)}`;
+    values.push(["headers", undefined]);
+  }
+  if (failure !== undefined) {
+    const error = errorFields(failure);
+    member("error", error, JSON.stringify(error));
+  }
+  return {
+    json,
+    add(fields) {
+      for (const [key, value] of values) {
+        fields[key] = key === "headers" && headers ? headerLog.logged(headers) : value;
+      }
+    },
+  };
 }
 
 /** Whether a key of `value`, at any depth (as `JSON.stringify` visits them), is a secret. */
