@@ -1,4 +1,9 @@
-/** What a redacted header's value is logged as. */
+/**
+ * What a redacted value (a secret header's, a secret argument's) is logged as.
+ *
+ * @example
+ * const logged = { "x-api-key": REDACTED };
+ */
 export const REDACTED = "[REDACTED]";
 const REDACTED_JSON = JSON.stringify(REDACTED);
 
@@ -24,7 +29,13 @@ function quote(text: string): string {
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** How a request's headers are logged: {@link headerLogging}. */
+/**
+ * How a request's headers are logged: {@link headerLogging}.
+ *
+ * @example
+ * const log: HeaderLogging = headerLogging((key) => key.includes("token"));
+ * log.logged({ host: "a", cookie: "c" }); // { host: "a", cookie: "[REDACTED]" }
+ */
 export interface HeaderLogging {
   /** Whether a header's value is redacted (a redaction key, or always-redacted). */
   isSecret(name: string): boolean;

@@ -26,6 +26,12 @@ const NEEDS_METADATA = Symbol.for("pino.metadata");
  * Members a caller already has as JSON text, written after the line's other fields: `json` is
  * their text as `JSON.stringify` writes members (`,"key":value` each, in order) and `add()`
  * puts the same members, as values, on a fields object (for a logger that serializes itself).
+ *
+ * @example
+ * const tail: LineTail = {
+ *   json: ',"uri":"file:///a.txt"',
+ *   add: (fields) => Object.assign(fields, { uri: "file:///a.txt" }),
+ * };
  */
 export interface LineTail {
   readonly json: string;
