@@ -64,6 +64,9 @@ export function labelSetRecorder<T extends string>(
       }
     }
   };
+  // The bucket keys as the record holds them (`String(bound)`), made once per bounds array.
+  let keysOf: number[] | undefined;
+  let keys: string[] = [];
   return (value) => {
     const map = values.hashMap;
     if (record === undefined || map?.[key as string] !== record || !Number.isFinite(value)) {
@@ -72,13 +75,17 @@ export function labelSetRecorder<T extends string>(
       return;
     }
     const bounds = values.upperBounds as number[];
+    if (bounds !== keysOf) {
+      keysOf = bounds;
+      keys = bounds.map(String);
+    }
     record.sum += value;
     record.count += 1;
     for (let i = 0; i < bounds.length; i++) {
-      const bound = bounds[i] as number;
-      if (value <= bound) {
-        const buckets = record.bucketValues;
-        if (Object.hasOwn(buckets, bound)) buckets[bound] = (buckets[bound] as number) + 1;
+      if (value <= (bounds[i] as number)) {
+        const buckets = record.bucketValues as Record<string, number>;
+        const k = keys[i] as string;
+        if (Object.hasOwn(buckets, k)) buckets[k] = (buckets[k] as number) + 1;
         return;
       }
     }

@@ -32,6 +32,32 @@ const SPEC_METHODS = new Set([
   "logging/setLevel",
 ]);
 
+type Recorder = (seconds: number) => void;
+
+/** The recorders of one method and component's label values, by `error_type` (made on first use). */
+class Outcomes {
+  readonly #make: (errorType: string | undefined) => Recorder;
+  #ok: Recorder | undefined;
+  readonly #failed = new Map<string, Recorder>();
+
+  constructor(make: (errorType: string | undefined) => Recorder) {
+    this.#make = make;
+  }
+
+  of(errorType: string | undefined): Recorder {
+    if (errorType === undefined) {
+      this.#ok ??= this.#make(undefined);
+      return this.#ok;
+    }
+    let record = this.#failed.get(errorType);
+    if (!record) {
+      record = this.#make(errorType);
+      this.#failed.set(errorType, record);
+    }
+    return record;
+  }
+}
+
 /** What the request outcome tells the readiness rule. */
 export type OutcomeListener = (errorType: string | undefined) => void;
 
@@ -55,7 +81,12 @@ export interface McpMetricsOptions {
 export class McpMetrics {
   readonly #operation: Histogram<OperationLabels>;
   readonly #session: Histogram<"network_transport" | "mcp_protocol_version">;
-  readonly #series = new Map<string, (seconds: number) => void>();
+  readonly #series = new Map<string, Recorder>();
+  /** By method label: the outcomes' recorders of requests with no component label, and by component. */
+  readonly #kinds = new Map<
+    string,
+    { plain: Outcomes | undefined; byComponent: WeakMap<object, Outcomes> }
+  >();
   readonly #tools: BoundedLabel;
   readonly #prompts: BoundedLabel;
   readonly #methods = new BoundedLabel(20);
@@ -104,41 +135,67 @@ export class McpMetrics {
   measure(ctx: Context, next: () => Promise<unknown>): Promise<unknown> {
     const started = performance.now();
     this.#inflight++;
-    const done = (errorType: string | undefined) => {
-      this.#inflight--;
-      this.#record(ctx, errorType)((performance.now() - started) / 1000);
-      this.onOutcome?.(errorType);
-    };
     let run: Promise<unknown>;
     try {
       run = next();
     } catch (err) {
-      done(errorTypeOf(ctx, err));
+      this.#done(ctx, started, errorTypeOf(ctx, err));
       return Promise.reject(err);
     }
     return run.then(
       (result) => {
-        done(isErrorResult(result) ? "tool_error" : undefined);
+        this.#done(ctx, started, isErrorResult(result) ? "tool_error" : undefined);
         return result;
       },
       (err: unknown) => {
-        done(errorTypeOf(ctx, err));
+        this.#done(ctx, started, errorTypeOf(ctx, err));
         throw err;
       },
     );
   }
 
-  /** The recorder of this request's label set in the operation histogram (one per set). */
-  #record(ctx: Context, errorType: string | undefined): (seconds: number) => void {
+  #done(ctx: Context, started: number, errorType: string | undefined): void {
+    this.#inflight--;
+    this.#outcomes(ctx).of(errorType)((performance.now() - started) / 1000);
+    this.onOutcome?.(errorType);
+  }
+
+  /**
+   * The recorders of this request's method and component label values, by outcome: looked up
+   * by the method's label and the component object (a tool's or prompt's info, the same object
+   * on every call), so a call builds no label key. Label values never change once given (a
+   * bounded label keeps what it let in, and `_OTHER` stays `_OTHER`).
+   */
+  #outcomes(ctx: Context): Outcomes {
     const method = SPEC_METHODS.has(ctx.method) ? ctx.method : this.#methods.of(ctx.method);
-    let tool = "";
-    let prompt = "";
-    const component = ctx.component;
-    if (method === "tools/call") {
-      tool = component?.type === "tool" ? this.#tools.of(component.name) : OTHER;
-    } else if (method === "prompts/get") {
-      prompt = component?.type === "prompt" ? this.#prompts.of(component.name) : OTHER;
+    let kind = this.#kinds.get(method);
+    if (!kind) {
+      kind = { plain: undefined, byComponent: new WeakMap() };
+      this.#kinds.set(method, kind);
     }
+    const component = ctx.component;
+    const named =
+      component !== undefined &&
+      ((method === "tools/call" && component.type === "tool") ||
+        (method === "prompts/get" && component.type === "prompt"));
+    let outcomes = named ? kind.byComponent.get(component) : kind.plain;
+    if (!outcomes) {
+      let tool = "";
+      let prompt = "";
+      const name = named ? component.name : undefined;
+      if (method === "tools/call") tool = name === undefined ? OTHER : this.#tools.of(name);
+      else if (method === "prompts/get") {
+        prompt = name === undefined ? OTHER : this.#prompts.of(name);
+      }
+      outcomes = new Outcomes((errorType) => this.#recorder(method, tool, prompt, errorType));
+      if (named) kind.byComponent.set(component, outcomes);
+      else kind.plain = outcomes;
+    }
+    return outcomes;
+  }
+
+  /** The recorder of one label set in the operation histogram (one per set). */
+  #recorder(method: string, tool: string, prompt: string, errorType: string | undefined): Recorder {
     const key = `${method}\u0000${tool}\u0000${prompt}\u0000${errorType ?? ""}`;
     let record = this.#series.get(key);
     if (!record) {

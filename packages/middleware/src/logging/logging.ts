@@ -8,7 +8,8 @@ import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
 import { batchWriter } from "./internal/batch-writer.js";
 import { fdWriter } from "./internal/fd-writer.js";
-import { lineWriter } from "./internal/line.js";
+import { type HeaderLogging, headerLogging, REDACTED } from "./internal/headers-json.js";
+import { type LineTail, lineWriter } from "./internal/line.js";
 
 /** The `ctx.var` fields {@link logging} adds. */
 export type LoggingVars = {
@@ -60,17 +61,10 @@ const DEFAULT_REDACT_KEYS: readonly string[] = [
   "authorization",
   "cookie",
 ];
-const ALWAYS_REDACTED_HEADERS = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "set-cookie",
-]);
-const REDACTED = "[REDACTED]";
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 type Outcome = "ok" | "error" | "tool_error";
-type LineWrite = (level: Level, fields: Record<string, unknown>) => void;
+type LineWrite = (level: Level, fields: Record<string, unknown>, tail: LineTail) => void;
 const MESSAGE = "mcp request";
 
 /**
@@ -187,13 +181,19 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   }
   const maxPayloadBytes = opts.maxPayloadBytes ?? 2048;
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
+  const headers = headerLogging(isSecret);
   const own = opts.logger
     ? undefined
     : defaultLogger(opts.level ?? "info", dest, opts.sync ?? false);
   const logger = opts.logger ?? (own as { logger: Logger }).logger;
   // The default logger's lines are written by a serializer for this line's fixed shape (the
   // same bytes pino writes); a given logger is called as it is.
-  const writeLine: LineWrite = own ? own.write : (level, fields) => logger[level](fields, MESSAGE);
+  const writeLine: LineWrite = own
+    ? own.write
+    : (level, fields, tail) => {
+        tail.add(fields);
+        logger[level](fields, MESSAGE);
+      };
 
   return {
     name: "logging",
@@ -209,10 +209,9 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         try {
           const fields = lineFields(ctx, { correlationId, durationMs, outcome });
-          addPayload(fields, ctx, isSecret, maxPayloadBytes);
-          if (failure !== undefined) fields.error = errorFields(failure);
+          const tail = payloadOf(ctx, failure, isSecret, headers, maxPayloadBytes);
           const level = outcome === "ok" ? "info" : outcome === "tool_error" ? "warn" : "error";
-          writeLine(level, fields);
+          writeLine(level, fields, tail);
         } catch {
           // Logging must never change the answer.
         }
@@ -269,40 +268,79 @@ function componentFromParams(ctx: Context): string | undefined {
   return typeof name === "string" ? name.slice(0, 200) : undefined;
 }
 
-function addPayload(
-  fields: Record<string, unknown>,
+/**
+ * The members of a line after its fixed fields — the arguments (truncated, with secrets
+ * redacted), the resource URI, the headers (redacted), the error — as JSON text and as values.
+ * The text is what `JSON.stringify` writes for those values, so the arguments, serialized once
+ * to measure them, and the headers are not serialized again for the line.
+ */
+function payloadOf(
   ctx: Context,
+  failure: unknown,
   isSecret: (key: string) => boolean,
+  headerLog: HeaderLogging,
   maxBytes: number,
-): void {
+): LineTail {
+  let json = "";
+  const values: [string, unknown][] = [];
+  const member = (key: string, value: unknown, text: string) => {
+    json += `,"${key}":${text}`;
+    values.push([key, value]);
+  };
   const args = ctx.params.arguments;
   if (args !== undefined) {
     // Only arguments holding a secret key need the (slower) replacer pass.
     const secret = hasSecretKey(args, isSecret, 0);
     let redacted = false;
-    const json = secret
+    const text = secret
       ? JSON.stringify(args, (key, value) => {
           if (key === "" || !isSecret(key)) return value;
           redacted = true;
           return REDACTED;
         })
       : JSON.stringify(args);
-    if (json !== undefined) {
+    if (text !== undefined) {
       // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
-      const bytes = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json);
+      const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
       if (bytes <= maxBytes) {
-        // Arguments came in as JSON, so without secrets the object itself logs the same text.
-        fields.arguments = redacted ? JSON.parse(json) : args;
+        if (redacted) member("arguments", JSON.parse(text), text);
+        else if (!secret) {
+          // Arguments came in as JSON, so without secrets the object itself logs the same text.
+          member("arguments", args, text);
+        } else {
+          // A toJSON() somewhere: serialized as the line's member (its key is "arguments").
+          const line = JSON.stringify({ arguments: args });
+          member("arguments", args, line.slice('{"arguments":'.length, -1));
+        }
       } else {
-        fields.arguments = `${truncateUtf8(json, maxBytes)}…`;
-        fields.argumentsTruncated = true;
-        fields.argumentsBytes = bytes;
+        const cut = `${truncateUtf8(text, maxBytes)}…`;
+        member("arguments", cut, JSON.stringify(cut));
+        member("argumentsTruncated", true, "true");
+        member("argumentsBytes", bytes, String(bytes));
       }
     }
   }
-  if (typeof ctx.params.uri === "string") fields.uri = truncateUtf8(ctx.params.uri, maxBytes);
+  if (typeof ctx.params.uri === "string") {
+    const uri = truncateUtf8(ctx.params.uri, maxBytes);
+    member("uri", uri, JSON.stringify(uri));
+  }
   const headers = ctx.http?.headers;
-  if (headers) fields.headers = loggedHeaders(headers, isSecret);
+  if (headers) {
+    json += `,"headers":${headerLog.json(headers)}`;
+    values.push(["headers", undefined]);
+  }
+  if (failure !== undefined) {
+    const error = errorFields(failure);
+    member("error", error, JSON.stringify(error));
+  }
+  return {
+    json,
+    add(fields) {
+      for (const [key, value] of values) {
+        fields[key] = key === "headers" && headers ? headerLog.logged(headers) : value;
+      }
+    },
+  };
 }
 
 /** Whether a key of `value`, at any depth (as `JSON.stringify` visits them), is a secret. */
@@ -323,32 +361,6 @@ function hasSecretKey(value: unknown, isSecret: (key: string) => boolean, depth:
       return true;
   }
   return false;
-}
-
-/** The headers as logged: the object itself when nothing needs redacting, else a redacted copy. */
-function loggedHeaders(
-  headers: Record<string, string | string[] | undefined>,
-  isSecret: (key: string) => boolean,
-): Record<string, unknown> {
-  let copy = false;
-  for (const name in headers) {
-    if (headers[name] === undefined || isSecretHeader(name, isSecret)) {
-      copy = true;
-      break;
-    }
-  }
-  if (!copy) return headers;
-  const out: Record<string, unknown> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out[name] = isSecretHeader(name, isSecret) ? REDACTED : value;
-  }
-  return out;
-}
-
-function isSecretHeader(name: string, isSecret: (key: string) => boolean): boolean {
-  return isSecret(name) || ALWAYS_REDACTED_HEADERS.has(name.toLowerCase());
 }
 
 /** Writes out what `logger` still buffers (resolves at once when nothing is pending). */

@@ -23,6 +23,22 @@ const asJsonStart = channel("tracing:pino_asJson:start");
 const NEEDS_METADATA = Symbol.for("pino.metadata");
 
 /**
+ * Members a caller already has as JSON text, written after the line's other fields: `json` is
+ * their text as `JSON.stringify` writes members (`,"key":value` each, in order) and `add()`
+ * puts the same members, as values, on a fields object (for a logger that serializes itself).
+ *
+ * @example
+ * const tail: LineTail = {
+ *   json: ',"uri":"file:///a.txt"',
+ *   add: (fields) => Object.assign(fields, { uri: "file:///a.txt" }),
+ * };
+ */
+export interface LineTail {
+  readonly json: string;
+  add(fields: Record<string, unknown>): void;
+}
+
+/**
  * Writes one line per call exactly as `logger[level](fields, msg)` would — the same bytes —
  * for a logger created with no serializers, hooks, mixin, redaction or nested key (the
  * default logger of `logging()`): pino's precomputed level prefix, timestamp and bindings,
@@ -30,7 +46,8 @@ const NEEDS_METADATA = Symbol.for("pino.metadata");
  * field), then the message. Whatever the fast path cannot promise to write identically — a
  * field that does not serialize (a cycle, a BigInt), a lone surrogate (pino writes those of
  * short strings raw), a stream that wants pino's metadata, a subscriber to pino's
- * tracing channel — goes through `logger[level]()` itself.
+ * tracing channel — goes through `logger[level]()` itself. A `tail` is written after the fields
+ * as it is (the line is that of the fields with the tail's members added after them).
  *
  * @example
  * import pino from "pino";
@@ -43,7 +60,7 @@ export function lineWriter(
   pino: { readonly symbols: unknown },
   logger: Logger,
   msg: string,
-): (level: Level, fields: Record<string, unknown>) => void {
+): (level: Level, fields: Record<string, unknown>, tail?: LineTail) => void {
   const sym = pino.symbols as PinoSymbols;
   const raw = logger as unknown as Record<symbol, unknown>;
   const lsCache = raw[sym.lsCacheSym] as Record<number, string>;
@@ -52,7 +69,10 @@ export function lineWriter(
   const end = raw[sym.endSym] as string;
   const stream = raw[sym.streamSym] as DestinationStream & { [NEEDS_METADATA]?: boolean };
   const msgPart = `,${JSON.stringify(raw[sym.messageKeySym])}:${JSON.stringify(msg)}`;
-  const slow = (level: Level, fields: Record<string, unknown>) => logger[level](fields, msg);
+  const slow = (level: Level, fields: Record<string, unknown>, tail?: LineTail) => {
+    tail?.add(fields);
+    logger[level](fields, msg);
+  };
   if (
     typeof lsCache !== "object" ||
     typeof chindings !== "string" ||
@@ -62,20 +82,25 @@ export function lineWriter(
   ) {
     return slow;
   }
-  return (level, fields) => {
+  return (level, fields, tail) => {
     if (!logger.isLevelEnabled(level)) return;
-    if (stream[NEEDS_METADATA] === true || asJsonStart.hasSubscribers) return slow(level, fields);
+    if (stream[NEEDS_METADATA] === true || asJsonStart.hasSubscribers) {
+      return slow(level, fields, tail);
+    }
     let json: string;
     try {
       json = JSON.stringify(fields);
     } catch {
       // pino's own fallback (safe-stable-stringify) handles cycles and BigInts.
-      return slow(level, fields);
+      return slow(level, fields, tail);
     }
-    if (json.includes(ESCAPED_SURROGATE)) return slow(level, fields);
+    const more = tail?.json ?? "";
+    if (json.includes(ESCAPED_SURROGATE) || more.includes(ESCAPED_SURROGATE)) {
+      return slow(level, fields, tail);
+    }
     const prefix = lsCache[logger.levels.values[level] as number];
     // `{"a":1,"b":2}` → `,"a":1,"b":2` (an empty object adds nothing)
-    const body = json.length > 2 ? `,${json.slice(1, -1)}` : "";
+    const body = json.length > 2 ? `,${json.slice(1, -1)}${more}` : more;
     const line = `${prefix}${time()}${chindings}${body}${msgPart}${end}`;
     stream.write(line);
   };

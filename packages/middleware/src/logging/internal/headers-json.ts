@@ -1,0 +1,122 @@
+/**
+ * What a redacted value (a secret header's, a secret argument's) is logged as.
+ *
+ * @example
+ * const logged = { "x-api-key": REDACTED };
+ */
+export const REDACTED = "[REDACTED]";
+const REDACTED_JSON = JSON.stringify(REDACTED);
+
+/** Header names always redacted, whatever the redaction keys. */
+const ALWAYS_REDACTED_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+]);
+const NAMES_KEPT = 1000;
+/** Stands for a secret header's value in the cache of the last request's headers. */
+const SECRET = Symbol("secret");
+
+/** A string `JSON.stringify` writes as it is between quotes (nothing to escape, no surrogate). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** `JSON.stringify(text)`, without the serializer for text that needs no escaping. */
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * How a request's headers are logged: {@link headerLogging}.
+ *
+ * @example
+ * const log: HeaderLogging = headerLogging((key) => key.includes("token"));
+ * log.logged({ host: "a", cookie: "c" }); // { host: "a", cookie: "[REDACTED]" }
+ */
+export interface HeaderLogging {
+  /** Whether a header's value is redacted (a redaction key, or always-redacted). */
+  isSecret(name: string): boolean;
+  /** The headers as logged: the object itself when nothing needs redacting, else a redacted copy. */
+  logged(headers: Headers): Record<string, unknown>;
+  /** `JSON.stringify(logged(headers))`, without making the copy. */
+  json(headers: Headers): string;
+}
+
+/**
+ * The logged form of request headers: values of secret headers replaced by `"[REDACTED]"`,
+ * headers without a value left out. `json()` writes it as JSON text directly, reusing the
+ * text of each header that has the same name and value as the header in the same place of the
+ * request before (a client sends mostly the same headers every time), so most of a line's
+ * headers cost a comparison instead of serializing and copying.
+ *
+ * @example
+ * const headers = headerLogging((key) => key.toLowerCase().includes("key"));
+ * headers.json({ host: "a", "x-api-key": "k" }); // '{"host":"a","x-api-key":"[REDACTED]"}'
+ */
+export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogging {
+  const secret = new Map<string, boolean>();
+  const isSecret = (name: string): boolean => {
+    let hit = secret.get(name);
+    if (hit === undefined) {
+      hit = isSecretKey(name) || ALWAYS_REDACTED_HEADERS.has(name.toLowerCase());
+      if (secret.size < NAMES_KEPT) secret.set(name, hit);
+    }
+    return hit;
+  };
+  // The last request's headers, by place: name, value (not kept for a secret header, whose
+  // text does not depend on it) and their `"name":value` text.
+  const names: string[] = [];
+  const values: unknown[] = [];
+  const texts: string[] = [];
+  return {
+    isSecret,
+    logged(headers) {
+      let copy = false;
+      for (const name in headers) {
+        if (headers[name] === undefined || isSecret(name)) {
+          copy = true;
+          break;
+        }
+      }
+      if (!copy) return headers;
+      const out: Record<string, unknown> = {};
+      for (const name in headers) {
+        const value = headers[name];
+        if (value === undefined) continue;
+        out[name] = isSecret(name) ? REDACTED : value;
+      }
+      return out;
+    },
+    json(headers) {
+      let out = "";
+      let i = 0;
+      for (const name in headers) {
+        const value = headers[name];
+        if (value === undefined) continue;
+        let text: string;
+        if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
+          text = texts[i] as string;
+        } else {
+          const hidden = isSecret(name);
+          const json = hidden
+            ? REDACTED_JSON
+            : typeof value === "string"
+              ? quote(value)
+              : JSON.stringify(value);
+          text = `${quote(name)}:${json}`;
+          if (i < NAMES_KEPT) {
+            names[i] = name;
+            values[i] = hidden ? SECRET : value;
+            texts[i] = text;
+          }
+        }
+        out = i === 0 ? text : `${out},${text}`;
+        i++;
+      }
+      return `{${out}}`;
+    },
+  };
+}
