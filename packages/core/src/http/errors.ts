@@ -43,6 +43,32 @@ export function httpError(
 }
 
 /**
+ * The 400 for a request whose id is still in flight in its session (ids must be unique).
+ *
+ * @example
+ * import type { HttpSessionTransport } from "./session-transport.js";
+ * declare const transport: HttpSessionTransport;
+ * const request = { jsonrpc: "2.0" as const, id: 7, method: "tools/call" };
+ * if (transport.hasReply(request.id)) idInFlight(res, request.id);
+ */
+export function idInFlight(res: ServerResponse, id: RequestId): void {
+  httpError(res, 400, "invalid_request", "Invalid Request: this id is already in flight", { id });
+}
+
+/**
+ * The 503 for an `initialize` when the session limit is reached (`Retry-After: 30`).
+ *
+ * @example
+ * declare const sessions: { readonly full: boolean };
+ * if (sessions.full) tooManySessions(res);
+ */
+export function tooManySessions(res: ServerResponse): void {
+  httpError(res, 503, "unavailable", "Too many sessions, retry later", {
+    headers: { "retry-after": "30" },
+  });
+}
+
+/**
  * Answers an HTTP request with a JSON body (a JSON-RPC response, or an array of them).
  *
  * @example

@@ -9,7 +9,7 @@ import { allowsBatches, negotiateVersion } from "../protocol/version.js";
 import { principalKey } from "../utils/principal.js";
 import type { AttachedSessions } from "./backend.js";
 import { BodyError, readJsonBody } from "./body.js";
-import { httpError, writeJson } from "./errors.js";
+import { httpError, idInFlight, tooManySessions, writeJson } from "./errors.js";
 import type { EventStoreStats, MemoryEventStore } from "./event-store.js";
 import {
   accepts,
@@ -362,9 +362,7 @@ export class McpHttpHandler {
     if (step === "answered") return;
     if (step === "open") {
       if (sessions.full) {
-        return httpError(res, 503, "unavailable", "Too many sessions, retry later", {
-          headers: { "retry-after": "30" },
-        });
+        return tooManySessions(res);
       }
       const version = negotiateVersion(requestedVersion(message));
       entry = await sessions.open(version, principalKey(req.auth));
@@ -393,9 +391,7 @@ export class McpHttpHandler {
     }
     const request = message as JSONRPCRequest;
     if (entry.transport.hasReply(request.id)) {
-      httpError(res, 400, "invalid_request", "Invalid Request: this id is already in flight", {
-        id: request.id,
-      });
+      idInFlight(res, request.id);
       return;
     }
     this.#openReply(sessions, entry, req, res, [request]);

@@ -9,9 +9,9 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { DirectProtocol, IncomingExtra } from "../protocol/types.js";
-import { LazyMap } from "../utils/lazy-map.js";
 import type { EventStore } from "./event-store.js";
 import type { Reply } from "./reply.js";
+import { ReplyRoutes } from "./reply-routes.js";
 import { keepAlive, startSse, writeEvent } from "./sse.js";
 
 const DONE: Promise<void> = Promise.resolve();
@@ -42,13 +42,11 @@ export interface SessionOwner {
  * const transport = new HttpSessionTransport("s1", owner);
  * await app.connect(transport, { transportName: "http" });
  */
-export class HttpSessionTransport implements Transport {
+export class HttpSessionTransport extends ReplyRoutes implements Transport {
   readonly sessionId: string;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** The open POST answers by request id (one at a time, usually: kept without a hash table). */
-  readonly #replies = new LazyMap<RequestId, Reply>();
   /** Resumable POST streams by stream id (kept until the session ends or they finish). */
   #streams: Map<string, Reply> | undefined;
   #get: ServerResponse | undefined;
@@ -61,6 +59,7 @@ export class HttpSessionTransport implements Transport {
   events: EventStore | undefined;
 
   constructor(sessionId: string, owner: SessionOwner) {
+    super();
     this.sessionId = sessionId;
     this.#owner = owner;
   }
@@ -81,34 +80,6 @@ export class HttpSessionTransport implements Transport {
   }
 
   async start(): Promise<void> {}
-
-  // --- open answers by request id ---
-
-  /** Answers in flight. */
-  get replyCount(): number {
-    return this.#replies.size;
-  }
-
-  /** The open answer of request `id`. */
-  reply(id: RequestId): Reply | undefined {
-    return this.#replies.get(id);
-  }
-
-  /** Whether request `id` is in flight. */
-  hasReply(id: RequestId): boolean {
-    return this.#replies.has(id);
-  }
-
-  /** Routes request `id`'s messages to `reply`. */
-  setReply(id: RequestId, reply: Reply): void {
-    this.#replies.set(id, reply);
-  }
-
-  /** Stops routing request `id` (only to `reply` when given). */
-  deleteReply(id: RequestId, reply?: Reply): void {
-    if (reply !== undefined && this.#replies.get(id) !== reply) return;
-    this.#replies.delete(id);
-  }
 
   // --- resumable POST streams by stream id ---
 
@@ -134,23 +105,18 @@ export class HttpSessionTransport implements Transport {
     if (this.#closed) return DONE;
     if ("id" in message && ("result" in message || "error" in message)) {
       // a response goes to its request's answer (no async frame: this is every call's path)
-      const reply = this.reply(message.id as RequestId);
-      if (!reply) return DONE;
-      this.deleteReply(message.id as RequestId);
-      return reply.send(message);
+      const reply = this.takeReply(message.id as RequestId);
+      return reply ? reply.send(message) : DONE;
     }
     return this.#sendOther(message, options);
   }
 
   /** A notification or a server-to-client request: on its request's stream, or the GET stream. */
   async #sendOther(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    const related = options?.relatedRequestId;
-    if (related !== undefined) {
-      const reply = this.reply(related);
-      if (reply) {
-        await reply.send(message);
-        return;
-      }
+    const reply = this.relatedReply(options);
+    if (reply) {
+      await reply.send(message);
+      return;
     }
     // Only a client that opened the standalone stream can resume it: store nothing before that.
     if (!this.#everOpened) return;
@@ -174,14 +140,6 @@ export class HttpSessionTransport implements Transport {
     });
   }
 
-  /** The client cancelled a request: end its answer stream (no response will follow). */
-  requestCancelled(id: RequestId): void {
-    const reply = this.reply(id);
-    if (!reply) return;
-    this.deleteReply(id);
-    reply.cancel(id);
-  }
-
   /** Closes the standalone GET stream (the client may reconnect). */
   closeGetStream(): void {
     this.#get?.end();
@@ -197,10 +155,8 @@ export class HttpSessionTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const replies = this.#replies.values();
-    this.#replies.clear();
     this.#streams = undefined;
-    for (const reply of replies) reply.abandon();
+    this.abandonReplies();
     this.closeGetStream();
     this.#protocol?.transportClosed();
     this.onclose?.();

@@ -5,7 +5,7 @@ import type {
   SessionBackendContext,
   SessionBackendOptions,
 } from "../../http/backend.js";
-import { httpError } from "../../http/errors.js";
+import { idInFlight } from "../../http/errors.js";
 import { header, sessionStep } from "../../http/negotiation.js";
 import { Reply } from "../../http/reply.js";
 import type { HttpHost, HttpRequest } from "../../http/types.js";
@@ -131,15 +131,7 @@ export class ClusterSessions implements AttachedSessions {
     }
     const request = message as JSONRPCRequest;
     if (replica.transport.hasReply(request.id)) {
-      return httpError(
-        res,
-        400,
-        "invalid_request",
-        "Invalid Request: this id is already in flight",
-        {
-          id: request.id,
-        },
-      );
+      return idInFlight(res, request.id);
     }
     this.#openReply(replica, res, request, extra);
   }

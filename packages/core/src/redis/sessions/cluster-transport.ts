@@ -4,9 +4,8 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { Reply } from "../../http/reply.js";
+import { ReplyRoutes } from "../../http/reply-routes.js";
 import type { IncomingExtra, RequestAwareTransport } from "../../protocol/types.js";
-import { LazyMap } from "../../utils/lazy-map.js";
 
 /**
  * What a {@link ClusterTransport} needs from the instance that serves it.
@@ -45,56 +44,26 @@ function fansOut(method: string): boolean {
  * const transport = new ClusterTransport("session-id", link);
  * await app.connect(transport, { transportName: "http" });
  */
-export class ClusterTransport implements RequestAwareTransport {
+export class ClusterTransport extends ReplyRoutes implements RequestAwareTransport {
   readonly sessionId: string;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** Open POST answers on this instance by request id. */
-  readonly #replies = new LazyMap<RequestId, Reply>();
   readonly #link: ClusterLink;
   #closed = false;
 
   constructor(sessionId: string, link: ClusterLink) {
+    super();
     this.sessionId = sessionId;
     this.#link = link;
   }
 
   async start(): Promise<void> {}
 
-  // The open answers by request id: the names and meaning of `HttpSessionTransport`'s.
-
-  /** Answers in flight on this instance. */
-  get replyCount(): number {
-    return this.#replies.size;
-  }
-
-  /** Whether request `id` is in flight here. */
-  hasReply(id: RequestId): boolean {
-    return this.#replies.has(id);
-  }
-
-  /** Routes request `id`'s messages to `reply`. */
-  setReply(id: RequestId, reply: Reply): void {
-    this.#replies.set(id, reply);
-  }
-
-  /** Stops routing request `id` (only to `reply` when given). */
-  deleteReply(id: RequestId, reply?: Reply): void {
-    if (reply === undefined || this.#replies.get(id) === reply) this.#replies.delete(id);
-  }
-
-  /** The open answer of request `id`, no longer routed to (its last message is on the way). */
-  #takeReply(id: RequestId): Reply | undefined {
-    const reply = this.#replies.get(id);
-    if (reply) this.#replies.delete(id);
-    return reply;
-  }
-
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.#closed) return;
     if ("id" in message && ("result" in message || "error" in message)) {
-      const reply = this.#takeReply(message.id as RequestId);
+      const reply = this.takeReply(message.id as RequestId);
       if (!reply) return;
       // The state goes to Redis before the answer: the client's next request may land elsewhere.
       await this.#link.save(this.sessionId);
@@ -113,20 +82,12 @@ export class ClusterTransport implements RequestAwareTransport {
         return; // the cluster bus delivers it to every session, on every instance
       }
     }
-    const related = options?.relatedRequestId;
-    if (related !== undefined) {
-      const reply = this.#replies.get(related);
-      if (reply) {
-        await reply.send(out);
-        return;
-      }
+    const reply = this.relatedReply(options);
+    if (reply) {
+      await reply.send(out);
+      return;
     }
     await this.#link.toStandalone(this.sessionId, out);
-  }
-
-  /** The client cancelled a request: end its answer (no response will follow). */
-  requestCancelled(id: RequestId): void {
-    void this.#takeReply(id)?.cancel(id);
   }
 
   /** Hands an incoming message to the session's protocol layer. */
@@ -137,8 +98,7 @@ export class ClusterTransport implements RequestAwareTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const reply of this.#replies.values()) reply.abandon();
-    this.#replies.clear();
+    this.abandonReplies();
     this.onclose?.();
   }
 }

@@ -7,7 +7,7 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { SessionBackendOptions } from "../../http/backend.js";
-import { httpError } from "../../http/errors.js";
+import { httpError, tooManySessions } from "../../http/errors.js";
 import { header } from "../../http/negotiation.js";
 import type { HttpRequest } from "../../http/types.js";
 import type { ServerLogger } from "../../internal/logger.js";
@@ -105,9 +105,7 @@ export class SessionAccess {
       return undefined;
     }
     if (!opened) {
-      httpError(res, 503, "unavailable", "Too many sessions, retry later", {
-        headers: { "retry-after": "30" },
-      });
+      tooManySessions(res);
       return undefined;
     }
     return this.#replicas.obtain(id, fields);
