@@ -5,7 +5,7 @@
  * metrics) in front of the stack. Clients must send the key in `x-api-key`. The limits are set
  * high enough never to refuse the benchmark's load, so every request pays for the checks and
  * none is turned away. Logs go to `/dev/null` as a file destination (every line written, in
- * batches of an event-loop turn: the default); a `logging()` built from an older revision
+ * batches of 20 ms: the default); a `logging()` built from an older revision
  * (`--ref`) that takes no path gets a stream writing each line synchronously to `/dev/null`
  * instead. Answers `{ type: "stats" }` with the `echo` calls served and the process's CPU time
  * so far (µs).

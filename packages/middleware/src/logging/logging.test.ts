@@ -373,10 +373,10 @@ describe("writing lines (batched by default)", () => {
     });
   });
 
-  it("writes the lines of a turn by the next one, with no close", async () => {
+  it("writes the lines within 20 ms, with no close", async () => {
     await withFileLog({}, async ({ client, lines }) => {
       for (let i = 0; i < 50; i++) await client.callTool("ping");
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 60));
       expect(await lines()).toHaveLength(50);
       await client.close();
     });

@@ -41,13 +41,13 @@ export interface LoggingOptions {
   /**
    * Whether the default logger writes each line to a path or descriptor `destination` before
    * the request's middleware returns, one system call per line (default `false`). By default
-   * the lines of one event-loop turn are written together, with one system call, at the end of
-   * that turn (at once when they pass 64 Ki characters, so the buffer stays small and a slow
+   * the lines of 20 ms are written together, with one system call (at once when they pass
+   * 64 Ki characters, so the buffer stays small and a slow
    * destination slows the server as synchronous writes would); none is lost: they are written
    * when the app closes, and synchronously when the process exits — `process.exit()`, an
    * uncaught exception, a signal handled by `app.run()` or `listen({ handleSignals: true })`.
    * Only a signal that ends the process unhandled (`SIGKILL`, or a `SIGTERM` nothing handles)
-   * can drop the lines of the turn it lands in; `sync: true` rules that out, at a few µs of
+   * can drop the lines of the last 20 ms; `sync: true` rules that out, at a few µs of
    * CPU more per line. Ignored for a stream `destination` and a given `logger`.
    */
   sync?: boolean;
@@ -70,7 +70,7 @@ const MESSAGE = "mcp request";
 /**
  * The default logger: pino writing JSON lines to `destination` (default: stderr). A path or
  * descriptor is written by our own writers — each line at once ({@link fdWriter}) or the
- * lines of an event-loop turn together ({@link batchWriter}, flushed on close and on exit) —
+ * lines of 20 ms together ({@link batchWriter}, flushed on close and on exit) —
  * which pino's own calls share, so every line keeps its order. pino is loaded here, so
  * importing the package or `logging({ logger })` never loads it; it is CommonJS, so a
  * synchronous require fits.
