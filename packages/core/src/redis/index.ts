@@ -18,4 +18,5 @@ export {
   redisConnection,
   withRedisTimeout,
 } from "./connection.js";
+export { evalScript, type LuaScript, luaScript } from "./lua.js";
 export { type RedisSessionsOptions, redisSessions } from "./sessions/redis-sessions.js";

@@ -1,6 +1,11 @@
 import type { ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
-import { checkRedisTarget, type RedisClientLike, redisConnection } from "@mcpforge/core/redis";
+import {
+  checkRedisTarget,
+  evalScript,
+  type RedisClientLike,
+  redisConnection,
+} from "@mcpforge/core/redis";
 import {
   checkOptionsObject,
   checkPositiveInteger,
@@ -9,7 +14,7 @@ import {
 } from "../internal/options.js";
 import { type MemoryRateLimitStore, memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./rules.js";
-import { FIXED_WINDOW, type LuaScript, TOKEN_BUCKET } from "./scripts.js";
+import { FIXED_WINDOW, TOKEN_BUCKET } from "./scripts.js";
 
 export type { RedisClientLike } from "@mcpforge/core/redis";
 
@@ -123,20 +128,6 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
     },
   });
 
-  const evaluate = async (
-    c: RedisClientLike,
-    s: LuaScript,
-    key: string,
-    args: string[],
-  ): Promise<unknown> => {
-    try {
-      return await c.call("EVALSHA", s.sha, 1, key, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return c.call("EVAL", s.source, 1, key, ...args);
-    }
-  };
-
   const viaFallback = async (key: string, rule: RateLimitRule): Promise<RateLimitDecision> => {
     if (conn.outage) failOpenDecisions++;
     const decision = await fallback.consume(key, rule);
@@ -158,7 +149,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
           : [FIXED_WINDOW, [String(rule.limit), String(rule.windowMs)]];
       try {
         return await conn.run(
-          async (c) => parseReply(await evaluate(c, script, prefix + key, args)),
+          async (c) => parseReply(await evalScript(c, script, [prefix + key], args)),
           timeoutMs,
         );
       } catch {

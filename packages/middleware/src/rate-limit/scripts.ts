@@ -1,14 +1,4 @@
-import { createHash } from "node:crypto";
-
-/** A Lua script and its SHA-1 (for EVALSHA). */
-export interface LuaScript {
-  readonly source: string;
-  readonly sha: string;
-}
-
-function script(source: string): LuaScript {
-  return { source, sha: createHash("sha1").update(source).digest("hex") };
-}
+import { luaScript as script } from "@mcpforge/core/redis";
 
 // Both scripts read the clock with TIME on the Redis server, so every instance sharing the
 // store agrees on it. Redis before 5 needs effects replication for a write after TIME.

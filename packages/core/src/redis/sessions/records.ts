@@ -1,3 +1,4 @@
+import { luaScript } from "../lua.js";
 import { BUS_MAX } from "./cluster-settings.js";
 import { OPEN, SAVE, TOUCH } from "./scripts.js";
 import type { SessionStore } from "./store.js";
@@ -45,8 +46,9 @@ export function parseField<T>(text: string | undefined): T | undefined {
 }
 
 /** Deletes a record, drops it from the index and announces the end on the bus (one round trip). */
-const END =
-  "redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[1]) redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 't', 'del', 's', ARGV[1]) return 1";
+const END = luaScript(
+  "redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[1]) redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 't', 'del', 's', ARGV[1]) return 1",
+);
 
 /**
  * The session records in Redis (`<prefix>s:<id>` hashes and the `<prefix>index` of ids by

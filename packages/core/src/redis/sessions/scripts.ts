@@ -1,3 +1,5 @@
+import { luaScript } from "../lua.js";
+
 /**
  * The Lua scripts of the Redis session backend: each is one round trip and atomic.
  * Keys: `<prefix>s:<id>` (session hash), `<prefix>index` (sorted set of session ids by expiry),
@@ -15,13 +17,13 @@
  * const keys = [store.key("s", id), store.indexKey];
  * await store.eval(OPEN, keys, [Date.now(), 300_000, 1000, id, "p", "-"]); // 1: opened
  */
-export const OPEN = `
+export const OPEN = luaScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[4])
-return 1`;
+return 1`);
 
 /**
  * KEYS: record, index. ARGV: now, ttlMs, id, known revision. Refreshes the idle expiry;
@@ -35,12 +37,12 @@ return 1`;
  * const keys = [store.key("s", id), store.indexKey];
  * await store.eval(TOUCH, keys, [Date.now(), 300_000, id, "3"]); // ["hash", "2025-11-25", "3"]
  */
-export const TOUCH = `
+export const TOUCH = luaScript(`
 if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 0 then return false end
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
 local head = redis.call('HMGET', KEYS[1], 'p', 'v', 'r')
 if head[3] == ARGV[4] then return head end
-return redis.call('HMGET', KEYS[1], 'p', 'v', 'r', 'ci', 'cc', 'll', 'sub', 'st')`;
+return redis.call('HMGET', KEYS[1], 'p', 'v', 'r', 'ci', 'cc', 'll', 'sub', 'st')`);
 
 /**
  * KEYS: record. ARGV: field, value, … → the new revision, or false when the session is gone.
@@ -51,10 +53,10 @@ return redis.call('HMGET', KEYS[1], 'p', 'v', 'r', 'ci', 'cc', 'll', 'sub', 'st'
  * const id = "session-id";
  * await store.eval(SAVE, [store.key("s", id)], ["ll", "debug"]); // the new revision
  */
-export const SAVE = `
+export const SAVE = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return redis.call('HINCRBY', KEYS[1], 'r', 1)`;
+return redis.call('HINCRBY', KEYS[1], 'r', 1)`);
 
 /**
  * KEYS: stream, lease, meta. ARGV: maxLen, ttlMs, leaseMs, owner, ids JSON ('' for none),
@@ -68,14 +70,14 @@ return redis.call('HINCRBY', KEYS[1], 'r', 1)`;
  * const keys = ["ev", "lease", "meta"].map((k) => store.key(k, "session-id.a11"));
  * await store.eval(APPEND, keys, [1000, 300_000, 3000, "a1", "[7]", "m", "{}"]);
  */
-export const APPEND = `
+export const APPEND = luaScript(`
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 6))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
   redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[2])
 end
-return id`;
+return id`);
 
 /**
  * KEYS: stream, lease. ARGV: maxLen, ttlMs. Marks a request's stream finished.
@@ -87,11 +89,11 @@ return id`;
  * const keys = ["ev", "lease", "meta"].map((k) => store.key(k, "session-id.a11"));
  * await store.eval(FINISH, keys.slice(0, 2), [1000, 300_000]);
  */
-export const FINISH = `
+export const FINISH = luaScript(`
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'end', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('DEL', KEYS[2])
-return 1`;
+return 1`);
 
 /**
  * KEYS: stream, lease, meta. ARGV: maxLen, ttlMs, error JSON (an object with code and message).
@@ -105,7 +107,7 @@ return 1`;
  * const keys = ["ev", "lease", "meta"].map((k) => store.key(k, "session-id.a11"));
  * await store.eval(ORPHAN, keys, [1000, 300_000, '{"code":-32603,"message":"stopped"}']);
  */
-export const ORPHAN = `
+export const ORPHAN = luaScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if last[1] and last[1][2][1] == 'end' then return 0 end
@@ -118,7 +120,7 @@ for _, id in ipairs(cjson.decode(ids)) do
 end
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'end', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 1`);
 
 /**
  * KEYS: lock. ARGV: owner, ttlMs → 1 when taken (or already ours), else 0.
@@ -129,11 +131,11 @@ return 1`;
  * const id = "session-id";
  * await store.eval(LOCK, [store.key("get", id)], ["a1", 9000]); // 1: this instance holds it
  */
-export const LOCK = `
+export const LOCK = luaScript(`
 local held = redis.call('GET', KEYS[1])
 if held and held ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
+return 1`);
 
 /**
  * KEYS: lock. ARGV: owner. Releases a lock this owner holds.
@@ -144,6 +146,6 @@ return 1`;
  * const id = "session-id";
  * await store.eval(UNLOCK, [store.key("get", id)], ["a1"]);
  */
-export const UNLOCK = `
+export const UNLOCK = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1`;
+return 1`);

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { redisConnection } from "../connection.js";
+import { luaScript } from "../lua.js";
 import { SessionStore } from "./store.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -11,12 +12,12 @@ async function commandCalls(admin: Redis, command: string): Promise<number> {
   return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
 }
 
-describe("SessionStore.eval()", () => {
+describe("SessionStore.eval() (evalScript)", () => {
   const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const conn = redisConnection({ url: REDIS_URL, owner: "store test", connectTimeoutMs: 2000 });
   const store = new SessionStore(conn, `mcpforge-test:store:${process.pid}:`, 2000);
   // A script of this test's own: its SHA-1 is in no other test's way.
-  const script = `return ARGV[1] .. '${process.pid}-${Date.now()}'`;
+  const script = luaScript(`return ARGV[1] .. '${process.pid}-${Date.now()}'`);
   afterAll(async () => {
     await conn.close();
     admin.disconnect();
@@ -37,8 +38,8 @@ describe("SessionStore.eval()", () => {
   });
 
   it("rejects with the script's own error", async () => {
-    await expect(store.eval("return redis.call('NOSUCHCOMMAND')", [], [])).rejects.toThrow(
-      /Unknown Redis command|unknown command/i,
-    );
+    await expect(
+      store.eval(luaScript("return redis.call('NOSUCHCOMMAND')"), [], []),
+    ).rejects.toThrow(/Unknown Redis command|unknown command/i);
   });
 });

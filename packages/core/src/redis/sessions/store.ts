@@ -1,17 +1,10 @@
-import { createHash } from "node:crypto";
 import type { RedisConnection } from "../connection.js";
+import { evalScript, type LuaScript, luaScript } from "../lua.js";
 
-/** The SHA-1 of each script run so far (Redis's script cache key). */
-const shas = new Map<string, string>();
-
-function shaOf(script: string): string {
-  let sha = shas.get(script);
-  if (sha === undefined) {
-    sha = createHash("sha1").update(script).digest("hex");
-    shas.set(script, sha);
-  }
-  return sha;
-}
+/** Appends to a stream, trimmed, and renews its expiry. */
+const APPEND_ENTRY = luaScript(
+  "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3)) redis.call('PEXPIRE', KEYS[1], ARGV[2]) return id",
+);
 
 /**
  * One entry of a Redis Stream: its id and its field/value pairs as an object.
@@ -61,24 +54,13 @@ export class SessionStore {
     return `${this.prefix}bus`;
   }
 
-  /**
-   * Runs a Lua script through the connection's circuit breaker and timeout: by its SHA-1
-   * (`EVALSHA`), sending the script itself (`EVAL`, which caches it) only when Redis does not
-   * have it yet — after a restart or `SCRIPT FLUSH`.
-   */
+  /** Runs a Lua script ({@link evalScript}: by its SHA-1) through the connection's circuit breaker and timeout. */
   eval(
-    script: string,
+    script: LuaScript,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    return this.#conn.run(async (c) => {
-      try {
-        return await c.call("EVALSHA", shaOf(script), keys.length, ...keys, ...args);
-      } catch (err) {
-        if (!String((err as Error)?.message).startsWith("NOSCRIPT")) throw err;
-        return c.call("EVAL", script, keys.length, ...keys, ...args);
-      }
-    }, this.#timeoutMs);
+    return this.#conn.run((c) => evalScript(c, script, keys, args), this.#timeoutMs);
   }
 
   /** Runs one command through the connection's circuit breaker and timeout. */
@@ -95,11 +77,7 @@ export class SessionStore {
   ): Promise<unknown> {
     const args: string[] = [];
     for (const [f, v] of Object.entries(fields)) args.push(f, v);
-    return this.eval(
-      "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3)) redis.call('PEXPIRE', KEYS[1], ARGV[2]) return id",
-      [key],
-      [maxLen, ttlMs, ...args],
-    );
+    return this.eval(APPEND_ENTRY, [key], [maxLen, ttlMs, ...args]);
   }
 
   /** The id of a stream's newest entry, or `0-0` when it is empty or absent. */
