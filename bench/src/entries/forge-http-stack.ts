@@ -46,19 +46,26 @@ function requestLogging() {
 const app = createServer({ name: "bench-forge-stack", version: "1.0.0" });
 // Tracing and metrics outermost, as a deployment would put them: they see every request.
 if (observed) app.use(telemetry()).use(health());
-app
-  .use(errorMasking())
-  .use(requestLogging())
-  .use(timing())
-  .use(auth({ apiKeys: { keys: { [apiKey]: { clientId: "bench", scopes: ["mcp"] } } } }))
-  .use(
+const omit = new Set((process.env.BENCH_STACK_OMIT ?? "").split(","));
+const keep = (name: string) => !omit.has(name);
+if (keep("errorMasking")) app.use(errorMasking());
+if (keep("logging")) app.use(requestLogging());
+if (keep("timing")) app.use(timing());
+if (keep("auth")) {
+  app.use(auth({ apiKeys: { keys: { [apiKey]: { clientId: "bench", scopes: ["mcp"] } } } }));
+}
+if (keep("rateLimit")) {
+  app.use(
     rateLimit({
       store: memoryRateLimitStore(),
       global: { algorithm: "token-bucket", capacity: 1e9, refillPerSecond: 1e9 },
     }),
-  )
-  .use(validation({ default: { maxStringLength: 10_000, maxArgumentBytes: 100_000 } }))
-  .use(timeout({ defaultMs: 30_000 }))
-  .use(concurrency({ max: 1000 }));
+  );
+}
+if (keep("validation")) {
+  app.use(validation({ default: { maxStringLength: 10_000, maxArgumentBytes: 100_000 } }));
+}
+if (keep("timeout")) app.use(timeout({ defaultMs: 30_000 }));
+if (keep("concurrency")) app.use(concurrency({ max: 1000 }));
 
 await serveCounted(app, mode);
