@@ -45,4 +45,23 @@ describe("principalKey (the one rule for who the caller is)", () => {
       principalKey({ token: "x", clientId: "app", scopes: [] }),
     );
   });
+
+  it("reads a record again unless it and its extra are frozen", () => {
+    const extra: Record<string, unknown> = { subject: "u1" };
+    const shallow = Object.freeze({ token: "t", clientId: "app", scopes: [], extra });
+    const before = principalKey(shallow);
+    extra.subject = "u2";
+    expect(principalKey(shallow)).not.toBe(before);
+    expect(principalKey(shallow)).toBe(
+      principalKey({ token: "t", clientId: "app", scopes: [], extra: { subject: "u2" } }),
+    );
+    const frozen = Object.freeze({
+      token: "t",
+      clientId: "app",
+      scopes: [],
+      extra: Object.freeze({ subject: "u1" }),
+    });
+    expect(principalKey(frozen)).toBe(before);
+    expect(principalKey(frozen)).toBe(principalKey(frozen));
+  });
 });

@@ -14,6 +14,24 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
  */
 export function principalKey(auth: AuthInfo | undefined): string | undefined {
   if (!auth) return undefined;
+  // A frozen record with a frozen `extra` (an API key's, shared by its requests) cannot change:
+  // its key is made once. Others (a JWT's, one per request) are not remembered: no table entry
+  // per request.
+  if (!Object.isFrozen(auth) || (auth.extra !== undefined && !Object.isFrozen(auth.extra))) {
+    return keyOf(auth);
+  }
+  let key = frozenKeys.get(auth);
+  if (key === undefined) {
+    key = keyOf(auth);
+    frozenKeys.set(auth, key);
+  }
+  return key;
+}
+
+/** The keys of frozen records, made once each. */
+const frozenKeys = new WeakMap<AuthInfo, string>();
+
+function keyOf(auth: AuthInfo): string {
   const extra = (auth.extra ?? {}) as Record<string, unknown>;
   const clientId = nonEmpty(auth.clientId);
   const subject = nonEmpty(extra.subject);

@@ -66,6 +66,42 @@ describe("auth() with API keys", () => {
     expect((await post(h.url, INIT, bearer(ALICE))).status).toBe(401);
   });
 
+  it("gives a static key's requests one frozen ctx.auth: a handler cannot change the next request's", async () => {
+    const app = createServer({ name: "keys", version: "1.0.0", logger: silentLogger }).use(
+      auth({ apiKeys: KEYS }),
+    );
+    const seen: unknown[] = [];
+    app.tool("tamper", { description: "Tries to widen its own scopes" }, (_args, ctx) => {
+      seen.push(ctx.auth);
+      const attempts = [
+        () => ctx.auth?.scopes.push("admin"),
+        () => Object.assign(ctx.auth as object, { clientId: "root" }),
+        () => Object.assign(ctx.auth?.extra as object, { subject: "root" }),
+      ];
+      return {
+        refused: attempts.filter((attempt) => {
+          try {
+            attempt();
+            return false;
+          } catch {
+            return true;
+          }
+        }).length,
+        auth: JSON.parse(JSON.stringify(ctx.auth)),
+      };
+    });
+    const h = await app.listen({ port: 0, mode: "stateless" });
+    cleanup.push(() => h.close());
+    for (const id of [1, 2]) {
+      const res = await post(h.url, call(id, "tamper"), { "x-api-key": ALICE });
+      expect(res.message?.result?.structuredContent).toEqual({
+        refused: 3,
+        auth: { clientId: "alice", scopes: ["mcp"], extra: { method: "api-key" } },
+      });
+    }
+    expect(seen[0]).toBe(seen[1]);
+  });
+
   it("binds sessions to the key's principal (subject, else clientId)", async () => {
     const h = await serve({ apiKeys: KEYS });
     const init = await post(h.url, INIT, { "x-api-key": BOB });

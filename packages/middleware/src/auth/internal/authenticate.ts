@@ -193,6 +193,34 @@ export function createAuthenticator(
     return s.jwt ? bearer : { kind: "none" };
   };
 
+  const apiKeyAuth = (p: ApiKeyPrincipal): AuthInfo => {
+    const fields: Omit<AuthInfo, "token"> = {
+      clientId: p.clientId,
+      scopes: [...p.scopes],
+      extra: { method: "api-key", ...(p.subject === undefined ? {} : { subject: p.subject }) },
+    };
+    if (s.resource) fields.resource = new URL(s.resource.href);
+    // The key itself is a long-lived secret: it is never copied onto ctx.auth.
+    return authInfo("", fields, issuer, apiKeyPrincipal(p));
+  };
+  /**
+   * The `ctx.auth` of each key of a static table, made once and frozen (its scopes and extra
+   * too), so its requests share it and core's `principalKey()` computes its key once. Not with
+   * `resource`: a URL object stays mutable when frozen, so each request gets its own.
+   */
+  const keyAuths = new WeakMap<ApiKeyPrincipal, AuthInfo>();
+  const sharedApiKeyAuth = (p: ApiKeyPrincipal): AuthInfo => {
+    if (s.resource || !Object.isFrozen(p)) return apiKeyAuth(p);
+    let info = keyAuths.get(p);
+    if (!info) {
+      info = apiKeyAuth(p);
+      Object.freeze(info.scopes);
+      Object.freeze(info.extra);
+      keyAuths.set(p, Object.freeze(info));
+    }
+    return info;
+  };
+
   const acceptApiKey = (
     req: Parameters<HttpHook>[0],
     res: Parameters<HttpHook>[1],
@@ -206,15 +234,7 @@ export function createAuthenticator(
       });
       return refuse503(res);
     }
-    const p = outcome.principal;
-    const fields: Omit<AuthInfo, "token"> = {
-      clientId: p.clientId,
-      scopes: [...p.scopes],
-      extra: { method: "api-key", ...(p.subject === undefined ? {} : { subject: p.subject }) },
-    };
-    if (s.resource) fields.resource = new URL(s.resource.href);
-    // The key itself is a long-lived secret: it is never copied onto ctx.auth.
-    req.auth = authInfo("", fields, issuer, apiKeyPrincipal(p));
+    req.auth = sharedApiKeyAuth(outcome.principal);
     return undefined;
   };
 
