@@ -245,7 +245,7 @@ export class Context<V extends Vars = Vars> {
   setResponseHeader(name: string, value: string): boolean {
     const headers = this.#extra.responseHeaders;
     if (!headers) return false;
-    headers[name.toLowerCase()] = value;
+    headers[lowerCaseName(name)] = value;
     return true;
   }
 
@@ -478,4 +478,17 @@ export function markToolHandlerStarted(ctx: Context): void {
  */
 export function isToolHandlerStarted(ctx: object): boolean {
   return handlerStarted(ctx);
+}
+
+/** The last header name lowercased, and its lowercase form: middleware set the same few. */
+let lastName = "";
+let lastLower = "";
+
+/** `name.toLowerCase()`, remembered for the name set last (most calls repeat it). */
+function lowerCaseName(name: string): string {
+  if (name !== lastName) {
+    lastName = name;
+    lastLower = name.toLowerCase();
+  }
+  return lastLower;
 }

@@ -29,6 +29,24 @@ export function concurrency(options?: ConcurrencyOptions): MiddlewareHooks {
   const limits = new Map(Object.entries(opts.perTool ?? {}));
   const inFlight = new Map<string, number>();
   let total = 0;
+  const releaseTool = (tool: string) => {
+    total--;
+    const left = (inFlight.get(tool) ?? 1) - 1;
+    if (left > 0) inFlight.set(tool, left);
+    else inFlight.delete(tool);
+  };
+  // A call of a tool without a limit of its own only counts towards `max`: the same two
+  // callbacks serve every such call (no closures per call).
+  const releaseTotal: Settlers = {
+    ok: (result) => {
+      total--;
+      return result;
+    },
+    failed: (err) => {
+      total--;
+      throw err;
+    },
+  };
 
   return {
     name: "concurrency",
@@ -41,9 +59,13 @@ export function concurrency(options?: ConcurrencyOptions): MiddlewareHooks {
           { data: { scope: "global", limit: max } },
         );
       }
-      const limit = limits.get(tool);
+      const limit = limits.size === 0 ? undefined : limits.get(tool);
+      if (limit === undefined) {
+        total++;
+        return settle(next, releaseTotal);
+      }
       const current = inFlight.get(tool) ?? 0;
-      if (limit !== undefined && current >= limit) {
+      if (current >= limit) {
         throw new McpForgeError(
           "unavailable",
           `Tool "${tool}" is busy: ${limit} calls are already in progress (its limit); retry later`,
@@ -51,33 +73,35 @@ export function concurrency(options?: ConcurrencyOptions): MiddlewareHooks {
         );
       }
       total++;
-      if (limit !== undefined) inFlight.set(tool, current + 1);
-      const release = () => {
-        total--;
-        if (limit !== undefined) {
-          const left = (inFlight.get(tool) ?? 1) - 1;
-          if (left > 0) inFlight.set(tool, left);
-          else inFlight.delete(tool);
-        }
-      };
-      let run: Promise<unknown>;
-      try {
-        run = next();
-      } catch (err) {
-        release();
-        throw err;
-      }
-      // A promise chain, not an async frame: one promise less per call.
-      return run.then(
-        (result) => {
-          release();
+      inFlight.set(tool, current + 1);
+      return settle(next, {
+        ok: (result) => {
+          releaseTool(tool);
           return result;
         },
-        (err: unknown) => {
-          release();
+        failed: (err) => {
+          releaseTool(tool);
           throw err;
         },
-      );
+      });
     },
   };
+}
+
+/** What runs when a call settles: releases its place and passes the outcome on. */
+interface Settlers {
+  ok(result: unknown): unknown;
+  failed(err: unknown): never;
+}
+
+/** `next()` with `settlers` run when it settles — also when it throws synchronously. */
+function settle(next: () => Promise<unknown>, settlers: Settlers): Promise<unknown> {
+  let run: Promise<unknown>;
+  try {
+    run = next();
+  } catch (err) {
+    return Promise.reject(err).then(undefined, settlers.failed);
+  }
+  // A promise chain, not an async frame: one promise less per call.
+  return run.then(settlers.ok, settlers.failed);
 }

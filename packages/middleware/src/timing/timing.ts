@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { MiddlewareHooks, ServerLogger } from "@mcpforge/core";
+import type { Context, MiddlewareHooks, ServerLogger } from "@mcpforge/core";
 import { createStderrLogger } from "@mcpforge/core/authoring";
 import { checkNonNegativeNumber, checkOptionsObject, optionsError } from "../internal/options.js";
 
@@ -42,36 +42,37 @@ export function timing(options?: TimingOptions): MiddlewareHooks<TimingVars> {
   }
   const slowMs = opts.slowMs ?? 1000;
   let log = opts.log;
+  // Made once, not per request: the request's own callbacks stay two small closures.
+  const record = (ctx: Context<TimingVars>, start: number, outcome: string) => {
+    const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
+    ctx.var.durationMs = durationMs;
+    // On HTTP the answer carries the figure too (a no-op on stdio and in-memory).
+    ctx.setResponseHeader("server-timing", `mcp;dur=${durationMs}`);
+    if (durationMs > slowMs) {
+      log ??= createStderrLogger("@mcpforge/middleware/timing");
+      log.warn("slow operation", {
+        method: ctx.method,
+        component: ctx.component?.name,
+        durationMs,
+        slowMs,
+        outcome,
+        sessionId: ctx.session.id,
+        requestId: ctx.requestId,
+      });
+    }
+  };
   return {
     name: "timing",
     onRequest: (ctx, next) => {
       const start = performance.now();
-      const finish = (outcome: string) => {
-        const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
-        ctx.var.durationMs = durationMs;
-        // On HTTP the answer carries the figure too (a no-op on stdio and in-memory).
-        ctx.setResponseHeader("server-timing", `mcp;dur=${durationMs}`);
-        if (durationMs > slowMs) {
-          log ??= createStderrLogger("@mcpforge/middleware/timing");
-          log.warn("slow operation", {
-            method: ctx.method,
-            component: ctx.component?.name,
-            durationMs,
-            slowMs,
-            outcome,
-            sessionId: ctx.session.id,
-            requestId: ctx.requestId,
-          });
-        }
-      };
       // A promise chain, not an async frame: one promise less per request.
       return next().then(
         (result) => {
-          finish("ok");
+          record(ctx, start, "ok");
           return result;
         },
         (err: unknown) => {
-          finish("error");
+          record(ctx, start, "error");
           throw err;
         },
       );

@@ -147,4 +147,40 @@ describe("checkArguments", () => {
     expect(checkArguments(wide, { maxArrayLength: 100_000 })).toBeUndefined();
     expect(checkArguments(undefined, { maxArgumentBytes: 1 })).toBeUndefined();
   });
+
+  it("measures the size as JSON.stringify does, byte for byte at the limit (escapes, UTF-8, nulls, toJSON)", () => {
+    const cases: unknown[] = [
+      { s: "\u0001".repeat(100) }, // each character escaped to 6 bytes
+      { s: "é".repeat(100) }, // 2 bytes of UTF-8 each
+      { s: "\ud800".repeat(10) }, // lone surrogates, escaped
+      { a: Array.from({ length: 100 }, () => null) },
+      { d: new Date(0) }, // toJSON()
+      { n: Object(123456789) }, // a boxed number
+      { x: [1.5e300, -2, true, false, "ok", { y: [] }] },
+    ];
+    for (const args of cases) {
+      const bytes = Buffer.byteLength(JSON.stringify(args));
+      expect(checkArguments(args, { maxArgumentBytes: bytes })).toBeUndefined();
+      expect(checkArguments(args, { maxArgumentBytes: bytes - 1 })).toBe(
+        `the arguments are ${bytes} bytes of JSON, over the limit of ${bytes - 1}`,
+      );
+    }
+  });
+
+  it("reports the size first, throws for what JSON cannot serialize, and stops on cycles", () => {
+    const args = { a: "x".repeat(20), big: "y".repeat(1000) };
+    expect(checkArguments(args, { maxStringLength: 10, maxArgumentBytes: 100 })).toMatch(
+      /^the arguments are 1037 bytes of JSON/,
+    );
+    expect(checkArguments(args, { maxStringLength: 10, maxArgumentBytes: 2000 })).toMatch(
+      /^a is 20 characters long/,
+    );
+    expect(() => checkArguments({ n: 1n }, { maxArgumentBytes: 100 })).toThrow(TypeError);
+    expect(() =>
+      checkArguments({ a: "x".repeat(20), n: 1n }, { maxStringLength: 10, maxArgumentBytes: 100 }),
+    ).toThrow(TypeError);
+    const cyclic: Record<string, unknown> = { name: "loop" };
+    cyclic.self = cyclic;
+    expect(() => checkArguments(cyclic, { maxArgumentBytes: 10_000 })).toThrow(TypeError);
+  });
 });

@@ -6,6 +6,7 @@ import {
   checkRecord,
   optionsError,
 } from "../internal/options.js";
+import { type Node, SizeBound } from "./internal/size-bound.js";
 
 /** Limits on the arguments of a tool call. */
 export interface ValidationPolicy {
@@ -112,13 +113,6 @@ export function validation(options?: ValidationOptions): MiddlewareHooks {
   };
 }
 
-interface Node {
-  value: unknown;
-  parent: Node | undefined;
-  key: string | number | undefined;
-  depth: number;
-}
-
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 function pathOf(node: Node): string {
@@ -141,34 +135,38 @@ function pathOf(node: Node): string {
  */
 export function checkArguments(args: unknown, policy: ValidationPolicy): string | undefined {
   if (args === undefined) return undefined;
-  if (policy.maxArgumentBytes !== undefined) {
-    const json = JSON.stringify(args) ?? "";
-    // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
-    const bytes = json.length * 3 <= policy.maxArgumentBytes ? 0 : Buffer.byteLength(json);
-    if (bytes > policy.maxArgumentBytes) {
-      return `the arguments are ${bytes} bytes of JSON, over the limit of ${policy.maxArgumentBytes}`;
-    }
-  }
-  const { maxStringLength, maxArrayLength, maxDepth } = policy;
+  const { maxStringLength, maxArrayLength, maxDepth, maxArgumentBytes } = policy;
   const rejectPrototypeKeys = policy.rejectPrototypeKeys !== false;
+  // The size limit is checked first, as JSON.stringify measures it — but only when it has to
+  // be: the walk sums an upper bound of the JSON's size, and while that stays under the limit
+  // (most arguments are far under it) the arguments are never serialized.
+  const size = new SizeBound(args, maxArgumentBytes);
+  const refuse = (problem: string) => size.exactProblem() ?? problem;
   const stack: Node[] = [{ value: args, parent: undefined, key: undefined, depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
     const { value } = node;
+    if (size.add(node)) return size.exactProblem();
     if (typeof value === "string") {
       if (maxStringLength !== undefined && value.length > maxStringLength) {
-        return `${pathOf(node)} is ${value.length} characters long, over the limit of ${maxStringLength}`;
+        return refuse(
+          `${pathOf(node)} is ${value.length} characters long, over the limit of ${maxStringLength}`,
+        );
       }
       continue;
     }
     if (typeof value !== "object" || value === null) continue;
     const depth = node.depth + 1;
     if (maxDepth !== undefined && depth > maxDepth) {
-      return `${pathOf(node)} is nested ${depth} levels deep, over the limit of ${maxDepth}`;
+      return refuse(
+        `${pathOf(node)} is nested ${depth} levels deep, over the limit of ${maxDepth}`,
+      );
     }
     if (Array.isArray(value)) {
       if (maxArrayLength !== undefined && value.length > maxArrayLength) {
-        return `${pathOf(node)} has ${value.length} items, over the limit of ${maxArrayLength}`;
+        return refuse(
+          `${pathOf(node)} has ${value.length} items, over the limit of ${maxArrayLength}`,
+        );
       }
       for (let i = value.length - 1; i >= 0; i--) {
         stack.push({ value: value[i], parent: node, key: i, depth });
@@ -186,10 +184,14 @@ export function checkArguments(args: unknown, policy: ValidationPolicy): string 
         depth,
       };
       if (rejectPrototypeKeys && PROTOTYPE_KEYS.has(key)) {
-        return `${pathOf(child)} uses the key "${key}", which is not allowed (prototype pollution)`;
+        return refuse(
+          `${pathOf(child)} uses the key "${key}", which is not allowed (prototype pollution)`,
+        );
       }
       if (maxStringLength !== undefined && key.length > maxStringLength) {
-        return `a key in ${pathOf(node)} is ${key.length} characters long, over the limit of ${maxStringLength}`;
+        return refuse(
+          `a key in ${pathOf(node)} is ${key.length} characters long, over the limit of ${maxStringLength}`,
+        );
       }
       stack.push(child);
     }
