@@ -86,6 +86,9 @@ export interface Results {
   middleware?: {
     none: TelemetrySide;
     five: TelemetrySide;
+    /** No middleware, `workUs` µs of synchronous work per call: what added work reads as. */
+    work?: TelemetrySide;
+    workUs?: number;
     stack: TelemetrySide;
     /** The stack behind `telemetry()` (no OpenTelemetry SDK) and `health()` (metrics). */
     observed?: TelemetrySide;
@@ -513,14 +516,14 @@ export function render(r: Results): string {
   }
 
   if (r.middleware) {
-    const { none, five, stack, observed, sdk, rate } = r.middleware;
+    const { none, five, work, workUs, stack, observed, sdk, rate } = r.middleware;
     const cpu = (a: TelemetrySide) => median(a.cpuPerCall);
     const byCpu = (a: TelemetrySide) =>
       median(a.cpuPerCall.map((v, i) => (none.cpuPerCall[i] ?? Number.NaN) / v));
     L.push("## 6. Middleware overhead (stateless, 16 connections)", "");
     L.push(
       "Five trivial middleware that each just call `next()`: two onion functions, two `onRequest` hooks and one `onCallTool` hook (a mixed stack). " +
-        'The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging({ destination: "/dev/null" })` (one pino line per request, every line written to `/dev/null` as a file, in batches of an event-loop turn: the default), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`. ' +
+        'The real stack is the recommended production set from `@mcpforge/middleware`, in this order: `errorMasking()`, `logging({ destination: "/dev/null" })` (one pino line per request, every line written to `/dev/null` as a file, in batches of 20 ms: the default), `timing()`, `auth()` with an API key (sent by the load generator in `x-api-key`), `rateLimit()` (global token bucket in a `memoryRateLimitStore()`, capacity 1e9: never refuses), `validation({ default: { maxStringLength: 10000, maxArgumentBytes: 100000 } })`, `timeout({ defaultMs: 30000 })`, `concurrency({ max: 1000 })`. ' +
         "The last row puts `telemetry()` from `@mcpforge/telemetry` (no OpenTelemetry SDK registered: only `@opentelemetry/api`) and `health()` from `@mcpforge/health` (prom-client metrics recorded on every call) in front of the same stack. " +
         `Measured as figure 8: req/s, and CPU µs per call under the same fixed load (${n(rate)} req/s) in ${none.cpuPerCall.length} paired passes of 1 s slices — the ratio a quiet machine would show; the targets are checked on the CPU figure.`,
       "",
@@ -533,13 +536,23 @@ export function render(r: Results): string {
       `| ${label} | ${n(a.rps)}${errs(a)} | ${lat(a)} | ${ratio(a.rps, none.rps)} | ${cpu(a).toFixed(1)} | **${byCpu(a).toFixed(2)}×** | ${ratio(a.rps, sdk?.rps)} | ${target === undefined ? "" : `≥ ${target}×`} | ${target === undefined ? "" : pass(byCpu(a) >= target)} |`;
     L.push(row("MCP Forge, no middleware", none));
     L.push(row("MCP Forge, 5 middleware", five));
+    if (work)
+      L.push(row(`MCP Forge, no middleware + ${workUs} µs of work per call (calibration)`, work));
     L.push(row("MCP Forge, real middleware stack", stack, 0.8));
     if (observed)
       L.push(row("MCP Forge, stack + metrics + telemetry (no OTel SDK)", observed, 0.75));
-    const sides = observed ? [none, five, stack, observed] : [none, five, stack];
+    const sides = [none, five, ...(work ? [work] : []), stack, ...(observed ? [observed] : [])];
+    const names = ["none", "5", ...(work ? ["+work"] : []), "stack"];
+    if (observed) names.push("stack + metrics + telemetry");
     L.push(
       "",
-      `Rounds, none / 5 / stack${observed ? " / stack + metrics + telemetry" : ""} — req/s: ${sides.map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${sides.map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
+      ...(work
+        ? [
+            `The calibration row has no middleware; its \`echo\` spins for ${workUs} µs of wall time before answering (synchronous work, no allocation): CPU µs per call ${cpu(work).toFixed(1)} against none's ${cpu(none).toFixed(1)}, so ${workUs} µs of added work reads here as ${(cpu(work) - cpu(none)).toFixed(1)} µs of CPU per call. The middleware rows' own work is best read against it.`,
+            "",
+          ]
+        : []),
+      `Rounds, ${names.join(" / ")} — req/s: ${sides.map((a) => a.runs.map(n).join(", ")).join(" / ")}; CPU µs per call: ${sides.map((a) => a.cpuPerCall.map((v) => v.toFixed(1)).join(", ")).join(" / ")}.`,
       "",
     );
   }

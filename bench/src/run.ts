@@ -447,6 +447,9 @@ async function inProcessFigure(placement: Placement, results: Results): Promise<
   results.inProcess = out;
 }
 
+/** Synchronous work per call (µs) of figure 6's calibration row. */
+const CALIBRATION_WORK_US = 10;
+
 /** The API key the real middleware stack's server accepts (sent as `x-api-key`). */
 const BENCH_API_KEY = "bench-api-key-0123456789abcdef";
 
@@ -454,6 +457,13 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
   log("\n[6] Middleware overhead (MCP Forge stateless, c=16)");
   const none = await startChild(placement, "forge-http", ["stateless", "0"]);
   const five = await startChild(placement, "forge-http", ["stateless", "5"]);
+  // no middleware, but every call does CALIBRATION_WORK_US µs of synchronous work: what added
+  // work reads as on this machine
+  const work = await startChild(placement, "forge-http", [
+    "stateless",
+    "0",
+    String(CALIBRATION_WORK_US),
+  ]);
   const stack = await startChild(placement, "forge-http-stack", ["stateless", BENCH_API_KEY]);
   // the same stack behind telemetry() (no OpenTelemetry SDK) and health() (prom-client metrics)
   const observed = await startChild(placement, "forge-http-stack", [
@@ -462,9 +472,10 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
     "observed",
   ]);
   const keyHeader = { "x-api-key": BENCH_API_KEY };
-  await withChildren([none, five, stack, observed], async () => {
+  await withChildren([none, five, work, stack, observed], async () => {
     await verifyServer(none.url, false);
     await verifyServer(five.url, false);
+    await verifyServer(work.url, false);
     for (const server of [stack, observed]) {
       await verifyServer(server.url, false, keyHeader);
       // auth is really on: without the key the call is refused
@@ -481,6 +492,11 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
     const sides = {
       none: { url: none.url, label: "forge no middleware", headers: undefined },
       five: { url: five.url, label: "forge 5 middleware", headers: undefined },
+      work: {
+        url: work.url,
+        label: `forge none + ${CALIBRATION_WORK_US} µs work`,
+        headers: undefined,
+      },
       stack: { url: stack.url, label: "forge real middleware stack", headers: keyHeader },
       observed: {
         url: observed.url,
@@ -488,20 +504,26 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
         headers: keyHeader,
       },
     };
-    const which4 = ["none", "five", "stack", "observed"] as const;
-    type Which = (typeof which4)[number];
-    const runs: Record<Which, LoadRun[]> = { none: [], five: [], stack: [], observed: [] };
+    const which5 = ["none", "five", "work", "stack", "observed"] as const;
+    type Which = (typeof which5)[number];
+    const runs: Record<Which, LoadRun[]> = {
+      none: [],
+      five: [],
+      work: [],
+      stack: [],
+      observed: [],
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const which of rotate(which4, round)) {
+      for (const which of rotate(which5, round)) {
         const { url, label, headers } = sides[which];
         runs[which].push(await measure(label, url, 16, undefined, headers));
       }
     }
     // CPU time per call under the same fixed load, in paired passes (as figures 8 and 10):
     // what a quiet machine's throughput ratio would be
-    const child = { none, five, stack, observed };
+    const child = { none, five, work, stack, observed };
     const cells = Object.fromEntries(
-      which4.map((w) => [
+      which5.map((w) => [
         w,
         {
           child: child[w],
@@ -516,6 +538,8 @@ async function middlewareFigure(placement: Placement, results: Results): Promise
     results.middleware = {
       none: { ...aggregate(runs.none), cpuPerCall: cpuPerCall.none },
       five: { ...aggregate(runs.five), cpuPerCall: cpuPerCall.five },
+      work: { ...aggregate(runs.work), cpuPerCall: cpuPerCall.work },
+      workUs: CALIBRATION_WORK_US,
       stack: { ...aggregate(runs.stack), cpuPerCall: cpuPerCall.stack },
       observed: { ...aggregate(runs.observed), cpuPerCall: cpuPerCall.observed },
       sdk,

@@ -1,5 +1,7 @@
 /**
- * MCP Forge over Streamable HTTP: `node forge-http.js <stateless|stateful> [middlewareCount]`.
+ * MCP Forge over Streamable HTTP: `node forge-http.js <stateless|stateful> [middlewareCount]
+ * [workUs]`; `workUs` µs of synchronous work (a spin) in every `echo` call calibrates what added
+ * work reads as in the CPU figures.
  * Response mode is the default (`auto`: plain JSON when nothing streams). Answers
  * `{ type: "stats" }` with the `echo` calls served and the process's CPU time so far (µs).
  */
@@ -9,6 +11,7 @@ import { modeArg, serveCounted } from "./serve.js";
 
 const mode = modeArg(0);
 const middleware = Number(arg(1, "0"));
+const workUs = Number(arg(2, "0"));
 
 const app = createServer({ name: "bench-forge", version: "1.0.0" });
 // A mixed stack of trivial middleware: onion functions and hook objects, in turns.
@@ -17,4 +20,4 @@ for (let i = 0; i < middleware; i++) {
   else if (i % 3 === 1) app.use({ name: `hooks-${i}`, onRequest: (_ctx, next) => next() });
   else app.use({ name: `hooks-${i}`, onCallTool: (_ctx, next) => next() });
 }
-await serveCounted(app, mode);
+await serveCounted(app, mode, undefined, workUs / 1000);

@@ -6,6 +6,7 @@
 import type { ListenOptions, McpForgeApp } from "@mcpforge/core";
 import { arg, report, serveParent } from "./child.js";
 import { forgeTools } from "./tools.js";
+import { spin } from "./work.js";
 
 /** The `stateless | stateful` positional argument at `i` (default stateless). */
 export function modeArg(i = 0): "stateless" | "stateful" {
@@ -22,16 +23,18 @@ export async function serveForge(app: McpForgeApp, options: ListenOptions): Prom
 /**
  * Adds `echo` and `add`, answers `stats` with the echo calls, the CPU time (µs) and
  * `spans()` (what the entry counts besides: exported spans, observed histogram entries; -1
- * for none), and serves over HTTP in `mode`.
+ * for none), and serves over HTTP in `mode`; each `echo` spins `workMs` first (default none).
  */
 export async function serveCounted(
   app: McpForgeApp,
   mode: "stateless" | "stateful",
   spans: () => number | Promise<number> = () => -1,
+  workMs = 0,
 ): Promise<void> {
   let calls = 0;
   forgeTools(app, () => {
     calls++;
+    if (workMs > 0) spin(workMs);
   });
   process.on("message", async (m: { type?: string }) => {
     if (m.type !== "stats") return;
