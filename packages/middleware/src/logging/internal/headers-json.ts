@@ -1,3 +1,5 @@
+import { ESCAPED_SURROGATE, quote } from "./json-text.js";
+
 /**
  * What a redacted value (a secret header's, a secret argument's) is logged as.
  *
@@ -18,15 +20,6 @@ const NAMES_KEPT = 1000;
 /** Stands for a secret header's value in the cache of the last request's headers. */
 const SECRET = Symbol("secret");
 
-/** A string `JSON.stringify` writes as it is between quotes (nothing to escape, no surrogate). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-/** `JSON.stringify(text)`, without the serializer for text that needs no escaping. */
-function quote(text: string): string {
-  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
@@ -43,6 +36,11 @@ export interface HeaderLogging {
   logged(headers: Headers): Record<string, unknown>;
   /** `JSON.stringify(logged(headers))`, without making the copy. */
   json(headers: Headers): string;
+  /**
+   * `json(headers)`, or `undefined` when that text escapes a lone surrogate (its line is
+   * pino's to write): known from each header's text as it is made, not by searching the line.
+   */
+  plainJson(headers: Headers): string | undefined;
 }
 
 /**
@@ -71,6 +69,43 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const names: string[] = [];
   const values: unknown[] = [];
   const texts: string[] = [];
+  // Whether the text of the header in that place escapes a lone surrogate.
+  const escapes: boolean[] = [];
+  // Whether the text `json()` made last escapes a lone surrogate.
+  let escaped = false;
+  const json = (headers: Headers): string => {
+    let out = "";
+    let i = 0;
+    escaped = false;
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      let text: string;
+      if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
+        text = texts[i] as string;
+        if (escapes[i] === true) escaped = true;
+      } else {
+        const hidden = isSecret(name);
+        const valueText = hidden
+          ? REDACTED_JSON
+          : typeof value === "string"
+            ? quote(value)
+            : JSON.stringify(value);
+        text = `${quote(name)}:${valueText}`;
+        const escapesSurrogate = text.includes(ESCAPED_SURROGATE);
+        if (escapesSurrogate) escaped = true;
+        if (i < NAMES_KEPT) {
+          names[i] = name;
+          values[i] = hidden ? SECRET : value;
+          texts[i] = text;
+          escapes[i] = escapesSurrogate;
+        }
+      }
+      out = i === 0 ? text : `${out},${text}`;
+      i++;
+    }
+    return `{${out}}`;
+  };
   return {
     isSecret,
     logged(headers) {
@@ -90,33 +125,10 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
       }
       return out;
     },
-    json(headers) {
-      let out = "";
-      let i = 0;
-      for (const name in headers) {
-        const value = headers[name];
-        if (value === undefined) continue;
-        let text: string;
-        if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
-          text = texts[i] as string;
-        } else {
-          const hidden = isSecret(name);
-          const json = hidden
-            ? REDACTED_JSON
-            : typeof value === "string"
-              ? quote(value)
-              : JSON.stringify(value);
-          text = `${quote(name)}:${json}`;
-          if (i < NAMES_KEPT) {
-            names[i] = name;
-            values[i] = hidden ? SECRET : value;
-            texts[i] = text;
-          }
-        }
-        out = i === 0 ? text : `${out},${text}`;
-        i++;
-      }
-      return `{${out}}`;
+    json,
+    plainJson(headers) {
+      const text = json(headers);
+      return escaped ? undefined : text;
     },
   };
 }
