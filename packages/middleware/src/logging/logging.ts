@@ -9,6 +9,7 @@ import { checkOptionsObject, checkPositiveInteger, optionsError } from "../inter
 import { batchWriter } from "./internal/batch-writer.js";
 import { fdWriter } from "./internal/fd-writer.js";
 import { headerLogging } from "./internal/headers-json.js";
+import { flat } from "./internal/json-text.js";
 import { bodyWriter, type LineBody } from "./internal/line.js";
 import { type Outcome, RequestLines } from "./internal/request-line.js";
 
@@ -107,19 +108,28 @@ function defaultLogger(
 
 /**
  * pino's `isoTime` timestamp — the same text, `,"time":"2026-12-07T12:55:42.123Z"` — with the
- * date and time formatted once per second and the milliseconds appended.
+ * date and time formatted once per second and the milliseconds appended (once per millisecond).
  */
 function isoTime(): () => string {
   let second = Number.NaN;
   let prefix = "";
+  let last = Number.NaN;
+  let text = "";
   return () => {
     const now = Date.now();
+    // Lines of the same millisecond share the text.
+    if (now === last) return text;
     const ms = now % 1000;
     if (now - ms !== second) {
       second = now - ms;
-      prefix = new Date(second).toISOString().slice(0, -4); // up to and with the "."
+      // `,"time":"` and the date up to and with the "." (flat: every line copies it)
+      prefix = flat(',"time":"', new Date(second).toISOString().slice(0, -4));
     }
-    return `,"time":"${prefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+    last = now;
+    // The milliseconds' part is short, so already flat: the text is two pieces.
+    const msPart = `${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+    text = `${prefix}${msPart}`;
+    return text;
   };
 }
 

@@ -1,4 +1,4 @@
-import { ESCAPED_SURROGATE, quote } from "./json-text.js";
+import { ESCAPED_SURROGATE, flat, quote } from "./json-text.js";
 
 /**
  * What a redacted value (a secret header's, a secret argument's) is logged as.
@@ -71,9 +71,29 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const texts: string[] = [];
   // Whether the text of the header in that place escapes a lone surrogate.
   const escapes: boolean[] = [];
+  // The last text json() made (flat: every line copies it as one piece), for how many places,
+  // and whether it escapes a lone surrogate; a request whose headers are the same reuses it.
+  let whole = "";
+  let wholePlaces = -1;
+  let wholeEscapes = false;
   // Whether the text `json()` made last escapes a lone surrogate.
   let escaped = false;
+  /** Whether `headers` are those of the last text, place by place. */
+  const sameAsLast = (headers: Headers): boolean => {
+    let i = 0;
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      if (names[i] !== name || (values[i] !== value && values[i] !== SECRET)) return false;
+      i++;
+    }
+    return i === wholePlaces;
+  };
   const json = (headers: Headers): string => {
+    if (sameAsLast(headers)) {
+      escaped = wholeEscapes;
+      return whole;
+    }
     let out = "";
     let i = 0;
     escaped = false;
@@ -104,7 +124,11 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
       out = i === 0 ? text : `${out},${text}`;
       i++;
     }
-    return `{${out}}`;
+    whole = flat("{", out, "}");
+    // Reusable only when every place was kept.
+    wholePlaces = i <= NAMES_KEPT ? i : -1;
+    wholeEscapes = escaped;
+    return whole;
   };
   return {
     isSecret,

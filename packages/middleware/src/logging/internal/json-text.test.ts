@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MemberText, quote, valueJson } from "./json-text.js";
+import { flat, MemberRun, memberJson, quote, valueJson } from "./json-text.js";
 
-/** The member as `JSON.stringify` writes it inside an object: `,"key":value`, or "" if left out. */
-function stringified(key: string, value: unknown): string {
-  const json = JSON.stringify({ [key]: value });
+/** The members as `JSON.stringify` writes them inside an object: `,"key":value…`, or "". */
+function stringified(members: Record<string, unknown>): string {
+  const json = JSON.stringify(members);
   return json.length > 2 ? `,${json.slice(1, -1)}` : "";
 }
 
@@ -17,32 +17,17 @@ const STRINGS = [
 ];
 const NUMBERS = [0, -0, 7, 1.234, 1e21, 1e-7, -5.5, Number.NaN, Number.POSITIVE_INFINITY];
 
-describe("valueJson / MemberText", () => {
+describe("valueJson / memberJson", () => {
   it("write strings and numbers as JSON.stringify writes them as members", () => {
-    const member = new MemberText("requestId");
     for (const value of [...STRINGS, ...NUMBERS, undefined]) {
-      const text = member.of(value);
+      const text = memberJson(',"requestId":', value);
       if (typeof value === "string" && JSON.stringify(value).includes("\\ud")) {
         expect(text).toBeNull(); // left to pino, as any line whose JSON holds "\ud"
       } else {
-        expect(text).toBe(stringified("requestId", value));
+        expect(text).toBe(stringified({ requestId: value }));
       }
     }
     for (const text of STRINGS) expect(quote(text)).toBe(JSON.stringify(text));
-  });
-
-  it("give the current value's text after another value (the cache keeps only the last)", () => {
-    const method = new MemberText("method");
-    expect(method.of("tools/call")).toBe(',"method":"tools/call"');
-    expect(method.of("tools/call")).toBe(',"method":"tools/call"');
-    expect(method.of("ping")).toBe(',"method":"ping"');
-    expect(method.of(undefined)).toBe("");
-    expect(method.of("tools/call")).toBe(',"method":"tools/call"');
-    // A number and a string of the same digits are different members.
-    const id = new MemberText("requestId");
-    expect(id.of("7")).toBe(',"requestId":"7"');
-    expect(id.of(7)).toBe(',"requestId":7');
-    expect(id.of("7")).toBe(',"requestId":"7"');
   });
 
   it("leave lone surrogates and values of other types to pino (null)", () => {
@@ -54,5 +39,41 @@ describe("valueJson / MemberText", () => {
     expect(valueJson(10n)).toBeNull();
     expect(valueJson(undefined)).toBeUndefined();
     expect(valueJson("\ud83c\udf89")).toBe(JSON.stringify("\ud83c\udf89"));
+  });
+});
+
+describe("MemberRun", () => {
+  it("gives the current values' text after other values (it keeps only the last)", () => {
+    const run = new MemberRun("method", "component", "requestId");
+    const check = (a: unknown, b: unknown, c: unknown) =>
+      expect(run.of(a, b, c)).toBe(stringified({ method: a, component: b, requestId: c }));
+    check("tools/call", "echo", 7);
+    check("tools/call", "echo", 7);
+    check("tools/call", "echo", "7"); // the same digits as a string: quoted
+    check("tools/call", "echo", 7);
+    check("tools/call", undefined, 7);
+    check(undefined, undefined, undefined);
+    check("ping", 'a "quoted" name', Number.NaN);
+    check("ping", 'a "quoted" name', Number.NaN);
+    check("tools/call", "echo", 7);
+  });
+
+  it("is null while a value is pino's to write, and right again after", () => {
+    const run = new MemberRun("method", "component", "outcome");
+    expect(run.of("tools/call", "a\uD800", "ok")).toBeNull();
+    expect(run.of("tools/call", "a\uD800", "ok")).toBeNull();
+    expect(run.of("tools/call", true, "ok")).toBeNull();
+    expect(run.of("tools/call", "b", "ok")).toBe(
+      ',"method":"tools/call","component":"b","outcome":"ok"',
+    );
+  });
+});
+
+describe("flat", () => {
+  it("joins its parts (one part: the same text)", () => {
+    expect(flat("a", "", "bc")).toBe("abc");
+    const tree = `${"x".repeat(20)}${"é".repeat(20)}\uD800`;
+    expect(flat(tree)).toBe(tree);
+    expect(flat()).toBe("");
   });
 });

@@ -14,6 +14,20 @@ const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 export const ESCAPED_SURROGATE = "\\ud";
 
 /**
+ * `parts` as one flat string. A string made with `+` is a tree of its parts, which V8 walks
+ * again every time it copies the string — for each log line it is part of, when the batch is
+ * written — so a text kept to be reused in every line is made flat once (`join` writes its
+ * parts into one new string).
+ *
+ * @example
+ * const text = flat(',"method":', '"tools/call"'); // one piece in every line that reuses it
+ */
+export function flat(...parts: string[]): string {
+  // One part is returned by `join` as it is (a tree stays a tree): copy it through JSON.
+  return parts.length === 1 ? (JSON.parse(JSON.stringify(parts[0])) as string) : parts.join("");
+}
+
+/**
  * `JSON.stringify(text)`, without the serializer for text that needs no escaping.
  *
  * @example
@@ -47,34 +61,55 @@ export function valueJson(value: unknown): string | undefined | null {
 
 /**
  * One member of a JSON object, `,"key":value`, as `JSON.stringify` writes it inside the
- * object ({@link valueJson}), remembering the text of the last string value: a field that
- * repeats from request to request (the method, the transport) costs one comparison.
+ * object ({@link valueJson}): `""` when the value is undefined (left out), `null` when pino
+ * must write the line.
  *
  * @example
- * const method = new MemberText("method");
- * method.of("tools/call"); // ',"method":"tools/call"'
- * method.of(undefined); // "" (left out)
+ * memberJson(',"requestId":', 7); // ',"requestId":7'
  */
-export class MemberText {
-  readonly #prefix: string;
-  #value: string | undefined = undefined;
+export function memberJson(prefix: string, value: unknown): string | null {
+  const json = valueJson(value);
+  return json === undefined ? "" : json === null ? null : prefix + json;
+}
+
+/**
+ * Three adjacent members of a JSON object (see {@link memberJson}) whose values mostly repeat
+ * from line to line — the method, component and outcome; the session, transport and principal
+ * — as one flat text, kept for the last values: the same values cost three comparisons, and
+ * every line copies the text as one piece.
+ *
+ * @example
+ * const run = new MemberRun("method", "component", "outcome");
+ * run.of("tools/call", "echo", "ok"); // ',"method":"tools/call","component":"echo","outcome":"ok"'
+ * run.of("ping", undefined, "ok"); // ',"method":"ping","outcome":"ok"'
+ */
+export class MemberRun {
+  readonly #prefixes: readonly [string, string, string];
+  #kept = false;
+  #a: unknown;
+  #b: unknown;
+  #c: unknown;
   #text = "";
 
-  constructor(key: string) {
-    this.#prefix = `,${JSON.stringify(key)}:`;
+  constructor(a: string, b: string, c: string) {
+    this.#prefixes = [`,${JSON.stringify(a)}:`, `,${JSON.stringify(b)}:`, `,${JSON.stringify(c)}:`];
   }
 
-  /** The member's text; `""` when the value is undefined, `null` when pino must write it. */
-  of(value: unknown): string | null {
-    if (value === this.#value && value !== undefined) return this.#text;
-    const json = valueJson(value);
-    if (json === undefined) return "";
-    if (json === null) return null;
-    const text = this.#prefix + json;
-    if (typeof value === "string") {
-      this.#value = value;
-      this.#text = text;
-    }
+  /** The members' text; `null` when pino must write the line. */
+  of(a: unknown, b: unknown, c: unknown): string | null {
+    if (this.#kept && a === this.#a && b === this.#b && c === this.#c) return this.#text;
+    const [pa, pb, pc] = this.#prefixes;
+    const ta = memberJson(pa, a);
+    const tb = memberJson(pb, b);
+    const tc = memberJson(pc, c);
+    if (ta === null || tb === null || tc === null) return null;
+    const text = flat(ta, tb, tc);
+    // Written values are strings, numbers and undefined: `===` compares them by what they write.
+    this.#kept = true;
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#text = text;
     return text;
   }
 }

@@ -1,6 +1,6 @@
 import { channel } from "node:diagnostics_channel";
 import type { DestinationStream, Level, Logger } from "pino";
-import { ESCAPED_SURROGATE } from "./json-text.js";
+import { ESCAPED_SURROGATE, flat } from "./json-text.js";
 
 /** pino's symbols (`pino.symbols`): the pieces of a line pino precomputes for its logger. */
 interface PinoSymbols {
@@ -75,13 +75,18 @@ export function bodyWriter(
   ) {
     return slow;
   }
+  // The parts every line repeats, flat: each line copies them as one piece each.
+  const prefixes = new Map<number, string>();
+  for (const [num, prefix] of Object.entries(lsCache)) prefixes.set(Number(num), flat(prefix));
+  const bindings = flat(chindings);
+  const close = flat(msgPart, end);
   return (level, body) => {
     if (!logger.isLevelEnabled(level)) return;
     if (stream[NEEDS_METADATA] === true || asJsonStart.hasSubscribers) return slow(level, body);
     const json = body.json();
     if (json === undefined) return slow(level, body);
-    const prefix = lsCache[logger.levels.values[level] as number];
-    stream.write(`${prefix}${time()}${chindings}${json}${msgPart}${end}`);
+    const prefix = prefixes.get(logger.levels.values[level] as number);
+    stream.write(`${prefix}${time()}${bindings}${json}${close}`);
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Context } from "@mcpforge/core";
-import { MemberText } from "./json-text.js";
+import { MemberRun, memberJson } from "./json-text.js";
 import type { LineBody } from "./line.js";
 import { type PayloadLogging, payloadJson } from "./payload.js";
 
@@ -14,8 +14,8 @@ export type Outcome = "ok" | "error" | "tool_error";
 /**
  * The lines of `logging()`'s requests: {@link RequestLines.line} makes one request's line
  * body. Its JSON text is written member by member, as `JSON.stringify` would write the line's
- * fields object, without making that object: the fixed fields' texts come from {@link MemberText}s
- * kept here (most of them repeat from request to request), then the payload's. The fields
+ * fields object, without making that object: the fixed fields' texts — those that mostly repeat
+ * from request to request kept here, in {@link MemberRun}s — then the payload's. The fields
  * object is made only when pino writes the line.
  *
  * @example
@@ -25,15 +25,9 @@ export type Outcome = "ok" | "error" | "tool_error";
  */
 export class RequestLines {
   readonly #payload: PayloadLogging;
-  readonly #method = new MemberText("method");
-  readonly #component = new MemberText("component");
-  readonly #outcome = new MemberText("outcome");
-  readonly #durationMs = new MemberText("durationMs");
-  readonly #correlationId = new MemberText("correlationId");
-  readonly #requestId = new MemberText("requestId");
-  readonly #sessionId = new MemberText("sessionId");
-  readonly #transport = new MemberText("transport");
-  readonly #principal = new MemberText("principal");
+  // The members that mostly repeat, in two runs around the three that change every request.
+  readonly #head = new MemberRun("method", "component", "outcome");
+  readonly #rest = new MemberRun("sessionId", "transport", "principal");
 
   constructor(payload: PayloadLogging) {
     this.#payload = payload;
@@ -54,31 +48,23 @@ export class RequestLines {
   json(req: Request): string | undefined {
     const { ctx } = req;
     // In the order of the fields object (see fields()); null: pino must write the line.
-    const method = this.#method.of(ctx.method);
-    const component = this.#component.of(componentOf(ctx));
-    const outcome = this.#outcome.of(req.outcome);
-    const durationMs = this.#durationMs.of(req.durationMs);
-    const correlationId = this.#correlationId.of(req.correlationId);
-    const requestId = this.#requestId.of(ctx.requestId);
-    const sessionId = this.#sessionId.of(ctx.session.id);
-    const transport = this.#transport.of(ctx.transport);
-    const principal = this.#principal.of(ctx.auth?.clientId);
+    const head = this.#head.of(ctx.method, componentOf(ctx), req.outcome);
+    const durationMs = memberJson(',"durationMs":', req.durationMs);
+    const correlationId = memberJson(',"correlationId":', req.correlationId);
+    const requestId = memberJson(',"requestId":', ctx.requestId);
+    const rest = this.#rest.of(ctx.session.id, ctx.transport, ctx.auth?.clientId);
     if (
-      method === null ||
-      component === null ||
-      outcome === null ||
+      head === null ||
       durationMs === null ||
       correlationId === null ||
       requestId === null ||
-      sessionId === null ||
-      transport === null ||
-      principal === null
+      rest === null
     ) {
       return undefined;
     }
     const tail = payloadJson(ctx, req.failure, this.#payload);
     if (tail === undefined) return undefined;
-    return `${method}${component}${outcome}${durationMs}${correlationId}${requestId}${sessionId}${transport}${principal}${tail}`;
+    return `${head}${durationMs}${correlationId}${requestId}${rest}${tail}`;
   }
 
   /** {@link LineBody.fields} of a request's line: what pino is given. */
