@@ -71,11 +71,13 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const texts: string[] = [];
   // Whether the text of the header in that place escapes a lone surrogate.
   const escapes: boolean[] = [];
-  // The last text json() made (flat: every line copies it as one piece), for how many places,
-  // and whether it escapes a lone surrogate; a request whose headers are the same reuses it.
+  // The last text json() made, for how many places, and whether it escapes a lone surrogate: a
+  // request whose headers are the same reuses it. Made flat once reused (every line copies a
+  // flat text as one piece; a text used once is not worth the copy).
   let whole = "";
   let wholePlaces = -1;
   let wholeEscapes = false;
+  let wholeFlat = false;
   // Whether the text `json()` made last escapes a lone surrogate.
   let escaped = false;
   /** Whether `headers` are those of the last text, place by place. */
@@ -92,6 +94,10 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const json = (headers: Headers): string => {
     if (sameAsLast(headers)) {
       escaped = wholeEscapes;
+      if (!wholeFlat) {
+        whole = flat(whole);
+        wholeFlat = true;
+      }
       return whole;
     }
     let out = "";
@@ -124,7 +130,8 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
       out = i === 0 ? text : `${out},${text}`;
       i++;
     }
-    whole = flat("{", out, "}");
+    whole = `{${out}}`;
+    wholeFlat = false;
     // Reusable only when every place was kept.
     wholePlaces = i <= NAMES_KEPT ? i : -1;
     wholeEscapes = escaped;

@@ -75,8 +75,8 @@ export function memberJson(prefix: string, value: unknown): string | null {
 /**
  * Three adjacent members of a JSON object (see {@link memberJson}) whose values mostly repeat
  * from line to line — the method, component and outcome; the session, transport and principal
- * — as one flat text, kept for the last values: the same values cost three comparisons, and
- * every line copies the text as one piece.
+ * — as one text, kept for the last values: the same values cost three comparisons, and the
+ * text, made flat once reused, is one piece for every line to copy.
  *
  * @example
  * const run = new MemberRun("method", "component", "outcome");
@@ -90,6 +90,7 @@ export class MemberRun {
   #b: unknown;
   #c: unknown;
   #text = "";
+  #flat = false;
 
   constructor(a: string, b: string, c: string) {
     this.#prefixes = [`,${JSON.stringify(a)}:`, `,${JSON.stringify(b)}:`, `,${JSON.stringify(c)}:`];
@@ -97,13 +98,20 @@ export class MemberRun {
 
   /** The members' text; `null` when pino must write the line. */
   of(a: unknown, b: unknown, c: unknown): string | null {
-    if (this.#kept && a === this.#a && b === this.#b && c === this.#c) return this.#text;
+    if (this.#kept && a === this.#a && b === this.#b && c === this.#c) {
+      if (!this.#flat) {
+        this.#text = flat(this.#text);
+        this.#flat = true;
+      }
+      return this.#text;
+    }
     const [pa, pb, pc] = this.#prefixes;
     const ta = memberJson(pa, a);
     const tb = memberJson(pb, b);
     const tc = memberJson(pc, c);
     if (ta === null || tb === null || tc === null) return null;
-    const text = flat(ta, tb, tc);
+    const text = `${ta}${tb}${tc}`;
+    this.#flat = false;
     // Written values are strings, numbers and undefined: `===` compares them by what they write.
     this.#kept = true;
     this.#a = a;
