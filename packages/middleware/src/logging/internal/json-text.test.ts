@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flat, MemberRun, memberJson, quote, valueJson } from "./json-text.js";
+import { flat, MemberRun, memberJson, quote, thousandthsJson, valueJson } from "./json-text.js";
 
 /** The members as `JSON.stringify` writes them inside an object: `,"key":value…`, or "". */
 function stringified(members: Record<string, unknown>): string {
@@ -66,6 +66,26 @@ describe("MemberRun", () => {
     expect(run.of("tools/call", "b", "ok")).toBe(
       ',"method":"tools/call","component":"b","outcome":"ok"',
     );
+  });
+});
+
+describe("thousandthsJson", () => {
+  it("writes numbers as JSON.stringify does: durations rounded to µs and any other", () => {
+    for (let n = 0; n < 200_000; n++) {
+      const ms = n / 1000;
+      expect(thousandthsJson(ms)).toBe(JSON.stringify(ms));
+    }
+    // Far apart, up to the largest the tables write, and past it.
+    let seed = 11;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 48271) % 2147483647;
+      const n = Math.floor((seed / 2147483647) ** 4 * 1.1e15);
+      const ms = Math.round((n / 1000) * 1000) / 1000;
+      expect(thousandthsJson(ms)).toBe(JSON.stringify(ms));
+    }
+    const others = [-0, -1.5, 1 / 3, 0.0005, 1e-7, 1e21, 2 ** 60, Number.NaN, -Infinity, Infinity];
+    for (const value of others)
+      expect(thousandthsJson(value)).toBe(JSON.stringify(value) ?? "null");
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Context } from "@mcpforge/core";
-import { MemberRun, memberJson } from "./json-text.js";
+import { MemberRun, memberJson, thousandthsJson } from "./json-text.js";
 import type { LineBody } from "./line.js";
 import { type PayloadLogging, payloadJson } from "./payload.js";
 
@@ -49,17 +49,11 @@ export class RequestLines {
     const { ctx } = req;
     // In the order of the fields object (see fields()); null: pino must write the line.
     const head = this.#head.of(ctx.method, componentOf(ctx), req.outcome);
-    const durationMs = memberJson(',"durationMs":', req.durationMs);
+    const durationMs = `,"durationMs":${thousandthsJson(req.durationMs)}`;
     const correlationId = memberJson(',"correlationId":', req.correlationId);
     const requestId = memberJson(',"requestId":', ctx.requestId);
     const rest = this.#rest.of(ctx.session.id, ctx.transport, ctx.auth?.clientId);
-    if (
-      head === null ||
-      durationMs === null ||
-      correlationId === null ||
-      requestId === null ||
-      rest === null
-    ) {
+    if (head === null || correlationId === null || requestId === null || rest === null) {
       return undefined;
     }
     const tail = payloadJson(ctx, req.failure, this.#payload);
