@@ -71,45 +71,35 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const texts: string[] = [];
   // Whether the text of the header in that place escapes a lone surrogate.
   const escapes: boolean[] = [];
-  // The last text json() made, for how many places, and whether it escapes a lone surrogate: a
-  // request whose headers are the same reuses it. Made flat once reused (every line copies a
-  // flat text as one piece; a text used once is not worth the copy).
+  // joined[i]: the texts of places 0 to i joined with commas, right for the first
+  // `joinedValid` places: a request whose first headers are the last request's reuses them.
+  const joined: string[] = [];
+  let joinedValid = 0;
+  // The last text json() made and for how many places, reused whole by a request with the
+  // same headers (places past those kept never count as the same); made flat once reused (every line copies a flat text as one
+  // piece; a text used once is not worth the copy).
   let whole = "";
   let wholePlaces = -1;
-  let wholeEscapes = false;
   let wholeFlat = false;
   // Whether the text `json()` made last escapes a lone surrogate.
   let escaped = false;
-  /** Whether `headers` are those of the last text, place by place. */
-  const sameAsLast = (headers: Headers): boolean => {
-    let i = 0;
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined) continue;
-      if (names[i] !== name || (values[i] !== value && values[i] !== SECRET)) return false;
-      i++;
-    }
-    return i === wholePlaces;
-  };
   const json = (headers: Headers): string => {
-    if (sameAsLast(headers)) {
-      escaped = wholeEscapes;
-      if (!wholeFlat) {
-        whole = flat(whole);
-        wholeFlat = true;
-      }
-      return whole;
-    }
     let out = "";
     let i = 0;
+    // Whether every place so far is the last request's (its joined text still right).
+    let same = true;
     escaped = false;
     for (const name in headers) {
       const value = headers[name];
       if (value === undefined) continue;
       let text: string;
       if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
-        text = texts[i] as string;
         if (escapes[i] === true) escaped = true;
+        if (same && i < joinedValid) {
+          i++;
+          continue;
+        }
+        text = texts[i] as string;
       } else {
         const hidden = isSecret(name);
         const valueText = hidden
@@ -127,14 +117,32 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
           escapes[i] = escapesSurrogate;
         }
       }
+      if (same) {
+        // The first place that differs: the places before it are joined already.
+        same = false;
+        out = i === 0 ? "" : (joined[i - 1] as string);
+      }
       out = i === 0 ? text : `${out},${text}`;
+      if (i < NAMES_KEPT) {
+        // Places past this one, joined by an earlier request, are joined anew when they come.
+        joined[i] = out;
+        joinedValid = i + 1;
+      }
       i++;
+    }
+    if (same) {
+      if (i === wholePlaces) {
+        if (!wholeFlat) {
+          whole = flat(whole);
+          wholeFlat = true;
+        }
+        return whole;
+      }
+      out = i === 0 ? "" : (joined[i - 1] as string);
     }
     whole = `{${out}}`;
     wholeFlat = false;
-    // Reusable only when every place was kept.
-    wholePlaces = i <= NAMES_KEPT ? i : -1;
-    wholeEscapes = escaped;
+    wholePlaces = i;
     return whole;
   };
   return {
