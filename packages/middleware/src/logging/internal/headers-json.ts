@@ -74,6 +74,7 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   // joined[i]: the texts of places 0 to i joined with commas, right for the first
   // `joinedValid` places: a request whose first headers are the last request's reuses them.
   const joined: string[] = [];
+  const joinedFlat: boolean[] = [];
   let joinedValid = 0;
   // The last text json() made and for how many places, reused whole by a request with the
   // same headers (places past those kept never count as the same); made flat once reused (every line copies a flat text as one
@@ -118,14 +119,20 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
         }
       }
       if (same) {
-        // The first place that differs: the places before it are joined already.
+        // The first place that differs: the places before it are joined already (made flat
+        // once reused, as the whole text is).
         same = false;
+        if (i > 0 && joinedFlat[i - 1] !== true) {
+          joined[i - 1] = flat(joined[i - 1] as string);
+          joinedFlat[i - 1] = true;
+        }
         out = i === 0 ? "" : (joined[i - 1] as string);
       }
       out = i === 0 ? text : `${out},${text}`;
       if (i < NAMES_KEPT) {
         // Places past this one, joined by an earlier request, are joined anew when they come.
         joined[i] = out;
+        joinedFlat[i] = false;
         joinedValid = i + 1;
       }
       i++;
