@@ -6,9 +6,10 @@ import { ESCAPED_SURROGATE } from "./json-text.js";
  * How `logging()` logs a request's payload, from its options.
  *
  * @example
+ * declare const headers: PayloadLogging["headers"]; // headerLogging(isSecret)
  * const payload: PayloadLogging = {
  *   isSecret: (key) => key === "password",
- *   headers: headerLogging((key) => key === "password"),
+ *   headers,
  *   maxBytes: 2048,
  * };
  */
@@ -33,6 +34,7 @@ type Fields = Record<string, unknown>;
  * them.
  *
  * @example
+ * declare const payload: PayloadLogging;
  * payloadJson(ctx, undefined, payload); // ',"arguments":{"text":"hi"},"headers":{…}'
  * const fields = { method: ctx.method };
  * payloadJson(ctx, undefined, payload, fields); // fields.arguments, fields.headers set

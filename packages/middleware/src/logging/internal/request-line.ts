@@ -19,6 +19,7 @@ export type Outcome = "ok" | "error" | "tool_error";
  * object is made only when pino writes the line.
  *
  * @example
+ * declare const payload: import("./payload.js").PayloadLogging;
  * const lines = new RequestLines(payload);
  * const body = lines.line(ctx, "3f1c…", 1.25, "ok", undefined);
  * body.json(); // ',"method":"tools/call","component":"echo","outcome":"ok",…'
