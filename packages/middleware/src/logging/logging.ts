@@ -2,14 +2,16 @@ import { mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
-import { type Context, isMcpForgeError, type MiddlewareHooks, ToolError } from "@mcpforge/core";
+import { type Context, type MiddlewareHooks, ToolError } from "@mcpforge/core";
 import type { DestinationStream, Level, LevelWithSilent, Logger } from "pino";
 import { correlationIdOf } from "../internal/correlation.js";
 import { checkOptionsObject, checkPositiveInteger, optionsError } from "../internal/options.js";
 import { batchWriter } from "./internal/batch-writer.js";
 import { fdWriter } from "./internal/fd-writer.js";
-import { type HeaderLogging, headerLogging, REDACTED } from "./internal/headers-json.js";
-import { type LineTail, lineWriter } from "./internal/line.js";
+import { headerLogging } from "./internal/headers-json.js";
+import { flat } from "./internal/json-text.js";
+import { bodyWriter, type LineBody } from "./internal/line.js";
+import { type Outcome, RequestLines } from "./internal/request-line.js";
 
 /** The `ctx.var` fields {@link logging} adds. */
 export type LoggingVars = {
@@ -63,8 +65,7 @@ const DEFAULT_REDACT_KEYS: readonly string[] = [
 ];
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
-type Outcome = "ok" | "error" | "tool_error";
-type LineWrite = (level: Level, fields: Record<string, unknown>, tail: LineTail) => void;
+type LineWrite = (level: Level, body: LineBody) => void;
 const MESSAGE = "mcp request";
 
 /**
@@ -102,24 +103,33 @@ function defaultLogger(
     },
     stream,
   );
-  return { logger, flush: flushLines, write: lineWriter(pino, logger, MESSAGE) };
+  return { logger, flush: flushLines, write: bodyWriter(pino, logger, MESSAGE) };
 }
 
 /**
  * pino's `isoTime` timestamp — the same text, `,"time":"2026-12-07T12:55:42.123Z"` — with the
- * date and time formatted once per second and the milliseconds appended.
+ * date and time formatted once per second and the milliseconds appended (once per millisecond).
  */
 function isoTime(): () => string {
   let second = Number.NaN;
   let prefix = "";
+  let last = Number.NaN;
+  let text = "";
   return () => {
     const now = Date.now();
+    // Lines of the same millisecond share the text.
+    if (now === last) return text;
     const ms = now % 1000;
     if (now - ms !== second) {
       second = now - ms;
-      prefix = new Date(second).toISOString().slice(0, -4); // up to and with the "."
+      // `,"time":"` and the date up to and with the "." (flat: every line copies it)
+      prefix = flat(',"time":"', new Date(second).toISOString().slice(0, -4));
     }
-    return `,"time":"${prefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+    last = now;
+    // The milliseconds' part is short, so already flat: the text is two pieces.
+    const msPart = `${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
+    text = `${prefix}${msPart}`;
+    return text;
   };
 }
 
@@ -181,19 +191,20 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
   }
   const maxPayloadBytes = opts.maxPayloadBytes ?? 2048;
   const isSecret = secretMatcher(opts.redactKeys ?? DEFAULT_REDACT_KEYS);
-  const headers = headerLogging(isSecret);
+  const lines = new RequestLines({
+    isSecret,
+    headers: headerLogging(isSecret),
+    maxBytes: maxPayloadBytes,
+  });
   const own = opts.logger
     ? undefined
     : defaultLogger(opts.level ?? "info", dest, opts.sync ?? false);
   const logger = opts.logger ?? (own as { logger: Logger }).logger;
-  // The default logger's lines are written by a serializer for this line's fixed shape (the
-  // same bytes pino writes); a given logger is called as it is.
+  // The default logger's lines are written from their JSON text (the same bytes pino writes);
+  // a given logger is called as it is, with the fields object.
   const writeLine: LineWrite = own
     ? own.write
-    : (level, fields, tail) => {
-        tail.add(fields);
-        logger[level](fields, MESSAGE);
-      };
+    : (level, body) => logger[level](body.fields(), MESSAGE);
 
   return {
     name: "logging",
@@ -208,10 +219,8 @@ export function logging(options?: LoggingOptions): MiddlewareHooks<LoggingVars> 
       const write = (outcome: Outcome, failure: unknown) => {
         const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
         try {
-          const fields = lineFields(ctx, { correlationId, durationMs, outcome });
-          const tail = payloadOf(ctx, failure, isSecret, headers, maxPayloadBytes);
           const level = outcome === "ok" ? "info" : outcome === "tool_error" ? "warn" : "error";
-          writeLine(level, fields, tail);
+          writeLine(level, lines.line(ctx, correlationId, durationMs, outcome, failure));
         } catch {
           // Logging must never change the answer.
         }
@@ -245,124 +254,6 @@ function isToolErrorResult(ctx: Context, result: unknown): boolean {
   );
 }
 
-function lineFields(
-  ctx: Context,
-  base: { correlationId: string; durationMs: number; outcome: Outcome },
-): Record<string, unknown> {
-  const fields: Record<string, unknown> = {
-    method: ctx.method,
-    component: ctx.component?.name ?? componentFromParams(ctx),
-    outcome: base.outcome,
-    durationMs: base.durationMs,
-    correlationId: base.correlationId,
-    requestId: ctx.requestId,
-    sessionId: ctx.session.id,
-    transport: ctx.transport,
-    principal: ctx.auth?.clientId,
-  };
-  return fields;
-}
-
-function componentFromParams(ctx: Context): string | undefined {
-  const name = ctx.params.name ?? ctx.params.uri;
-  return typeof name === "string" ? name.slice(0, 200) : undefined;
-}
-
-/**
- * The members of a line after its fixed fields — the arguments (truncated, with secrets
- * redacted), the resource URI, the headers (redacted), the error — as JSON text and as values.
- * The text is what `JSON.stringify` writes for those values, so the arguments, serialized once
- * to measure them, and the headers are not serialized again for the line.
- */
-function payloadOf(
-  ctx: Context,
-  failure: unknown,
-  isSecret: (key: string) => boolean,
-  headerLog: HeaderLogging,
-  maxBytes: number,
-): LineTail {
-  let json = "";
-  const values: [string, unknown][] = [];
-  const member = (key: string, value: unknown, text: string) => {
-    json += `,"${key}":${text}`;
-    values.push([key, value]);
-  };
-  const args = ctx.params.arguments;
-  if (args !== undefined) {
-    // Only arguments holding a secret key need the (slower) replacer pass.
-    const secret = hasSecretKey(args, isSecret, 0);
-    let redacted = false;
-    const text = secret
-      ? JSON.stringify(args, (key, value) => {
-          if (key === "" || !isSecret(key)) return value;
-          redacted = true;
-          return REDACTED;
-        })
-      : JSON.stringify(args);
-    if (text !== undefined) {
-      // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no exact count.
-      const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
-      if (bytes <= maxBytes) {
-        if (redacted) member("arguments", JSON.parse(text), text);
-        else if (!secret) {
-          // Arguments came in as JSON, so without secrets the object itself logs the same text.
-          member("arguments", args, text);
-        } else {
-          // A toJSON() somewhere: serialized as the line's member (its key is "arguments").
-          const line = JSON.stringify({ arguments: args });
-          member("arguments", args, line.slice('{"arguments":'.length, -1));
-        }
-      } else {
-        const cut = `${truncateUtf8(text, maxBytes)}…`;
-        member("arguments", cut, JSON.stringify(cut));
-        member("argumentsTruncated", true, "true");
-        member("argumentsBytes", bytes, String(bytes));
-      }
-    }
-  }
-  if (typeof ctx.params.uri === "string") {
-    const uri = truncateUtf8(ctx.params.uri, maxBytes);
-    member("uri", uri, JSON.stringify(uri));
-  }
-  const headers = ctx.http?.headers;
-  if (headers) {
-    json += `,"headers":${headerLog.json(headers)}`;
-    values.push(["headers", undefined]);
-  }
-  if (failure !== undefined) {
-    const error = errorFields(failure);
-    member("error", error, JSON.stringify(error));
-  }
-  return {
-    json,
-    add(fields) {
-      for (const [key, value] of values) {
-        fields[key] = key === "headers" && headers ? headerLog.logged(headers) : value;
-      }
-    },
-  };
-}
-
-/** Whether a key of `value`, at any depth (as `JSON.stringify` visits them), is a secret. */
-function hasSecretKey(value: unknown, isSecret: (key: string) => boolean, depth: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  // Past this depth, let the replacer pass decide.
-  if (depth > 32) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (isSecret(String(i)) || hasSecretKey(value[i], isSecret, depth + 1)) return true;
-    }
-    return false;
-  }
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (isSecret(key) || hasSecretKey((value as Record<string, unknown>)[key], isSecret, depth + 1))
-      return true;
-  }
-  return false;
-}
-
 /** Writes out what `logger` still buffers (resolves at once when nothing is pending). */
 function flush(logger: Logger): Promise<void> {
   return new Promise((resolve) => {
@@ -372,22 +263,6 @@ function flush(logger: Logger): Promise<void> {
       resolve();
     }
   });
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  const cut = Buffer.from(text, "utf8").subarray(0, maxBytes).toString("utf8");
-  // A multi-byte character cut in half decodes to U+FFFD: drop it.
-  return cut.endsWith("\uFFFD") ? cut.slice(0, -1) : cut;
-}
-
-function errorFields(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err).slice(0, 500) };
-  const out: Record<string, unknown> = { name: err.name, message: err.message.slice(0, 500) };
-  if (isMcpForgeError(err)) {
-    out.kind = err.kind;
-    out.code = err.code;
-  }
-  return out;
 }
 
 const normalize = (key: string) => key.toLowerCase().replace(/[-_]/g, "");

@@ -27,21 +27,26 @@ function comparable(line: string): string {
     .replace(/"durationMs":[\d.e+-]+/, '"durationMs":0');
 }
 
+/** A pino logger configured as `logging()` configures its default one, writing to `destination`. */
+function pinoLike(destination: { write(line: string): void }) {
+  return pino(
+    {
+      name: "@mcpforge/middleware/logging",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
 describe("logging(): the default logger's lines", () => {
   it("are byte for byte what pino writes for the same fields (HTTP headers, arguments, URIs, errors)", async () => {
     // Two logging() layers on one app see the same requests (and share the correlation id):
     // the default logger, which serializes the line itself, and a pino logger given as is.
     const fast = rawDestination();
     const slow = rawDestination();
-    const given = pino(
-      {
-        name: "@mcpforge/middleware/logging",
-        base: { pid: process.pid },
-        timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
-      },
-      slow,
-    );
+    const given = pinoLike(slow);
     const app = createServer({ name: "t", version: "1" })
       .use(logging({ destination: fast, maxPayloadBytes: 64 }))
       .use(logging({ logger: given, maxPayloadBytes: 64 }));
@@ -78,5 +83,50 @@ describe("logging(): the default logger's lines", () => {
     expect(fast.lines.map(comparable)).toEqual(slow.lines.map(comparable));
     expect(fast.lines[0]).toContain('"x-api-key":"[REDACTED]"');
     expect(fast.lines[1]).toContain('"x-note":"say \\"hi\\" \\\\ caf\u00e9"');
+  });
+
+  it("are byte for byte pino's for ids, names and principals the fast path writes by hand", async () => {
+    const fast = rawDestination();
+    const slow = rawDestination();
+    const given = pinoLike(slow);
+    const app = createServer({ name: "t", version: "1" })
+      .use(logging({ destination: fast }))
+      .use(logging({ logger: given }))
+      .use({
+        name: "principal",
+        onRequest: (ctx, next) => {
+          const clientId = ctx.params.name === "echo" ? 'caf\u00e9 "c"' : undefined;
+          if (clientId) ctx.auth = { clientId, scopes: [], token: "t" };
+          return next();
+        },
+      });
+    app.tool("echo", { description: "Echo", input: { text: z.string() } }, ({ text }) => text);
+    const http = await app.listen({ port: 0, mode: "stateless" });
+    closers.push(() => http.close());
+
+    const post = (id: unknown, params: unknown) =>
+      fetch(http.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "x-note": "d\u00e9j\u00e0 vu",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
+      });
+    const echo = { name: "echo", arguments: { text: "hi" } };
+    await post(7, echo);
+    await post("7", echo); // the same digits as a string: quoted
+    await post('id "q" \\ \u00e9', echo);
+    await post(8, { name: 'no "such" tool\n\u00e9', arguments: {} }); // component from params
+    await post(9, { name: "lone \uD800 surrogate", arguments: {} }); // pino's to write
+    await post(10, echo);
+
+    expect(fast.lines).toHaveLength(6);
+    expect(fast.lines.map(comparable)).toEqual(slow.lines.map(comparable));
+    expect(fast.lines[0]).toContain('"requestId":7,');
+    expect(fast.lines[1]).toContain('"requestId":"7",');
+    expect(fast.lines[0]).toContain('"principal":"caf\u00e9 \\"c\\""');
+    expect(fast.lines[3]).toContain('"component":"no \\"such\\" tool\\n\u00e9"');
   });
 });

@@ -1,3 +1,5 @@
+import { ESCAPED_SURROGATE, flat, quote } from "./json-text.js";
+
 /**
  * What a redacted value (a secret header's, a secret argument's) is logged as.
  *
@@ -18,15 +20,6 @@ const NAMES_KEPT = 1000;
 /** Stands for a secret header's value in the cache of the last request's headers. */
 const SECRET = Symbol("secret");
 
-/** A string `JSON.stringify` writes as it is between quotes (nothing to escape, no surrogate). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-/** `JSON.stringify(text)`, without the serializer for text that needs no escaping. */
-function quote(text: string): string {
-  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
@@ -43,6 +36,11 @@ export interface HeaderLogging {
   logged(headers: Headers): Record<string, unknown>;
   /** `JSON.stringify(logged(headers))`, without making the copy. */
   json(headers: Headers): string;
+  /**
+   * `json(headers)`, or `undefined` when that text escapes a lone surrogate (its line is
+   * pino's to write): known from each header's text as it is made, not by searching the line.
+   */
+  plainJson(headers: Headers): string | undefined;
 }
 
 /**
@@ -71,6 +69,89 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
   const names: string[] = [];
   const values: unknown[] = [];
   const texts: string[] = [];
+  // Whether the text of the header in that place escapes a lone surrogate.
+  const escapes: boolean[] = [];
+  // joined[i]: the texts of places 0 to i joined with commas, right for the first
+  // `joinedValid` places: a request whose first headers are the last request's reuses them.
+  const joined: string[] = [];
+  const joinedFlat: boolean[] = [];
+  let joinedValid = 0;
+  // The last text json() made and for how many places, reused whole by a request with the
+  // same headers (places past those kept never count as the same); made flat once reused (every line copies a flat text as one
+  // piece; a text used once is not worth the copy).
+  let whole = "";
+  let wholePlaces = -1;
+  let wholeFlat = false;
+  // Whether the text `json()` made last escapes a lone surrogate.
+  let escaped = false;
+  const json = (headers: Headers): string => {
+    let out = "";
+    let i = 0;
+    // Whether every place so far is the last request's (its joined text still right).
+    let same = true;
+    escaped = false;
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      let text: string;
+      if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
+        if (escapes[i] === true) escaped = true;
+        if (same && i < joinedValid) {
+          i++;
+          continue;
+        }
+        text = texts[i] as string;
+      } else {
+        const hidden = isSecret(name);
+        const valueText = hidden
+          ? REDACTED_JSON
+          : typeof value === "string"
+            ? quote(value)
+            : JSON.stringify(value);
+        text = `${quote(name)}:${valueText}`;
+        const escapesSurrogate = text.includes(ESCAPED_SURROGATE);
+        if (escapesSurrogate) escaped = true;
+        if (i < NAMES_KEPT) {
+          names[i] = name;
+          values[i] = hidden ? SECRET : value;
+          texts[i] = text;
+          escapes[i] = escapesSurrogate;
+        }
+      }
+      if (same) {
+        // The first place that differs: the places before it are joined already (made flat
+        // once reused, as the whole text is).
+        same = false;
+        if (i > 0 && joinedFlat[i - 1] !== true) {
+          joined[i - 1] = flat(joined[i - 1] as string);
+          joinedFlat[i - 1] = true;
+        }
+        out = i === 0 ? "" : (joined[i - 1] as string);
+      }
+      out = i === 0 ? text : `${out},${text}`;
+      if (i < NAMES_KEPT) {
+        // Places past this one, joined by an earlier request, are joined anew when they come.
+        joined[i] = out;
+        joinedFlat[i] = false;
+        joinedValid = i + 1;
+      }
+      i++;
+    }
+    if (same) {
+      if (i === wholePlaces) {
+        if (!wholeFlat) {
+          whole = flat(whole);
+          wholeFlat = true;
+        }
+        return whole;
+      }
+      out = i === 0 ? "" : (joined[i - 1] as string);
+    }
+    whole = `{${out}}`;
+    wholeFlat = false;
+    wholePlaces = i;
+    return whole;
+  };
   return {
     isSecret,
     logged(headers) {
@@ -90,33 +171,10 @@ export function headerLogging(isSecretKey: (key: string) => boolean): HeaderLogg
       }
       return out;
     },
-    json(headers) {
-      let out = "";
-      let i = 0;
-      for (const name in headers) {
-        const value = headers[name];
-        if (value === undefined) continue;
-        let text: string;
-        if (names[i] === name && (values[i] === value || values[i] === SECRET)) {
-          text = texts[i] as string;
-        } else {
-          const hidden = isSecret(name);
-          const json = hidden
-            ? REDACTED_JSON
-            : typeof value === "string"
-              ? quote(value)
-              : JSON.stringify(value);
-          text = `${quote(name)}:${json}`;
-          if (i < NAMES_KEPT) {
-            names[i] = name;
-            values[i] = hidden ? SECRET : value;
-            texts[i] = text;
-          }
-        }
-        out = i === 0 ? text : `${out},${text}`;
-        i++;
-      }
-      return `{${out}}`;
+    json,
+    plainJson(headers) {
+      const text = json(headers);
+      return escaped ? undefined : text;
     },
   };
 }
