@@ -548,7 +548,7 @@ export function render(r: Results): string {
       "",
       ...(work
         ? [
-            `The calibration row has no middleware; its \`echo\` spins for ${workUs} µs of wall time before answering (synchronous work, no allocation): CPU µs per call ${cpu(work).toFixed(1)} against none's ${cpu(none).toFixed(1)}, so ${workUs} µs of added work reads here as ${(cpu(work) - cpu(none)).toFixed(1)} µs of CPU per call. The middleware rows' own work is best read against it.`,
+            `The calibration row has no middleware; its \`echo\` first does work that takes ${workUs} µs in a hot loop in that process (integer arithmetic, no allocation: \`compute()\` in \`src/entries/work.ts\`): CPU µs per call ${cpu(work).toFixed(1)} against none's ${cpu(none).toFixed(1)}, so work measured at ${workUs} µs on its own adds ${(cpu(work) - cpu(none)).toFixed(1)} µs per call in the request path here. The middleware rows' own work is best read against it: code that a micro-benchmark times at a few µs costs more between a request's other work.`,
             "",
           ]
         : []),

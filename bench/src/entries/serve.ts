@@ -6,7 +6,7 @@
 import type { ListenOptions, McpForgeApp } from "@mcpforge/core";
 import { arg, report, serveParent } from "./child.js";
 import { forgeTools } from "./tools.js";
-import { spin } from "./work.js";
+import { compute } from "./work.js";
 
 /** The `stateless | stateful` positional argument at `i` (default stateless). */
 export function modeArg(i = 0): "stateless" | "stateful" {
@@ -23,23 +23,29 @@ export async function serveForge(app: McpForgeApp, options: ListenOptions): Prom
 /**
  * Adds `echo` and `add`, answers `stats` with the echo calls, the CPU time (µs) and
  * `spans()` (what the entry counts besides: exported spans, observed histogram entries; -1
- * for none), and serves over HTTP in `mode`; each `echo` spins `workMs` first (default none).
+ * for none), and serves over HTTP in `mode`; each `echo` first runs `workIterations` steps of
+ * `compute()` (default none).
  */
 export async function serveCounted(
   app: McpForgeApp,
   mode: "stateless" | "stateful",
   spans: () => number | Promise<number> = () => -1,
-  workMs = 0,
+  workIterations = 0,
 ): Promise<void> {
   let calls = 0;
   forgeTools(app, () => {
     calls++;
-    if (workMs > 0) spin(workMs);
+    if (workIterations > 0) compute(workIterations);
   });
   process.on("message", async (m: { type?: string }) => {
     if (m.type !== "stats") return;
     const cpu = process.cpuUsage();
-    report({ type: "result", calls, cpuMicros: cpu.user + cpu.system, spans: await spans() });
+    report({
+      type: "result",
+      calls,
+      cpuMicros: cpu.user + cpu.system,
+      spans: await spans(),
+    });
   });
   await serveForge(app, { mode });
 }
