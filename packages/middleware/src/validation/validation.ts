@@ -141,7 +141,6 @@ export function checkArguments(args: unknown, policy: ValidationPolicy): string 
   // be: the walk sums an upper bound of the JSON's size, and while that stays under the limit
   // (most arguments are far under it) the arguments are never serialized.
   const size = new SizeBound(args, maxArgumentBytes);
-  const refuse = (problem: string) => size.exactProblem() ?? problem;
   const stack: Node[] = [{ value: args, parent: undefined, key: undefined, depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
@@ -149,7 +148,7 @@ export function checkArguments(args: unknown, policy: ValidationPolicy): string 
     if (size.add(node)) return size.exactProblem();
     if (typeof value === "string") {
       if (maxStringLength !== undefined && value.length > maxStringLength) {
-        return refuse(
+        return size.orElse(
           `${pathOf(node)} is ${value.length} characters long, over the limit of ${maxStringLength}`,
         );
       }
@@ -158,13 +157,13 @@ export function checkArguments(args: unknown, policy: ValidationPolicy): string 
     if (typeof value !== "object" || value === null) continue;
     const depth = node.depth + 1;
     if (maxDepth !== undefined && depth > maxDepth) {
-      return refuse(
+      return size.orElse(
         `${pathOf(node)} is nested ${depth} levels deep, over the limit of ${maxDepth}`,
       );
     }
     if (Array.isArray(value)) {
       if (maxArrayLength !== undefined && value.length > maxArrayLength) {
-        return refuse(
+        return size.orElse(
           `${pathOf(node)} has ${value.length} items, over the limit of ${maxArrayLength}`,
         );
       }
@@ -184,12 +183,12 @@ export function checkArguments(args: unknown, policy: ValidationPolicy): string 
         depth,
       };
       if (rejectPrototypeKeys && PROTOTYPE_KEYS.has(key)) {
-        return refuse(
+        return size.orElse(
           `${pathOf(child)} uses the key "${key}", which is not allowed (prototype pollution)`,
         );
       }
       if (maxStringLength !== undefined && key.length > maxStringLength) {
-        return refuse(
+        return size.orElse(
           `a key in ${pathOf(node)} is ${key.length} characters long, over the limit of ${maxStringLength}`,
         );
       }

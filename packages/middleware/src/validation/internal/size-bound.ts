@@ -69,6 +69,14 @@ export class SizeBound {
     return this.#bytes > (this.#limit as number) && this.exactProblem() !== undefined;
   }
 
+  /**
+   * The size violation if there is one, else `problem`: a walk's finding is reported only
+   * once the size is known to be within the limit.
+   */
+  orElse(problem: string): string {
+    return this.exactProblem() ?? problem;
+  }
+
   /** The size violation, measured exactly (once) unless the bound already vouched for it. */
   exactProblem(): string | undefined {
     if (this.#settled) return this.#problem;
