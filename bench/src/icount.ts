@@ -23,83 +23,10 @@
  */
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { BENCH_DIR, buildArtifacts } from "./build.js";
-import { openSessions } from "./load.js";
-import { POST_HEADERS } from "./mcp-http.js";
+import { driver, option, probeServer } from "./probe-servers.js";
 import { Child } from "./proc.js";
-
-const API_KEY = "bench-api-key-0123456789abcdef";
-
-interface Server {
-  entry: string;
-  args: string[];
-  stateful?: boolean;
-  headers?: Record<string, string>;
-  conns?: number;
-}
-
-const SERVERS: Record<string, Server> = {
-  stateless: { entry: "forge-http", args: ["stateless"] },
-  stateless64: { entry: "forge-http", args: ["stateless"], conns: 64 },
-  stateful: { entry: "forge-http", args: ["stateful"], stateful: true },
-  floor: { entry: "floor-http", args: [] },
-  stack: {
-    entry: "forge-http-stack",
-    args: ["stateless", API_KEY],
-    headers: { "x-api-key": API_KEY },
-  },
-  observed: {
-    entry: "forge-http-stack",
-    args: ["stateless", API_KEY, "observed"],
-    headers: { "x-api-key": API_KEY },
-  },
-  health: { entry: "forge-http-health", args: ["stateless", "health"] },
-  healthNone: { entry: "forge-http-health", args: ["stateless", "none"] },
-  telemetry: { entry: "forge-http-telemetry", args: ["stateless", "api"] },
-  telemetryNone: { entry: "forge-http-telemetry", args: ["stateless", "none"] },
-};
-
-function option(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.slice(name.length + 3)) : fallback;
-}
-
-let nextId = 1;
-
-/** `total` echo calls over `conns` keep-alive connections; every answer must be 200. */
-async function drive(
-  url: string,
-  total: number,
-  conns: number,
-  headersFor: (i: number) => Record<string, string>,
-): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: conns });
-  let left = total;
-  const loop = async (i: number) => {
-    const headers = { ...POST_HEADERS, ...headersFor(i) };
-    while (left > 0) {
-      left--;
-      const body = `{"jsonrpc":"2.0","id":${nextId++},"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}}}`;
-      await new Promise<void>((resolve, reject) => {
-        const req = request(url, { method: "POST", agent, headers }, (res) => {
-          res.resume();
-          res.on("end", () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
-          );
-        });
-        req.on("error", reject);
-        req.end(body);
-      });
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: conns }, (_, i) => loop(i)));
-  } finally {
-    agent.destroy();
-  }
-}
 
 function callgrindControl(pid: number, flag: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -111,8 +38,7 @@ function callgrindControl(pid: number, flag: string): Promise<void> {
 }
 
 async function measure(name: string, calls: number, warm: number, conns: number): Promise<number> {
-  const server = SERVERS[name];
-  if (!server) throw new Error(`unknown server "${name}" (${Object.keys(SERVERS).join(", ")})`);
+  const server = probeServer(name);
   const out = join(BENCH_DIR, ".cache", `callgrind.${name}.out`);
   await rm(out, { force: true });
   const proc = spawn(
@@ -133,16 +59,10 @@ async function measure(name: string, calls: number, warm: number, conns: number)
   const child = new Child(name, proc);
   try {
     const ready = await child.next("ready", 300_000);
-    const url = ready.url ?? "";
-    const c = server.conns ?? conns;
-    const sessions = server.stateful ? await openSessions(url, c, 4) : [];
-    const headersFor = (i: number) => ({
-      ...server.headers,
-      ...(server.stateful ? { "mcp-session-id": sessions[i] as string } : {}),
-    });
-    await drive(url, warm, c, headersFor);
+    const drive = await driver(server, ready.url ?? "", conns);
+    await drive(warm);
     await callgrindControl(proc.pid as number, "--instr=on");
-    await drive(url, calls, c, headersFor);
+    await drive(calls);
     await callgrindControl(proc.pid as number, "--instr=off");
   } finally {
     await child.stop(600_000);
