@@ -17,8 +17,8 @@
  * // stateless        14.1 KB/call
  * // stack            20.3 KB/call  +6.2 KB
  */
-import { buildArtifacts, entryPath } from "./build.js";
-import { driver, option, probeServer } from "./probe-servers.js";
+import { entryPath } from "./build.js";
+import { driver, option, probeRun, probeServer } from "./probe-servers.js";
 import { placeProcesses, startChild } from "./proc.js";
 
 interface Reading {
@@ -48,15 +48,10 @@ async function measure(name: string, calls: number, warm: number, conns: number)
 }
 
 const kb = (bytes: number) => (bytes / 1000).toFixed(1);
-const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const refArg = process.argv.find((a) => a.startsWith("--ref="));
-await buildArtifacts(refArg?.slice(6));
-const calls = option("calls", 5000);
-const warm = option("warm", 10000);
-const conns = option("conns", 16);
+const { names, calls, warm, conns } = await probeRun(["stateless", "stack"], 5000);
 const top = option("top", 0);
 let first: number | undefined;
-for (const name of names.length > 0 ? names : ["stateless", "stack"]) {
+for (const name of names) {
   const reading = await measure(name, calls, warm, conns);
   const perCall = reading.bytes / calls;
   const diff = perCall - (first ?? perCall);

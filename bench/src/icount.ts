@@ -24,8 +24,8 @@
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { BENCH_DIR, buildArtifacts } from "./build.js";
-import { driver, option, probeServer } from "./probe-servers.js";
+import { BENCH_DIR } from "./build.js";
+import { driver, probeRun, probeServer } from "./probe-servers.js";
 import { Child } from "./proc.js";
 
 function callgrindControl(pid: number, flag: string): Promise<void> {
@@ -96,14 +96,9 @@ async function steadyInstructions(file: string): Promise<number> {
   return total - compiler;
 }
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const refArg = process.argv.find((a) => a.startsWith("--ref="));
-await buildArtifacts(refArg?.slice(6));
-const calls = option("calls", 2000);
-const warm = option("warm", 10000);
-const conns = option("conns", 16);
+const { names, calls, warm, conns } = await probeRun(["stateless", "stateful", "floor"], 2000);
 const results: [string, number][] = [];
-for (const name of names.length > 0 ? names : ["stateless", "stateful", "floor"]) {
+for (const name of names) {
   const perCall = await measure(name, calls, warm, conns);
   results.push([name, perCall]);
   const first = results[0]?.[1] as number;

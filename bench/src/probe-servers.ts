@@ -5,6 +5,7 @@
  * make the same calls every time.
  */
 import { Agent, request } from "node:http";
+import { buildArtifacts } from "./build.js";
 import { openSessions } from "./load.js";
 import { POST_HEADERS } from "./mcp-http.js";
 
@@ -71,6 +72,37 @@ export function probeServer(name: string): ProbeServer {
 export function option(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit ? Number(hit.slice(name.length + 3)) : fallback;
+}
+
+/** What a probe's command line asks for. */
+export interface ProbeRun {
+  names: string[];
+  calls: number;
+  warm: number;
+  conns: number;
+}
+
+/**
+ * Reads a probe's command line — server names (default `fallback`), `--calls` (default
+ * `defaultCalls`), `--warm` (10,000), `--conns` (16) — and builds the artifacts, from
+ * `--ref=REV` when given.
+ *
+ * @example
+ * const { names, calls, warm, conns } = await probeRun(["stateless", "stack"], 5000);
+ */
+export async function probeRun(
+  fallback: readonly string[],
+  defaultCalls: number,
+): Promise<ProbeRun> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const refArg = process.argv.find((a) => a.startsWith("--ref="));
+  await buildArtifacts(refArg?.slice(6));
+  return {
+    names: names.length > 0 ? names : [...fallback],
+    calls: option("calls", defaultCalls),
+    warm: option("warm", 10000),
+    conns: option("conns", 16),
+  };
 }
 
 let nextId = 1;
